@@ -1,0 +1,22 @@
+import type { EnvironmentInput } from "../schema";
+import { SEED_AUTOSCALING, SEED_HEALTH_CHECK, SEED_SERVICES } from "../seed";
+
+/**
+ * Staging: a zone of its own, so Cloudflare's Universal SSL covers app. and api.
+ * without an Advanced Certificate Manager subscription (a `staging.` subdomain of
+ * the production zone would need a second-level wildcard). One region, smaller
+ * replica floors: staging proves changes, it does not carry traffic.
+ */
+export const staging = {
+  tier: "staging",
+  description: "CryptoPulse staging platform",
+  domain: { zone: "cryptopulse-staging.com", apex: "cryptopulse-staging.com", apiHost: "api", appHost: "app" },
+  regions: [{ slug: "fra1", role: "primary", vpcCidr: "10.30.0.0/16" }],
+  services: {
+    frontend: { ...SEED_SERVICES.frontend, replicas: { min: 1, max: 3 } },
+    backend: { ...SEED_SERVICES.backend, replicas: { min: 1, max: 3 } },
+    functions: { ...SEED_SERVICES.functions, replicas: { min: 1, max: 3 } },
+  },
+  autoscaling: SEED_AUTOSCALING,
+  healthCheck: SEED_HEALTH_CHECK,
+} satisfies EnvironmentInput;

@@ -1,0 +1,84 @@
+import { production } from "./environments/production";
+import { staging } from "./environments/staging";
+import type { RegionSlug } from "./regions";
+import {
+  platformConfigSchema,
+  type AutoscalingConfig,
+  type EnvironmentTier,
+  type HealthCheckConfig,
+  type PlatformConfigInput,
+  type RegionConfig,
+  type ServiceConfig,
+  type ServiceName,
+} from "./schema";
+import { parseOrThrow } from "./validate";
+
+export { ConfigError } from "./errors";
+export type { RegionSlug } from "./regions";
+export type { EnvironmentInput, PlatformConfigInput, RegionConfig, ServiceConfig, ServiceName } from "./schema";
+
+/** A validated region with its slug narrowed to the supported set. */
+export interface Region extends RegionConfig {
+  readonly slug: RegionSlug;
+}
+
+/** One environment, validated and with its derived names resolved. */
+export interface EnvironmentConfig {
+  readonly name: string;
+  readonly tier: EnvironmentTier;
+  readonly description: string;
+  readonly domain: {
+    readonly zone: string;
+    readonly apex: string;
+    /** Fully qualified API host, e.g. api.cryptopulse.com. */
+    readonly api: string;
+    /** Fully qualified web app host, e.g. app.cryptopulse.com. */
+    readonly app: string;
+  };
+  /** Every region, primary first. */
+  readonly regions: readonly Region[];
+  readonly primaryRegion: Region;
+  readonly drRegions: readonly Region[];
+  readonly services: Readonly<Record<ServiceName, ServiceConfig>>;
+  readonly autoscaling: AutoscalingConfig;
+  readonly healthCheck: HealthCheckConfig;
+}
+
+export interface PlatformConfig {
+  readonly environments: readonly EnvironmentConfig[];
+}
+
+/** The environments this repository deploys. */
+export const PLATFORM_CONFIG: PlatformConfigInput = { environments: { staging, production } };
+
+/**
+ * Validates the whole configuration once and resolves derived values.
+ * Throws ConfigError (one line per problem) before any stack is built.
+ */
+export function loadPlatformConfig(input: unknown = PLATFORM_CONFIG): PlatformConfig {
+  const parsed = parseOrThrow(platformConfigSchema, input, "invalid platform configuration");
+  const environments = Object.entries(parsed.environments).map(([name, environment]): EnvironmentConfig => {
+    // The schema guarantees the slugs are supported and exactly one region is primary.
+    const regions = environment.regions as Region[];
+    const primaryRegion = regions.find((region) => region.role === "primary") as Region;
+    const drRegions = regions.filter((region) => region.role === "dr");
+    return {
+      name,
+      tier: environment.tier,
+      description: environment.description,
+      domain: {
+        zone: environment.domain.zone,
+        apex: environment.domain.apex,
+        api: `${environment.domain.apiHost}.${environment.domain.apex}`,
+        app: `${environment.domain.appHost}.${environment.domain.apex}`,
+      },
+      regions: [primaryRegion, ...drRegions],
+      primaryRegion,
+      drRegions,
+      services: environment.services,
+      autoscaling: environment.autoscaling,
+      healthCheck: environment.healthCheck,
+    };
+  });
+  return { environments };
+}

@@ -1,0 +1,118 @@
+import { z } from "zod";
+import { isSupportedRegion, SUPPORTED_REGIONS, type RegionSlug } from "./regions";
+import { parseOrThrow } from "./validate";
+
+/**
+ * Settings read from environment variables at synth time: which environments to
+ * build and where each stack keeps its Terraform state. Credentials are never
+ * read here: the providers and the state backends read them from the
+ * environment themselves, so they never reach the synthesized JSON.
+ */
+export const STATE_BACKENDS = ["local", "cloud", "s3"] as const;
+export type StateBackendKind = (typeof STATE_BACKENDS)[number];
+
+export type StateBackendOptions =
+  | { readonly kind: "local" }
+  /** Terraform Cloud / HCP Terraform: one named workspace per stack. */
+  | { readonly kind: "cloud"; readonly organization: string; readonly hostname: string; readonly project?: string }
+  /** DigitalOcean Spaces through Terraform's S3 backend, with S3-native locking. */
+  | { readonly kind: "s3"; readonly bucket: string; readonly region: RegionSlug; readonly keyPrefix: string };
+
+export interface RuntimeOptions {
+  /** Environment names to synthesize; undefined means all of them. */
+  readonly environments?: readonly string[];
+  readonly state: StateBackendOptions;
+}
+
+const BUCKET_PATTERN = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+const TFC_NAME_PATTERN = /^[A-Za-z0-9_-]{1,90}$/;
+const KEY_PREFIX_PATTERN = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value?.trim() ? value.trim() : undefined));
+
+const environmentSchema = z
+  .object({
+    CRYPTOPULSE_ENVIRONMENTS: optionalText,
+    CRYPTOPULSE_STATE_BACKEND: optionalText.pipe(
+      z.enum(STATE_BACKENDS, { message: `unknown state backend; allowed: ${STATE_BACKENDS.join(", ")}` }).default("local"),
+    ),
+    CRYPTOPULSE_TFC_ORGANIZATION: optionalText.pipe(z.string().regex(TFC_NAME_PATTERN, "letters, digits, - and _ only").optional()),
+    CRYPTOPULSE_TFC_HOSTNAME: optionalText.pipe(z.string().regex(/^[a-z0-9.-]+$/, "a host name such as app.terraform.io").default("app.terraform.io")),
+    CRYPTOPULSE_TFC_PROJECT: optionalText,
+    CRYPTOPULSE_STATE_BUCKET: optionalText.pipe(z.string().regex(BUCKET_PATTERN, "a Spaces bucket name: 3-63 lowercase letters, digits or dashes").optional()),
+    CRYPTOPULSE_STATE_REGION: optionalText.pipe(
+      z.string().refine(isSupportedRegion, `unknown Spaces region; allowed: ${SUPPORTED_REGIONS.join(", ")}`).optional(),
+    ),
+    CRYPTOPULSE_STATE_KEY_PREFIX: optionalText.pipe(z.string().regex(KEY_PREFIX_PATTERN, "slash-separated key segments without spaces").default("cryptopulse")),
+  })
+  .superRefine((vars, ctx) => {
+    const require = (name: keyof typeof vars, why: string) => {
+      if (vars[name] === undefined) ctx.addIssue({ code: "custom", path: [name], message: `required ${why}` });
+    };
+    if (vars.CRYPTOPULSE_STATE_BACKEND === "cloud") {
+      require("CRYPTOPULSE_TFC_ORGANIZATION", "when CRYPTOPULSE_STATE_BACKEND=cloud (the Terraform Cloud organization)");
+    }
+    if (vars.CRYPTOPULSE_STATE_BACKEND === "s3") {
+      require("CRYPTOPULSE_STATE_BUCKET", "when CRYPTOPULSE_STATE_BACKEND=s3 (the Spaces bucket holding state)");
+      require("CRYPTOPULSE_STATE_REGION", "when CRYPTOPULSE_STATE_BACKEND=s3 (the bucket's Spaces region)");
+    }
+  });
+
+/**
+ * Reads the runtime options from `env` and checks the environment filter
+ * against the configured environment names. Throws ConfigError on bad input.
+ */
+export function readRuntimeOptions(env: NodeJS.ProcessEnv, knownEnvironments: readonly string[]): RuntimeOptions {
+  const filterSchema = environmentSchema.superRefine((vars, ctx) => {
+    for (const name of splitList(vars.CRYPTOPULSE_ENVIRONMENTS)) {
+      if (!knownEnvironments.includes(name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["CRYPTOPULSE_ENVIRONMENTS"],
+          message: `unknown environment "${name}"; allowed: ${knownEnvironments.join(", ")}`,
+        });
+      }
+    }
+  });
+  const vars = parseOrThrow(filterSchema, pickVariables(env), "invalid environment variables");
+  const environments = vars.CRYPTOPULSE_ENVIRONMENTS === undefined ? undefined : splitList(vars.CRYPTOPULSE_ENVIRONMENTS);
+  return { environments, state: stateOptions(vars) };
+}
+
+type Variables = z.output<typeof environmentSchema>;
+
+function stateOptions(vars: Variables): StateBackendOptions {
+  switch (vars.CRYPTOPULSE_STATE_BACKEND) {
+    case "local":
+      return { kind: "local" };
+    case "cloud":
+      return {
+        kind: "cloud",
+        organization: vars.CRYPTOPULSE_TFC_ORGANIZATION as string,
+        hostname: vars.CRYPTOPULSE_TFC_HOSTNAME,
+        ...(vars.CRYPTOPULSE_TFC_PROJECT ? { project: vars.CRYPTOPULSE_TFC_PROJECT } : {}),
+      };
+    case "s3":
+      return {
+        kind: "s3",
+        bucket: vars.CRYPTOPULSE_STATE_BUCKET as string,
+        region: vars.CRYPTOPULSE_STATE_REGION as RegionSlug,
+        keyPrefix: vars.CRYPTOPULSE_STATE_KEY_PREFIX,
+      };
+  }
+}
+
+function splitList(text: string | undefined): string[] {
+  return (text ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+/** Only our own variables, so error lines never echo unrelated (possibly secret) values. */
+function pickVariables(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(Object.keys(environmentSchema.shape).map((name) => [name, env[name]]));
+}

@@ -1,0 +1,224 @@
+import { z } from "zod";
+import { cidrContains, cidrsOverlap, parseCidr, PRIVATE_RANGES, RESERVED_RANGES, type Ipv4Cidr } from "./cidr";
+import { isSupportedRegion, SUPPORTED_REGIONS } from "./regions";
+
+/**
+ * The schema of the platform configuration. Shapes are checked field by field;
+ * rules that relate several fields (one primary region, CIDR overlaps across
+ * the whole account, ...) run even when some fields are already wrong, so one
+ * run reports every problem. Those rules therefore look at the raw input and
+ * skip values whose own shape is broken (that problem is reported already).
+ */
+
+const NAME_PATTERN = /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/;
+const DOMAIN_PATTERN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const LABEL_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** VPC sizes DigitalOcean accepts. */
+const VPC_PREFIX = { min: 16, max: 24 } as const;
+
+const always = { when: () => true } as const;
+
+const domainName = z
+  .string()
+  .regex(DOMAIN_PATTERN, "malformed domain: expected lowercase DNS labels joined by dots, e.g. example.com (no scheme, no trailing dot)");
+
+const hostLabel = z.string().regex(LABEL_PATTERN, "malformed host label: expected one lowercase DNS label such as api");
+
+const regionSlug = z.string().refine(isSupportedRegion, {
+  message: `unknown DigitalOcean region; allowed: ${SUPPORTED_REGIONS.join(", ")}`,
+});
+
+const vpcCidr = z.string().superRefine((text, ctx) => {
+  const cidr = parseCidr(text);
+  if (!cidr) {
+    ctx.addIssue({ code: "custom", message: "malformed CIDR: expected an IPv4 range such as 10.20.0.0/16" });
+    return;
+  }
+  if (cidr.prefix < VPC_PREFIX.min || cidr.prefix > VPC_PREFIX.max) {
+    ctx.addIssue({ code: "custom", message: `VPC prefix must be between /${VPC_PREFIX.min} and /${VPC_PREFIX.max}` });
+  }
+  if (cidr.hostBitsSet) {
+    ctx.addIssue({ code: "custom", message: "host bits set: the address must be the first of its range" });
+  }
+  if (!PRIVATE_RANGES.some((range) => cidrContains(range, cidr))) {
+    ctx.addIssue({ code: "custom", message: "not a private range: VPCs must lie in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16" });
+  }
+  const reserved = RESERVED_RANGES.find((range) => cidrsOverlap(range, cidr));
+  if (reserved) {
+    ctx.addIssue({ code: "custom", message: `overlaps ${reserved.text}, reserved by DigitalOcean for DOKS networking` });
+  }
+});
+
+const regionSchema = z.strictObject({
+  /** DigitalOcean region slug. */
+  slug: regionSlug,
+  /** `primary` runs the workloads and databases; `dr` holds backup copies. */
+  role: z.enum(["primary", "dr"]),
+  /** The region's VPC range; unique across every environment of the account. */
+  vpcCidr,
+});
+
+const replicasSchema = z
+  .strictObject({
+    min: z.int().min(1, "at least 1 replica: a service scaled to zero serves nothing"),
+    max: z.int().max(50, "at most 50 replicas per service"),
+  })
+  .superRefine((replicas, ctx) => {
+    if (replicas.min > replicas.max) {
+      ctx.addIssue({ code: "custom", path: ["min"], message: `min must not exceed max (${replicas.max})` });
+    }
+  });
+
+const serviceSchema = z.strictObject({
+  port: z.int().min(1024, "ports below 1024 need root; use 1024-65535").max(65535, "ports end at 65535"),
+  cpuMillicores: z.int().min(50, "at least 50 millicores").max(16000, "at most 16000 millicores (16 cores)"),
+  memoryMiB: z.int().min(64, "at least 64 MiB").max(65536, "at most 65536 MiB"),
+  replicas: replicasSchema,
+});
+
+const percent = z.int().min(1, "a percentage from 1 to 100").max(100, "a percentage from 1 to 100");
+const cooldown = z.int().min(0, "seconds must not be negative").max(3600, "at most 3600 s (Kubernetes' stabilization window limit)");
+
+const autoscalingSchema = z.strictObject({
+  cpuUtilizationPercent: percent,
+  memoryUtilizationPercent: percent,
+  scaleUpCooldownSeconds: cooldown,
+  scaleDownCooldownSeconds: cooldown,
+});
+
+const healthCheckSchema = z
+  .strictObject({
+    path: z.string().regex(/^\/[\w\-./]*$/, "must be an absolute URL path such as /health"),
+    intervalSeconds: z.int().min(1).max(300),
+    timeoutSeconds: z.int().min(1).max(300),
+    retries: z.int().min(1).max(10),
+  })
+  .superRefine((check, ctx) => {
+    if (check.timeoutSeconds >= check.intervalSeconds) {
+      ctx.addIssue({ code: "custom", path: ["timeoutSeconds"], message: `must be shorter than intervalSeconds (${check.intervalSeconds})` });
+    }
+  });
+
+const environmentSchema = z
+  .strictObject({
+    /** Drives the DigitalOcean project environment and production-only safety rules. */
+    tier: z.enum(["production", "staging"]),
+    description: z.string().min(1).max(255),
+    domain: z.strictObject({
+      /** The Cloudflare zone that holds the records. */
+      zone: domainName,
+      /** The site's apex: the zone itself or a name inside it. */
+      apex: domainName,
+      apiHost: hostLabel,
+      appHost: hostLabel,
+    }),
+    regions: z.array(regionSchema).min(1, "at least one region"),
+    services: z.strictObject({ frontend: serviceSchema, backend: serviceSchema, functions: serviceSchema }),
+    autoscaling: autoscalingSchema,
+    healthCheck: healthCheckSchema,
+  })
+  .superRefine((environment, ctx) => {
+    checkRegions(environment.regions, environment.tier, ctx);
+    checkApexInZone(environment.domain, ctx);
+    checkServicePorts(environment.services, ctx);
+  }, always);
+
+export const platformConfigSchema = z
+  .strictObject({
+    environments: z
+      .record(z.string().regex(NAME_PATTERN, "environment names are 2-20 lowercase letters, digits or dashes"), environmentSchema)
+      .refine((environments) => Object.keys(environments).length > 0, "at least one environment"),
+  })
+  .superRefine((config, ctx) => checkAccountWideCidrs(config.environments, ctx), always);
+
+export type PlatformConfigInput = z.input<typeof platformConfigSchema>;
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+type EnvironmentShape = z.output<typeof environmentSchema>;
+export type RegionConfig = z.output<typeof regionSchema>;
+export type ServiceConfig = z.output<typeof serviceSchema>;
+export type ServiceName = keyof EnvironmentShape["services"];
+export type AutoscalingConfig = z.output<typeof autoscalingSchema>;
+export type HealthCheckConfig = z.output<typeof healthCheckSchema>;
+export type EnvironmentTier = EnvironmentShape["tier"];
+
+type Ctx = z.RefinementCtx;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
+function checkRegions(regions: unknown, tier: unknown, ctx: Ctx): void {
+  if (!Array.isArray(regions)) return;
+  const seen = new Map<string, number>();
+  const primaries: number[] = [];
+  let drCount = 0;
+  regions.forEach((region: unknown, index) => {
+    if (!isRecord(region)) return;
+    if (typeof region.slug === "string") {
+      const first = seen.get(region.slug);
+      if (first !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["regions", index, "slug"], message: `duplicate region: already listed at regions[${first}]` });
+      } else {
+        seen.set(region.slug, index);
+      }
+    }
+    if (region.role === "primary") primaries.push(index);
+    if (region.role === "dr") drCount += 1;
+  });
+  if (primaries.length === 0) {
+    ctx.addIssue({ code: "custom", path: ["regions"], message: 'missing primary region: exactly one region needs role "primary"' });
+  }
+  for (const index of primaries.slice(1)) {
+    ctx.addIssue({ code: "custom", path: ["regions", index, "role"], message: `only one primary region allowed: regions[${primaries[0]}] is primary already` });
+  }
+  if (tier === "production" && drCount === 0) {
+    ctx.addIssue({ code: "custom", path: ["regions"], message: 'production needs at least one region with role "dr" for backup copies' });
+  }
+}
+
+function checkApexInZone(domain: unknown, ctx: Ctx): void {
+  if (!isRecord(domain) || typeof domain.zone !== "string" || typeof domain.apex !== "string") return;
+  if (domain.apex !== domain.zone && !domain.apex.endsWith(`.${domain.zone}`)) {
+    ctx.addIssue({ code: "custom", path: ["domain", "apex"], message: `must be the zone ${domain.zone} or a name inside it` });
+  }
+}
+
+function checkServicePorts(services: unknown, ctx: Ctx): void {
+  if (!isRecord(services)) return;
+  const owners = new Map<number, string>();
+  for (const [name, service] of Object.entries(services)) {
+    if (!isRecord(service) || typeof service.port !== "number") continue;
+    const owner = owners.get(service.port);
+    if (owner) {
+      ctx.addIssue({ code: "custom", path: ["services", name, "port"], message: `port already used by ${owner}` });
+    } else {
+      owners.set(service.port, name);
+    }
+  }
+}
+
+/** VPC ranges must not overlap anywhere in the account, across environments too. */
+function checkAccountWideCidrs(environments: unknown, ctx: Ctx): void {
+  if (!isRecord(environments)) return;
+  const claimed: { cidr: Ipv4Cidr; where: string }[] = [];
+  for (const [name, environment] of Object.entries(environments)) {
+    if (!isRecord(environment) || !Array.isArray(environment.regions)) continue;
+    environment.regions.forEach((region: unknown, index) => {
+      if (!isRecord(region) || typeof region.vpcCidr !== "string") return;
+      const cidr = parseCidr(region.vpcCidr);
+      if (!cidr) return;
+      const where = `environments.${name}.regions[${index}].vpcCidr`;
+      const clash = claimed.find((other) => cidrsOverlap(other.cidr, cidr));
+      if (clash) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["environments", name, "regions", index, "vpcCidr"],
+          message: `overlapping CIDRs: overlaps ${clash.cidr.text} at ${clash.where}; VPC ranges must be unique in the account`,
+        });
+      } else {
+        claimed.push({ cidr, where });
+      }
+    });
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Numbers taken from the CryptoPulse operator's guide (the "seed"). They are the
+ * defaults every environment starts from; an environment file overrides one by
+ * spreading these objects, so a reader always sees where a number came from.
+ */
+
+/** Service Configuration: ports, CPU and memory per service. */
+export const SEED_SERVICES = {
+  frontend: {
+    port: 3000,
+    // "CPU: 1 core, Memory: 2GB RAM"
+    cpuMillicores: 1000,
+    memoryMiB: 2048,
+    replicas: { min: 2, max: 10 },
+  },
+  backend: {
+    port: 1337,
+    // "CPU: 2 cores, Memory: 4GB RAM"
+    cpuMillicores: 2000,
+    memoryMiB: 4096,
+    replicas: { min: 2, max: 10 },
+  },
+  functions: {
+    port: 3001,
+    // The guide gives memory only ("512MB per function"); half a core is our default.
+    cpuMillicores: 500,
+    memoryMiB: 512,
+    replicas: { min: 2, max: 10 },
+  },
+} as const;
+
+/** Scaling Strategy → Horizontal Scaling: triggers and cooldowns. */
+export const SEED_AUTOSCALING = {
+  cpuUtilizationPercent: 70,
+  memoryUtilizationPercent: 80,
+  scaleUpCooldownSeconds: 5 * 60,
+  scaleDownCooldownSeconds: 10 * 60,
+} as const;
+
+/** Backend Service → Health Checks. */
+export const SEED_HEALTH_CHECK = {
+  path: "/health",
+  intervalSeconds: 30,
+  timeoutSeconds: 10,
+  retries: 3,
+} as const;

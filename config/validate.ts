@@ -1,0 +1,19 @@
+import type { z } from "zod";
+import { ConfigError, problemLine } from "./errors";
+
+/**
+ * Parses `input` with `schema`, or throws a ConfigError listing every problem,
+ * one line each. Shared by the platform config and the command-line settings.
+ */
+export function parseOrThrow<Schema extends z.ZodType>(schema: Schema, input: unknown, source: string): z.output<Schema> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path;
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => problemLine(input, [...path, key], "unknown field (check its spelling)")).join("\n");
+    }
+    return problemLine(input, path, issue.message);
+  });
+  throw new ConfigError(source, problems.join("\n").split("\n"));
+}

@@ -1,0 +1,41 @@
+import { App, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { EnvironmentConfig, RegionSlug } from "../config";
+import type { StateBackendOptions } from "../config/runtime";
+import { PROVIDERS, type ProviderName } from "./providers";
+import { attachStateBackend } from "./state-backend";
+
+/** The layers of the platform, one stack kind each. */
+export type StackLayer = "network";
+
+export interface PlatformStackProps {
+  readonly environment: EnvironmentConfig;
+  readonly layer: StackLayer;
+  /** Set for per-region stacks; part of the stack name. */
+  readonly region?: RegionSlug;
+  readonly providers: readonly ProviderName[];
+  readonly state: StateBackendOptions;
+}
+
+/** `cryptopulse-<env>-<layer>[-<region>]`: also the Terraform Cloud workspace and state key. */
+export function stackName(environment: string, layer: StackLayer, region?: RegionSlug): string {
+  return ["cryptopulse", environment, layer, region].filter(Boolean).join("-");
+}
+
+/**
+ * Base of every stack: names it, attaches its providers and its state backend,
+ * so a concrete stack is only the wiring of its constructs.
+ */
+export abstract class PlatformStack extends TerraformStack {
+  readonly environment: EnvironmentConfig;
+  readonly stackName: string;
+
+  constructor(scope: Construct, props: PlatformStackProps) {
+    const name = stackName(props.environment.name, props.layer, props.region);
+    super(scope, name);
+    this.environment = props.environment;
+    this.stackName = name;
+    for (const provider of props.providers) PROVIDERS[provider](this);
+    attachStateBackend(this, name, props.state, App.of(this).outdir);
+  }
+}
