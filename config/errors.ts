@@ -30,9 +30,14 @@ export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
-/** Renders a value for an error line, short enough to keep the line readable. */
+/**
+ * Renders a value for an error line. Lists and objects are summarized: rules
+ * about them name the entries that matter in their own message.
+ */
 export function describeValue(value: unknown): string {
   if (value === undefined) return "(missing)";
+  if (Array.isArray(value)) return `[${value.length} item${value.length === 1 ? "" : "s"}]`;
+  if (typeof value === "object" && value !== null) return `{${Object.keys(value).join(", ")}}`;
   const text = JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -152,6 +152,7 @@ function checkRegions(regions: unknown, tier: unknown, ctx: Ctx): void {
   if (!Array.isArray(regions)) return;
   const seen = new Map<string, number>();
   const primaries: number[] = [];
+  const roles: unknown[] = [];
   let drCount = 0;
   regions.forEach((region: unknown, index) => {
     if (!isRecord(region)) return;
@@ -163,11 +164,12 @@ function checkRegions(regions: unknown, tier: unknown, ctx: Ctx): void {
         seen.set(region.slug, index);
       }
     }
+    roles.push(region.role);
     if (region.role === "primary") primaries.push(index);
     if (region.role === "dr") drCount += 1;
   });
   if (primaries.length === 0) {
-    ctx.addIssue({ code: "custom", path: ["regions"], message: 'missing primary region: exactly one region needs role "primary"' });
+    ctx.addIssue({ code: "custom", path: ["regions"], message: `missing primary region: roles are ${JSON.stringify(roles)}; exactly one region needs role "primary"` });
   }
   for (const index of primaries.slice(1)) {
     ctx.addIssue({ code: "custom", path: ["regions", index, "role"], message: `only one primary region allowed: regions[${primaries[0]}] is primary already` });
@@ -179,6 +181,7 @@ function checkRegions(regions: unknown, tier: unknown, ctx: Ctx): void {
 
 function checkApexInZone(domain: unknown, ctx: Ctx): void {
   if (!isRecord(domain) || typeof domain.zone !== "string" || typeof domain.apex !== "string") return;
+  if (!DOMAIN_PATTERN.test(domain.zone)) return; // reported by the zone's own rule
   if (domain.apex !== domain.zone && !domain.apex.endsWith(`.${domain.zone}`)) {
     ctx.addIssue({ code: "custom", path: ["domain", "apex"], message: `must be the zone ${domain.zone} or a name inside it` });
   }

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ConfigError, problemLine } from "./errors";
+import { ConfigError, formatPath, problemLine } from "./errors";
 
 /**
  * Parses `input` with `schema`, or throws a ConfigError listing every problem,
@@ -12,6 +12,11 @@ export function parseOrThrow<Schema extends z.ZodType>(schema: Schema, input: un
     const path = issue.path;
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => problemLine(input, [...path, key], "unknown field (check its spelling)")).join("\n");
+    }
+    if (issue.code === "invalid_key") {
+      // A record key failed its pattern: show the key itself, with the key rule's message.
+      const key = path[path.length - 1];
+      return `${formatPath(path)} = ${JSON.stringify(key)}: ${issue.issues.map((inner) => inner.message).join("; ")}`;
     }
     return problemLine(input, path, issue.message);
   });

@@ -1,0 +1,195 @@
+import { loadPlatformConfig, type PlatformConfigInput } from "../config";
+import { problemsOf, shippedConfig } from "./helpers";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- invalid inputs are deliberately off-type */
+type Mutation = (config: any) => void;
+
+describe("the shipped configuration", () => {
+  const config = loadPlatformConfig();
+  const byName = (name: string) => config.environments.find((environment) => environment.name === name)!;
+
+  it("defines staging and production", () => {
+    expect(config.environments.map((environment) => environment.name).sort()).toEqual(["production", "staging"]);
+  });
+
+  it("serves production from cryptopulse.com with api. and app. hosts", () => {
+    expect(byName("production").domain).toEqual({
+      zone: "cryptopulse.com",
+      apex: "cryptopulse.com",
+      api: "api.cryptopulse.com",
+      app: "app.cryptopulse.com",
+    });
+  });
+
+  it("keeps staging out of the production zone", () => {
+    expect(byName("staging").domain.zone).not.toBe("cryptopulse.com");
+  });
+
+  it("gives production a primary region and at least one DR region, primary first", () => {
+    const production = byName("production");
+    expect(production.primaryRegion.role).toBe("primary");
+    expect(production.drRegions.length).toBeGreaterThanOrEqual(1);
+    expect(production.regions[0]).toBe(production.primaryRegion);
+  });
+
+  it("carries the guide's numbers as defaults", () => {
+    const production = byName("production");
+    expect(production.services.backend).toMatchObject({ port: 1337, cpuMillicores: 2000, memoryMiB: 4096, replicas: { min: 2, max: 10 } });
+    expect(production.services.frontend).toMatchObject({ port: 3000, cpuMillicores: 1000, memoryMiB: 2048 });
+    expect(production.services.functions).toMatchObject({ port: 3001, memoryMiB: 512 });
+    expect(production.autoscaling).toEqual({
+      cpuUtilizationPercent: 70,
+      memoryUtilizationPercent: 80,
+      scaleUpCooldownSeconds: 300,
+      scaleDownCooldownSeconds: 600,
+    });
+    expect(production.healthCheck).toEqual({ path: "/health", intervalSeconds: 30, timeoutSeconds: 10, retries: 3 });
+  });
+});
+
+describe("configuration validation", () => {
+  const P = "environments.production";
+  const cases: [string, Mutation, string][] = [
+    [
+      "unknown region slug",
+      (c) => (c.environments.production.regions[1].slug = "fra9"),
+      `${P}.regions[1].slug = "fra9": unknown DigitalOcean region; allowed: ams3, atl1, blr1, fra1, lon1, nyc3, sfo2, sfo3, sgp1, syd1, tor1`,
+    ],
+    [
+      "duplicate regions",
+      (c) => (c.environments.production.regions[1].slug = "fra1"),
+      `${P}.regions[1].slug = "fra1": duplicate region: already listed at regions[0]`,
+    ],
+    [
+      "missing primary region",
+      (c) => (c.environments.production.regions[0].role = "dr"),
+      `${P}.regions = [2 items]: missing primary region: roles are ["dr","dr"]; exactly one region needs role "primary"`,
+    ],
+    [
+      "two primary regions",
+      (c) => (c.environments.production.regions[1].role = "primary"),
+      `${P}.regions[1].role = "primary": only one primary region allowed: regions[0] is primary already`,
+    ],
+    [
+      "production without a DR region",
+      (c) => c.environments.production.regions.pop(),
+      `${P}.regions = [1 item]: production needs at least one region with role "dr" for backup copies`,
+    ],
+    [
+      "unknown region role",
+      (c) => (c.environments.production.regions[1].role = "backup"),
+      `${P}.regions[1].role = "backup": Invalid option: expected one of "primary"|"dr"`,
+    ],
+    [
+      "overlapping CIDRs inside one environment",
+      (c) => (c.environments.production.regions[1].vpcCidr = "10.20.128.0/17"),
+      `${P}.regions[1].vpcCidr = "10.20.128.0/17": overlapping CIDRs: overlaps 10.20.0.0/16 at ${P}.regions[0].vpcCidr; VPC ranges must be unique in the account`,
+    ],
+    [
+      "overlapping CIDRs across environments",
+      (c) => (c.environments.production.regions[0].vpcCidr = "10.30.0.0/16"),
+      `${P}.regions[0].vpcCidr = "10.30.0.0/16": overlapping CIDRs: overlaps 10.30.0.0/16 at environments.staging.regions[0].vpcCidr; VPC ranges must be unique in the account`,
+    ],
+    [
+      "malformed CIDR",
+      (c) => (c.environments.production.regions[0].vpcCidr = "10.20.0.0"),
+      `${P}.regions[0].vpcCidr = "10.20.0.0": malformed CIDR: expected an IPv4 range such as 10.20.0.0/16`,
+    ],
+    [
+      "CIDR too large for a VPC",
+      (c) => (c.environments.production.regions[0].vpcCidr = "10.0.0.0/12"),
+      `${P}.regions[0].vpcCidr = "10.0.0.0/12": VPC prefix must be between /16 and /24`,
+    ],
+    [
+      "public CIDR",
+      (c) => (c.environments.production.regions[0].vpcCidr = "8.8.0.0/16"),
+      `${P}.regions[0].vpcCidr = "8.8.0.0/16": not a private range: VPCs must lie in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16`,
+    ],
+    [
+      "CIDR with host bits",
+      (c) => (c.environments.production.regions[0].vpcCidr = "10.20.0.1/16"),
+      `${P}.regions[0].vpcCidr = "10.20.0.1/16": host bits set: the address must be the first of its range`,
+    ],
+    [
+      "CIDR in DOKS' reserved range",
+      (c) => (c.environments.production.regions[0].vpcCidr = "10.244.0.0/20"),
+      `${P}.regions[0].vpcCidr = "10.244.0.0/20": overlaps 10.244.0.0/16, reserved by DigitalOcean for DOKS networking`,
+    ],
+    [
+      "malformed domain",
+      (c) => (c.environments.production.domain.zone = "https://cryptopulse.com"),
+      `${P}.domain.zone = "https://cryptopulse.com": malformed domain: expected lowercase DNS labels joined by dots, e.g. example.com (no scheme, no trailing dot)`,
+    ],
+    [
+      "apex outside its zone",
+      (c) => (c.environments.production.domain.apex = "cryptopulse.io"),
+      `${P}.domain.apex = "cryptopulse.io": must be the zone cryptopulse.com or a name inside it`,
+    ],
+    [
+      "host that is not one label",
+      (c) => (c.environments.production.domain.apiHost = "api.v2"),
+      `${P}.domain.apiHost = "api.v2": malformed host label: expected one lowercase DNS label such as api`,
+    ],
+    [
+      "replicas min > max",
+      (c) => (c.environments.production.services.backend.replicas = { min: 12, max: 10 }),
+      `${P}.services.backend.replicas.min = 12: min must not exceed max (10)`,
+    ],
+    [
+      "zero replicas",
+      (c) => (c.environments.production.services.frontend.replicas = { min: 0, max: 10 }),
+      `${P}.services.frontend.replicas.min = 0: at least 1 replica: a service scaled to zero serves nothing`,
+    ],
+    [
+      "two services on one port",
+      (c) => (c.environments.production.services.functions.port = 1337),
+      `${P}.services.functions.port = 1337: port already used by backend`,
+    ],
+    [
+      "utilization target above 100 %",
+      (c) => (c.environments.production.autoscaling.cpuUtilizationPercent = 170),
+      `${P}.autoscaling.cpuUtilizationPercent = 170: a percentage from 1 to 100`,
+    ],
+    [
+      "health check timeout not shorter than its interval",
+      (c) => (c.environments.production.healthCheck.timeoutSeconds = 30),
+      `${P}.healthCheck.timeoutSeconds = 30: must be shorter than intervalSeconds (30)`,
+    ],
+    [
+      "misspelled field",
+      (c) => (c.environments.production.regions[0].vpcCIDR = "10.20.0.0/16"),
+      `${P}.regions[0].vpcCIDR = "10.20.0.0/16": unknown field (check its spelling)`,
+    ],
+    [
+      "missing field",
+      (c) => delete c.environments.production.description,
+      `${P}.description = (missing): Invalid input: expected string, received undefined`,
+    ],
+    [
+      "malformed environment name",
+      (c) => (c.environments.Prod = c.environments.production),
+      `environments.Prod = "Prod": environment names are 2-20 lowercase letters, digits or dashes`,
+    ],
+    [
+      "no environment at all",
+      (c) => (c.environments = {}),
+      `environments = {}: at least one environment`,
+    ],
+  ];
+
+  it.each(cases)("rejects %s with a line naming the field, the value and the rule", (_name, mutate, expected) => {
+    const input = shippedConfig();
+    mutate(input);
+    expect(problemsOf(() => loadPlatformConfig(input))).toContain(expected);
+  });
+
+  it("reports every problem of one input, one line each", () => {
+    const input: any = shippedConfig();
+    input.environments.production.regions[1].slug = "fra9";
+    input.environments.staging.domain.zone = "not a domain";
+    input.environments.staging.services.backend.replicas = { min: 5, max: 3 };
+    const problems = problemsOf(() => loadPlatformConfig(input as PlatformConfigInput));
+    expect(problems).toHaveLength(3);
+    for (const line of problems) expect(line).not.toContain("\n");
+  });
+});

@@ -1,0 +1,65 @@
+import * as path from "path";
+import { TerraformOutput, type App } from "cdktf";
+import type { StateBackendOptions } from "../config/runtime";
+import { defineEnvironment } from "../stacks/environment";
+import { PlatformStack } from "../stacks/platform-stack";
+import { environmentNamed, synthApp } from "./helpers";
+
+const production = environmentNamed("production");
+const PRODUCER = "cryptopulse-production-network-fra1";
+
+/**
+ * Stands in for a later layer: consumes the primary VPC id the way the data
+ * and cluster stacks will (a plain token passed across stacks).
+ */
+function buildWithConsumer(state: StateBackendOptions) {
+  return (app: App) => {
+    const { network } = defineEnvironment(app, production, state);
+    const consumer = new (class ConsumerStack extends PlatformStack {})(app, {
+      environment: production,
+      layer: "network",
+      region: "lon1",
+      providers: [],
+      state,
+    });
+    consumer.addDependency(network.get("fra1")!);
+    new TerraformOutput(consumer, "joined_vpc", { value: network.get("fra1")!.vpc.id });
+  };
+}
+
+const CONSUMER = "cryptopulse-production-network-lon1";
+
+describe("cross-stack references (full app synth)", () => {
+  it("local backend: the producer exports the VPC id, the consumer reads the producer's state file", () => {
+    const { outdir, stacks } = synthApp(buildWithConsumer({ kind: "local" }));
+    const producerOutputs = stacks[PRODUCER].output;
+    const [exported] = Object.entries(producerOutputs).filter(([name]) => name.startsWith("cross-stack-output-"));
+    expect(exported[1]).toEqual({ value: expect.stringMatching(/^\$\{digitalocean_vpc\.\w+\.id\}$/), sensitive: true });
+
+    const remote = stacks[CONSUMER].data.terraform_remote_state;
+    const [[remoteName, remoteState]] = Object.entries(remote) as [string, { backend: string; config: { path: string } }][];
+    expect(remoteState.backend).toBe("local");
+    // The producer's own (relative) path: the consumer's working directory sits beside the producer's.
+    expect(remoteState.config.path).toBe(stacks[PRODUCER].terraform.backend.local.path);
+    expect(path.resolve(outdir, "stacks", CONSUMER, remoteState.config.path)).toBe(path.resolve(`terraform.${PRODUCER}.tfstate`));
+    expect(stacks[CONSUMER].output.joined_vpc.value).toBe(`\${data.terraform_remote_state.${remoteName}.outputs.${exported[0]}}`);
+  });
+
+  it("s3 backend: the consumer reads the producer's key from the same bucket", () => {
+    const { stacks } = synthApp(buildWithConsumer({ kind: "s3", bucket: "cryptopulse-state", region: "fra1", keyPrefix: "state" }));
+    const [remoteState] = Object.values(stacks[CONSUMER].data.terraform_remote_state) as { backend: string; config: Record<string, unknown> }[];
+    expect(remoteState.backend).toBe("s3");
+    expect(remoteState.config).toMatchObject({
+      bucket: "cryptopulse-state",
+      key: `state/${PRODUCER}.tfstate`,
+      endpoints: { s3: "https://fra1.digitaloceanspaces.com" },
+    });
+  });
+
+  it("cloud backend: the consumer reads the producer's named workspace", () => {
+    const { stacks } = synthApp(buildWithConsumer({ kind: "cloud", organization: "cryptopulse", hostname: "app.terraform.io" }));
+    const [remoteState] = Object.values(stacks[CONSUMER].data.terraform_remote_state) as { backend: string; config: Record<string, unknown> }[];
+    expect(remoteState.backend).toBe("remote");
+    expect(remoteState.config).toMatchObject({ organization: "cryptopulse", workspaces: { name: PRODUCER } });
+  });
+});

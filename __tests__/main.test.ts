@@ -1,0 +1,45 @@
+import { spawnSync } from "child_process";
+import { existsSync, mkdtempSync, readdirSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+
+/** Runs the app exactly as cdktf.json does, into a fresh output directory. */
+function runApp(env: Record<string, string>) {
+  const outdir = path.join(mkdtempSync(path.join(tmpdir(), "cryptopulse-main-")), "out");
+  const result = spawnSync(process.execPath, ["--require", "tsx/cjs", "main.ts"], {
+    cwd: path.resolve(__dirname, ".."),
+    env: { PATH: process.env.PATH, CDKTF_OUTDIR: outdir, ...env },
+    encoding: "utf8",
+  });
+  return { ...result, outdir };
+}
+
+describe("main.ts", () => {
+  it("synthesizes every stack of every environment with no credentials", () => {
+    const run = runApp({});
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(readdirSync(path.join(run.outdir, "stacks")).sort()).toEqual([
+      "cryptopulse-production-network-ams3",
+      "cryptopulse-production-network-fra1",
+      "cryptopulse-staging-network-fra1",
+    ]);
+  });
+
+  it("synthesizes only the environments named in CRYPTOPULSE_ENVIRONMENTS", () => {
+    const run = runApp({ CRYPTOPULSE_ENVIRONMENTS: "staging" });
+    expect(run.status).toBe(0);
+    expect(readdirSync(path.join(run.outdir, "stacks"))).toEqual(["cryptopulse-staging-network-fra1"]);
+  });
+
+  it.each([
+    [{ CRYPTOPULSE_ENVIRONMENTS: "prod" }, 'CRYPTOPULSE_ENVIRONMENTS = "prod": unknown environment "prod"; allowed: staging, production'],
+    [{ CRYPTOPULSE_STATE_BACKEND: "gcs" }, 'CRYPTOPULSE_STATE_BACKEND = "gcs": unknown state backend; allowed: local, cloud, s3'],
+  ])("exits non-zero on bad input, prints one line per problem and writes nothing (%p)", (env, line) => {
+    const run = runApp(env);
+    expect(run.status).toBe(1);
+    expect(run.stderr.split("\n")).toContain(`  ${line}`);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(existsSync(run.outdir)).toBe(false);
+  });
+});

@@ -1,0 +1,67 @@
+import { readRuntimeOptions } from "../config/runtime";
+import { problemsOf } from "./helpers";
+
+const KNOWN = ["staging", "production"];
+
+describe("runtime options from environment variables", () => {
+  it("defaults to every environment and the local backend, needing no credentials", () => {
+    expect(readRuntimeOptions({}, KNOWN)).toEqual({ environments: undefined, state: { kind: "local" } });
+  });
+
+  it("filters environments by a comma-separated list", () => {
+    expect(readRuntimeOptions({ CRYPTOPULSE_ENVIRONMENTS: " production , staging" }, KNOWN).environments).toEqual(["production", "staging"]);
+  });
+
+  it("reads the Terraform Cloud organization, hostname and project", () => {
+    const options = readRuntimeOptions(
+      { CRYPTOPULSE_STATE_BACKEND: "cloud", CRYPTOPULSE_TFC_ORGANIZATION: "cryptopulse", CRYPTOPULSE_TFC_PROJECT: "platform" },
+      KNOWN,
+    );
+    expect(options.state).toEqual({ kind: "cloud", organization: "cryptopulse", hostname: "app.terraform.io", project: "platform" });
+  });
+
+  it("reads the Spaces bucket, its region and the key prefix", () => {
+    const options = readRuntimeOptions(
+      { CRYPTOPULSE_STATE_BACKEND: "s3", CRYPTOPULSE_STATE_BUCKET: "cryptopulse-state", CRYPTOPULSE_STATE_REGION: "ams3" },
+      KNOWN,
+    );
+    expect(options.state).toEqual({ kind: "s3", bucket: "cryptopulse-state", region: "ams3", keyPrefix: "cryptopulse" });
+  });
+
+  const cases: [string, NodeJS.ProcessEnv, string][] = [
+    [
+      "an unknown environment in the filter",
+      { CRYPTOPULSE_ENVIRONMENTS: "production,qa" },
+      'CRYPTOPULSE_ENVIRONMENTS = "production,qa": unknown environment "qa"; allowed: staging, production',
+    ],
+    [
+      "an unknown backend kind",
+      { CRYPTOPULSE_STATE_BACKEND: "consul" },
+      'CRYPTOPULSE_STATE_BACKEND = "consul": unknown state backend; allowed: local, cloud, s3',
+    ],
+    [
+      "Terraform Cloud without an organization",
+      { CRYPTOPULSE_STATE_BACKEND: "cloud" },
+      "CRYPTOPULSE_TFC_ORGANIZATION = (missing): required when CRYPTOPULSE_STATE_BACKEND=cloud (the Terraform Cloud organization)",
+    ],
+    [
+      "Spaces without a bucket",
+      { CRYPTOPULSE_STATE_BACKEND: "s3", CRYPTOPULSE_STATE_REGION: "fra1" },
+      "CRYPTOPULSE_STATE_BUCKET = (missing): required when CRYPTOPULSE_STATE_BACKEND=s3 (the Spaces bucket holding state)",
+    ],
+    [
+      "Spaces in an unknown region",
+      { CRYPTOPULSE_STATE_BACKEND: "s3", CRYPTOPULSE_STATE_BUCKET: "state", CRYPTOPULSE_STATE_REGION: "mars1" },
+      'CRYPTOPULSE_STATE_REGION = "mars1": unknown Spaces region; allowed: ams3, atl1, blr1, fra1, lon1, nyc3, sfo2, sfo3, sgp1, syd1, tor1',
+    ],
+    [
+      "a bucket name Spaces would refuse",
+      { CRYPTOPULSE_STATE_BACKEND: "s3", CRYPTOPULSE_STATE_BUCKET: "My_Bucket", CRYPTOPULSE_STATE_REGION: "fra1" },
+      'CRYPTOPULSE_STATE_BUCKET = "My_Bucket": a Spaces bucket name: 3-63 lowercase letters, digits or dashes',
+    ],
+  ];
+
+  it.each(cases)("rejects %s with one clear line", (_name, env, expected) => {
+    expect(problemsOf(() => readRuntimeOptions(env, KNOWN))).toEqual([expected]);
+  });
+});
