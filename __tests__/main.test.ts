@@ -1,13 +1,17 @@
 import { spawnSync } from "child_process";
-import { existsSync, mkdtempSync, readdirSync } from "fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
+
+const root = path.resolve(__dirname, "..");
+const appCommand = JSON.parse(readFileSync(path.join(root, "cdktf.json"), "utf8")).app as string;
 
 /** Runs the app exactly as cdktf.json does, into a fresh output directory. */
 function runApp(env: Record<string, string>) {
   const outdir = path.join(mkdtempSync(path.join(tmpdir(), "cryptopulse-main-")), "out");
-  const result = spawnSync(process.execPath, ["--require", "tsx/cjs", "main.ts"], {
-    cwd: path.resolve(__dirname, ".."),
+  const result = spawnSync(appCommand, {
+    shell: true,
+    cwd: root,
     env: { PATH: process.env.PATH, CDKTF_OUTDIR: outdir, ...env },
     encoding: "utf8",
   });
