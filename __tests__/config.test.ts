@@ -156,6 +156,21 @@ describe("configuration validation", () => {
       `${P}.healthCheck.timeoutSeconds = 30: must be shorter than intervalSeconds (30)`,
     ],
     [
+      "an alert recipient that is not an email",
+      (c) => (c.environments.production.alerts.emails = ["devops-at-cryptopulse"]),
+      `${P}.alerts.emails[0] = "devops-at-cryptopulse": not an email address`,
+    ],
+    [
+      "a Slack webhook given as a value instead of a variable name",
+      (c) => (c.environments.production.alerts.slack[0].webhookUrlVariable = "https://hooks.slack.com/services/T0/B0/X"),
+      `${P}.alerts.slack[0].webhookUrlVariable = "https://hooks.slack.com/services/T0/B0/X": a Terraform variable name: lowercase letters, digits and _ (set it as TF_VAR_<name>)`,
+    ],
+    [
+      "an alert window DigitalOcean does not offer",
+      (c) => (c.environments.production.alerts.thresholds.window = "15m"),
+      `${P}.alerts.thresholds.window = "15m": Invalid option: expected one of "5m"|"10m"|"30m"|"1h"`,
+    ],
+    [
       "misspelled field",
       (c) => (c.environments.production.regions[0].vpcCIDR = "10.20.0.0/16"),
       `${P}.regions[0].vpcCIDR = "10.20.0.0/16": unknown field (check its spelling)`,

@@ -3,6 +3,7 @@ import { staging } from "./environments/staging";
 import type { RegionSlug } from "./regions";
 import {
   platformConfigSchema,
+  type AlertsConfig,
   type AutoscalingConfig,
   type EnvironmentTier,
   type HealthCheckConfig,
@@ -15,7 +16,7 @@ import { parseOrThrow } from "./validate";
 
 export { ConfigError } from "./errors";
 export type { RegionSlug } from "./regions";
-export type { EnvironmentInput, PlatformConfigInput, RegionConfig, ServiceConfig, ServiceName } from "./schema";
+export type { AlertsConfig, EnvironmentInput, PlatformConfigInput, RegionConfig, ServiceConfig, ServiceName } from "./schema";
 
 /** A validated region with its slug narrowed to the supported set. */
 export interface Region extends RegionConfig {
@@ -42,6 +43,7 @@ export interface EnvironmentConfig {
   readonly services: Readonly<Record<ServiceName, ServiceConfig>>;
   readonly autoscaling: AutoscalingConfig;
   readonly healthCheck: HealthCheckConfig;
+  readonly alerts: AlertsConfig;
 }
 
 export interface PlatformConfig {
@@ -78,6 +80,7 @@ export function loadPlatformConfig(input: unknown = PLATFORM_CONFIG): PlatformCo
       services: environment.services,
       autoscaling: environment.autoscaling,
       healthCheck: environment.healthCheck,
+      alerts: environment.alerts,
     };
   });
   return { environments };

@@ -100,6 +100,31 @@ const healthCheckSchema = z
     }
   });
 
+/** Terraform variable names: how the config points at a secret without holding it. */
+export const terraformVariableName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,63}$/, "a Terraform variable name: lowercase letters, digits and _ (set it as TF_VAR_<name>)");
+
+const alertsSchema = z.strictObject({
+  /** Who receives DigitalOcean monitor alerts by email. */
+  emails: z.array(z.email("not an email address")).min(1, "at least one email recipient"),
+  /** Slack channels; each webhook URL is a secret, so only its sensitive Terraform variable is named. */
+  slack: z.array(
+    z.strictObject({
+      channel: z.string().regex(/^#[a-z0-9._-]{1,80}$/, "a Slack channel such as #ops-alerts"),
+      webhookUrlVariable: terraformVariableName,
+    }),
+  ),
+  /** Utilization thresholds for DigitalOcean monitor alerts (droplets and databases). */
+  thresholds: z.strictObject({
+    cpuPercent: percent,
+    memoryPercent: percent,
+    diskPercent: percent,
+    /** DigitalOcean's evaluation windows. */
+    window: z.enum(["5m", "10m", "30m", "1h"]),
+  }),
+});
+
 const environmentSchema = z
   .strictObject({
     /** Drives the DigitalOcean project environment and production-only safety rules. */
@@ -117,6 +142,7 @@ const environmentSchema = z
     services: z.strictObject({ frontend: serviceSchema, backend: serviceSchema, functions: serviceSchema }),
     autoscaling: autoscalingSchema,
     healthCheck: healthCheckSchema,
+    alerts: alertsSchema,
   })
   .superRefine((environment, ctx) => {
     checkRegions(environment.regions, environment.tier, ctx);
@@ -141,6 +167,7 @@ export type ServiceName = keyof EnvironmentShape["services"];
 export type AutoscalingConfig = z.output<typeof autoscalingSchema>;
 export type HealthCheckConfig = z.output<typeof healthCheckSchema>;
 export type EnvironmentTier = EnvironmentShape["tier"];
+export type AlertsConfig = z.output<typeof alertsSchema>;
 
 type Ctx = z.RefinementCtx;
 

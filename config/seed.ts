@@ -44,3 +44,18 @@ export const SEED_HEALTH_CHECK = {
   timeoutSeconds: 10,
   retries: 3,
 } as const;
+
+/**
+ * Monitoring & Alerting / Scaling Strategy: "CPU usage > 70% for 5 minutes",
+ * "Memory usage > 80% for 5 minutes". The guide names disk usage without a
+ * number; 80 % leaves room to grow a volume before it fills.
+ */
+export const SEED_ALERT_THRESHOLDS = {
+  cpuPercent: 70,
+  memoryPercent: 80,
+  diskPercent: 80,
+  window: "5m",
+} as const;
+
+/** Support & Escalation → Contact Information. */
+export const SEED_ALERT_EMAILS = ["devops@cryptopulse.app", "tech-lead@cryptopulse.app"] as const;

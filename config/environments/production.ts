@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from "../schema";
-import { SEED_AUTOSCALING, SEED_HEALTH_CHECK, SEED_SERVICES } from "../seed";
+import { SEED_ALERT_EMAILS, SEED_ALERT_THRESHOLDS, SEED_AUTOSCALING, SEED_HEALTH_CHECK, SEED_SERVICES } from "../seed";
 
 /** Production: cryptopulse.com, workloads in Frankfurt, backup copies in Amsterdam. */
 export const production = {
@@ -13,4 +13,9 @@ export const production = {
   services: SEED_SERVICES,
   autoscaling: SEED_AUTOSCALING,
   healthCheck: SEED_HEALTH_CHECK,
+  alerts: {
+    emails: [...SEED_ALERT_EMAILS],
+    slack: [{ channel: "#cryptopulse-alerts", webhookUrlVariable: "alerts_slack_webhook_url" }],
+    thresholds: SEED_ALERT_THRESHOLDS,
+  },
 } satisfies EnvironmentInput;

@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from "../schema";
-import { SEED_AUTOSCALING, SEED_HEALTH_CHECK, SEED_SERVICES } from "../seed";
+import { SEED_ALERT_EMAILS, SEED_ALERT_THRESHOLDS, SEED_AUTOSCALING, SEED_HEALTH_CHECK, SEED_SERVICES } from "../seed";
 
 /**
  * Staging: a zone of its own, so Cloudflare's Universal SSL covers app. and api.
@@ -19,4 +19,9 @@ export const staging = {
   },
   autoscaling: SEED_AUTOSCALING,
   healthCheck: SEED_HEALTH_CHECK,
+  alerts: {
+    emails: [...SEED_ALERT_EMAILS],
+    slack: [{ channel: "#cryptopulse-staging", webhookUrlVariable: "alerts_slack_webhook_url" }],
+    thresholds: SEED_ALERT_THRESHOLDS,
+  },
 } satisfies EnvironmentInput;
