@@ -6,7 +6,7 @@ import { PROVIDERS, type ProviderName } from "./providers";
 import { attachStateBackend } from "./state-backend";
 
 /** The layers of the platform, one stack kind each. */
-export type StackLayer = "network";
+export type StackLayer = "network" | "data" | "cluster";
 
 export interface PlatformStackProps {
   readonly environment: EnvironmentConfig;
