@@ -1,5 +1,6 @@
 import { production } from "./environments/production";
 import { staging } from "./environments/staging";
+import type { ClusterConfig } from "./cluster";
 import type { RegionSlug } from "./regions";
 import {
   platformConfigSchema,
@@ -9,6 +10,7 @@ import {
   type HealthCheckConfig,
   type PlatformConfigInput,
   type RegionConfig,
+  type RegistryConfig,
   type ServiceConfig,
   type ServiceName,
 } from "./schema";
@@ -44,14 +46,20 @@ export interface EnvironmentConfig {
   readonly autoscaling: AutoscalingConfig;
   readonly healthCheck: HealthCheckConfig;
   readonly alerts: AlertsConfig;
+  readonly cluster: ClusterConfig;
+  /** The account's container registry, and whether this environment owns it. */
+  readonly registry: RegistryConfig & { readonly owned: boolean };
 }
 
 export interface PlatformConfig {
   readonly environments: readonly EnvironmentConfig[];
 }
 
-/** The environments this repository deploys. */
-export const PLATFORM_CONFIG: PlatformConfigInput = { environments: { staging, production } };
+/** The environments this repository deploys, and what they share in the account. */
+export const PLATFORM_CONFIG: PlatformConfigInput = {
+  registry: { name: "cryptopulse", subscriptionTier: "basic", region: "fra1", ownerEnvironment: "production" },
+  environments: { staging, production },
+};
 
 /**
  * Validates the whole configuration once and resolves derived values.
@@ -81,6 +89,8 @@ export function loadPlatformConfig(input: unknown = PLATFORM_CONFIG): PlatformCo
       autoscaling: environment.autoscaling,
       healthCheck: environment.healthCheck,
       alerts: environment.alerts,
+      cluster: environment.cluster,
+      registry: { ...parsed.registry, owned: parsed.registry.ownerEnvironment === name },
     };
   });
   return { environments };

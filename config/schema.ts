@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, parseCidr, PRIVATE_RANGES, RESERVED_RANGES, type Ipv4Cidr } from "./cidr";
+import { checkCapacity, clusterSchema, largestPool } from "./cluster";
 import { isSupportedRegion, SUPPORTED_REGIONS } from "./regions";
 
 /**
@@ -143,20 +144,41 @@ const environmentSchema = z
     autoscaling: autoscalingSchema,
     healthCheck: healthCheckSchema,
     alerts: alertsSchema,
+    cluster: clusterSchema,
   })
   .superRefine((environment, ctx) => {
     checkRegions(environment.regions, environment.tier, ctx);
     checkApexInZone(environment.domain, ctx);
     checkServicePorts(environment.services, ctx);
+    checkAppPoolCapacity(environment, ctx);
   }, always);
+
+/** Regions where DigitalOcean Container Registry can live. */
+const REGISTRY_REGIONS = ["nyc3", "sfo3", "ams3", "sgp1", "fra1", "blr1", "syd1"] as const;
+
+/**
+ * DigitalOcean allows one container registry per account, and every
+ * environment here shares the account: exactly one environment's cluster stack
+ * owns the registry, the others only look it up.
+ */
+const registrySchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9-]{3,63}$/, "3-63 lowercase letters, digits or dashes"),
+  subscriptionTier: z.enum(["starter", "basic", "professional"]),
+  region: z.enum(REGISTRY_REGIONS),
+  ownerEnvironment: z.string(),
+});
 
 export const platformConfigSchema = z
   .strictObject({
+    registry: registrySchema,
     environments: z
       .record(z.string().regex(NAME_PATTERN, "environment names are 2-20 lowercase letters, digits or dashes"), environmentSchema)
       .refine((environments) => Object.keys(environments).length > 0, "at least one environment"),
   })
-  .superRefine((config, ctx) => checkAccountWideCidrs(config.environments, ctx), always);
+  .superRefine((config, ctx) => {
+    checkAccountWideCidrs(config.environments, ctx);
+    checkRegistryOwner(config.registry, config.environments, ctx);
+  }, always);
 
 export type PlatformConfigInput = z.input<typeof platformConfigSchema>;
 export type EnvironmentInput = z.input<typeof environmentSchema>;
@@ -168,6 +190,7 @@ export type AutoscalingConfig = z.output<typeof autoscalingSchema>;
 export type HealthCheckConfig = z.output<typeof healthCheckSchema>;
 export type EnvironmentTier = EnvironmentShape["tier"];
 export type AlertsConfig = z.output<typeof alertsSchema>;
+export type RegistryConfig = z.output<typeof registrySchema>;
 
 type Ctx = z.RefinementCtx;
 
@@ -249,6 +272,40 @@ function checkAccountWideCidrs(environments: unknown, ctx: Ctx): void {
       } else {
         claimed.push({ cidr, where });
       }
+    });
+  }
+}
+
+/** The largest app pool must hold every app service at its maximum replicas. */
+function checkAppPoolCapacity(environment: Record<string, unknown>, ctx: Ctx): void {
+  const cluster = clusterSchema.safeParse(environment.cluster);
+  const services = z.record(z.string(), serviceSchema).safeParse(environment.services);
+  if (!cluster.success || !services.success) return; // their own rules report why
+  const workloads = Object.entries(services.data).map(([name, service]) => ({
+    name,
+    replicas: service.replicas.max,
+    cpuMillicores: service.cpuMillicores,
+    memoryMiB: service.memoryMiB,
+  }));
+  const { pool, index } = largestPool(cluster.data.appPools);
+  const verdict = checkCapacity(pool, workloads, cluster.data.nodeOverhead);
+  if (!verdict.fits) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["cluster", "appPools", index],
+      message: `pool "${pool.name}" cannot hold the app services at max replicas: demand ${verdict.demand}; capacity ${verdict.capacity}`,
+    });
+  }
+}
+
+function checkRegistryOwner(registry: unknown, environments: unknown, ctx: Ctx): void {
+  if (!isRecord(registry) || typeof registry.ownerEnvironment !== "string" || !isRecord(environments)) return;
+  const names = Object.keys(environments);
+  if (!names.includes(registry.ownerEnvironment)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["registry", "ownerEnvironment"],
+      message: `unknown environment; allowed: ${names.join(", ")}`,
     });
   }
 }

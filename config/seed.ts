@@ -59,3 +59,9 @@ export const SEED_ALERT_THRESHOLDS = {
 
 /** Support & Escalation → Contact Information. */
 export const SEED_ALERT_EMAILS = ["devops@cryptopulse.app", "tech-lead@cryptopulse.app"] as const;
+
+/** Scaling Strategy → Scaling Limits, applied to the app node pools: "Minimum Instances: 2, Maximum Instances: 10". */
+export const SEED_APP_POOL_NODES = { minNodes: 2, maxNodes: 10 } as const;
+
+/** Scaling Strategy: "Scale-down Cooldown: 10 minutes", as the cluster autoscaler's unneeded time. */
+export const SEED_SCALE_DOWN_UNNEEDED_MINUTES = SEED_AUTOSCALING.scaleDownCooldownSeconds / 60;

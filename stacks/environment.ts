@@ -1,11 +1,14 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig, RegionSlug } from "../config";
 import type { StateBackendOptions } from "../config/runtime";
+import { ClusterStack } from "./cluster-stack";
 import { NetworkStack } from "./network-stack";
 
 /** The stacks of one environment, for wiring cross-stack references. */
 export interface EnvironmentStacks {
   readonly network: ReadonlyMap<RegionSlug, NetworkStack>;
+  /** The workload cluster, in the primary region. */
+  readonly cluster: ClusterStack;
 }
 
 /** Builds every stack of `environment` in `scope` (the App). */
@@ -13,5 +16,15 @@ export function defineEnvironment(scope: Construct, environment: EnvironmentConf
   const network = new Map(
     environment.regions.map((region) => [region.slug, new NetworkStack(scope, { environment, region, state })] as const),
   );
-  return { network };
+  const primaryNetwork = network.get(environment.primaryRegion.slug) as NetworkStack;
+  const projectId = (primaryNetwork.project as NonNullable<NetworkStack["project"]>).id;
+
+  const cluster = new ClusterStack(scope, {
+    environment,
+    region: environment.primaryRegion,
+    network: primaryNetwork,
+    projectId,
+    state,
+  });
+  return { network, cluster };
 }

@@ -1,5 +1,13 @@
 import type { EnvironmentInput } from "../schema";
-import { SEED_ALERT_EMAILS, SEED_ALERT_THRESHOLDS, SEED_AUTOSCALING, SEED_HEALTH_CHECK, SEED_SERVICES } from "../seed";
+import {
+  SEED_ALERT_EMAILS,
+  SEED_ALERT_THRESHOLDS,
+  SEED_APP_POOL_NODES,
+  SEED_AUTOSCALING,
+  SEED_HEALTH_CHECK,
+  SEED_SCALE_DOWN_UNNEEDED_MINUTES,
+  SEED_SERVICES,
+} from "../seed";
 
 /** Production: cryptopulse.com, workloads in Frankfurt, backup copies in Amsterdam. */
 export const production = {
@@ -17,5 +25,17 @@ export const production = {
     emails: [...SEED_ALERT_EMAILS],
     slack: [{ channel: "#cryptopulse-alerts", webhookUrlVariable: "alerts_slack_webhook_url" }],
     thresholds: SEED_ALERT_THRESHOLDS,
+  },
+  cluster: {
+    versionPrefix: "1.35.",
+    highAvailability: true,
+    maintenance: { day: "sunday", startTime: "03:00" },
+    // Administrators' VPN egress and the deploy runners: replace with your own ranges.
+    adminCidrs: ["198.51.100.0/28", "203.0.113.0/28"],
+    systemPool: { name: "system", size: "s-4vcpu-8gb", nodes: { minNodes: 2, maxNodes: 4 } },
+    appPools: [{ name: "apps", size: "s-8vcpu-16gb", nodes: SEED_APP_POOL_NODES }],
+    nodeOverhead: { cpuMillicores: 300, memoryMiB: 512 },
+    scaleDownUnneededMinutes: SEED_SCALE_DOWN_UNNEEDED_MINUTES,
+    scaleDownUtilizationThreshold: 0.5,
   },
 } satisfies EnvironmentInput;

@@ -1,5 +1,12 @@
 import type { EnvironmentInput } from "../schema";
-import { SEED_ALERT_EMAILS, SEED_ALERT_THRESHOLDS, SEED_AUTOSCALING, SEED_HEALTH_CHECK, SEED_SERVICES } from "../seed";
+import {
+  SEED_ALERT_EMAILS,
+  SEED_ALERT_THRESHOLDS,
+  SEED_AUTOSCALING,
+  SEED_HEALTH_CHECK,
+  SEED_SCALE_DOWN_UNNEEDED_MINUTES,
+  SEED_SERVICES,
+} from "../seed";
 
 /**
  * Staging: a zone of its own, so Cloudflare's Universal SSL covers app. and api.
@@ -23,5 +30,17 @@ export const staging = {
     emails: [...SEED_ALERT_EMAILS],
     slack: [{ channel: "#cryptopulse-staging", webhookUrlVariable: "alerts_slack_webhook_url" }],
     thresholds: SEED_ALERT_THRESHOLDS,
+  },
+  cluster: {
+    versionPrefix: "1.35.",
+    highAvailability: false,
+    maintenance: { day: "saturday", startTime: "03:00" },
+    // Administrators' VPN egress and the deploy runners: replace with your own ranges.
+    adminCidrs: ["198.51.100.0/28", "203.0.113.0/28"],
+    systemPool: { name: "system", size: "s-2vcpu-4gb", nodes: { minNodes: 2, maxNodes: 3 } },
+    appPools: [{ name: "apps", size: "s-4vcpu-8gb", nodes: { minNodes: 1, maxNodes: 6 } }],
+    nodeOverhead: { cpuMillicores: 300, memoryMiB: 512 },
+    scaleDownUnneededMinutes: SEED_SCALE_DOWN_UNNEEDED_MINUTES,
+    scaleDownUtilizationThreshold: 0.5,
   },
 } satisfies EnvironmentInput;

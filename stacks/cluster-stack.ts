@@ -1,0 +1,79 @@
+import { TerraformOutput, type ITerraformDependable } from "cdktf";
+import type { Construct } from "constructs";
+import { ContainerRegistry } from "@cdktf/provider-digitalocean/lib/container-registry";
+import { DataDigitaloceanContainerRegistry } from "@cdktf/provider-digitalocean/lib/data-digitalocean-container-registry";
+import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resources";
+import type { EnvironmentConfig, Region } from "../config";
+import type { StateBackendOptions } from "../config/runtime";
+import { AlertContacts } from "../constructs/alert-contacts";
+import { DoksCluster } from "../constructs/doks-cluster";
+import { NodeAlerts } from "../constructs/node-alerts";
+import type { NetworkStack } from "./network-stack";
+import { PlatformStack } from "./platform-stack";
+
+export interface ClusterStackProps {
+  readonly environment: EnvironmentConfig;
+  readonly region: Region;
+  /** The region's network stack: the cluster joins its VPC. */
+  readonly network: NetworkStack;
+  /** The environment's project (on the primary network stack), to list the cluster in. */
+  readonly projectId: string;
+  readonly state: StateBackendOptions;
+}
+
+/**
+ * The DOKS cluster of a region that runs workloads, its node alerts and, in the
+ * environment that owns it, the account's container registry.
+ */
+export class ClusterStack extends PlatformStack {
+  readonly doks: DoksCluster;
+
+  constructor(scope: Construct, props: ClusterStackProps) {
+    const { environment, region } = props;
+    super(scope, { environment, layer: "cluster", region: region.slug, providers: ["digitalocean"], state: props.state });
+    const name = `cryptopulse-${environment.name}-${region.slug}`;
+    const production = environment.tier === "production";
+
+    this.doks = new DoksCluster(this, "doks", {
+      name,
+      region: region.slug,
+      vpcId: props.network.vpc.id,
+      config: environment.cluster,
+      tags: ["cryptopulse", `cryptopulse-${environment.name}`],
+      registry: this.registry(environment, production),
+      preventDestroy: production,
+    });
+
+    new ProjectResources(this, "project-resources", { project: props.projectId, resources: [this.doks.cluster.urn] });
+
+    new NodeAlerts(this, "node-alerts", {
+      subject: `${name} nodes`,
+      tags: [...this.doks.poolTags.values()],
+      thresholds: environment.alerts.thresholds,
+      targets: new AlertContacts(this, "alert-contacts", { alerts: environment.alerts }).targets,
+    });
+
+    const { cluster } = this.doks;
+    new TerraformOutput(this, "cluster_id", { value: cluster.id, description: "DOKS cluster id" });
+    new TerraformOutput(this, "cluster_name", { value: cluster.name, description: "DOKS cluster name (the platform layer looks it up by name)" });
+    new TerraformOutput(this, "cluster_endpoint", { value: cluster.endpoint, description: "Kubernetes API endpoint" });
+    new TerraformOutput(this, "cluster_urn", { value: cluster.urn, description: "DOKS cluster URN" });
+  }
+
+  /**
+   * One registry per DigitalOcean account: the owning environment creates it,
+   * the others look it up, which fails the plan clearly while it is missing.
+   */
+  private registry(environment: EnvironmentConfig, production: boolean): ITerraformDependable {
+    const { registry } = environment;
+    if (!registry.owned) return new DataDigitaloceanContainerRegistry(this, "registry", { name: registry.name });
+    const created = new ContainerRegistry(this, "registry", {
+      name: registry.name,
+      subscriptionTierSlug: registry.subscriptionTier,
+      region: registry.region,
+      lifecycle: { preventDestroy: production },
+    });
+    new TerraformOutput(this, "registry_endpoint", { value: created.endpoint, description: "Container registry endpoint" });
+    return created;
+  }
+}
