@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- synthesized Terraform JSON is untyped */
 import * as path from "path";
 import { TerraformOutput, type App } from "cdktf";
 import type { StateBackendOptions } from "../config/runtime";
@@ -62,5 +63,40 @@ describe("cross-stack references (full app synth)", () => {
     const [remoteState] = Object.values(stacks[CONSUMER].data.terraform_remote_state) as { backend: string; config: Record<string, unknown> }[];
     expect(remoteState.backend).toBe("remote");
     expect(remoteState.config).toMatchObject({ organization: "cryptopulse", workspaces: { name: PRODUCER } });
+  });
+});
+
+describe("the environment's own cross-stack wiring (full app synth)", () => {
+  const { stacks } = synthApp((app) => defineEnvironment(app, production, { kind: "local" }));
+  const data = stacks["cryptopulse-production-data-fra1"];
+  const cluster = stacks["cryptopulse-production-cluster-fra1"];
+
+  /** The producer output a `${data.terraform_remote_state.<name>.outputs.<output>}` reference reads. */
+  function producerOutput(consumer: Record<string, any>, value: string) {
+    const match = /^\$\{data\.terraform_remote_state\.([\w-]+)\.outputs\.([\w-]+)\}$/.exec(value);
+    expect(match).not.toBeNull();
+    return { remote: consumer.data.terraform_remote_state[match![1]], output: match![2] };
+  }
+
+  it("every database firewall admits exactly the environment's DOKS cluster, read from the cluster stack", () => {
+    const firewalls = Object.values(data.resource.digitalocean_database_firewall) as { rule: { type: string; value: string }[] }[];
+    expect(firewalls).toHaveLength(5); // PostgreSQL, its two replicas, Valkey, MongoDB
+    for (const firewall of firewalls) {
+      expect(firewall.rule).toHaveLength(1);
+      expect(firewall.rule[0].type).toBe("k8s");
+      const { remote, output } = producerOutput(data, firewall.rule[0].value);
+      expect(remote.config.path).toBe(cluster.terraform.backend.local.path);
+      expect(cluster.output[output].value).toMatch(/^\$\{digitalocean_kubernetes_cluster\.\w+\.id\}$/);
+    }
+  });
+
+  it("the cluster and the databases join the primary VPC of the network stack", () => {
+    const network = stacks[PRODUCER];
+    const vpcOutput = (consumer: Record<string, any>, value: string) => network.output[producerOutput(consumer, value).output].value;
+    const doks = Object.values(cluster.resource.digitalocean_kubernetes_cluster)[0] as { vpc_uuid: string };
+    expect(vpcOutput(cluster, doks.vpc_uuid)).toMatch(/^\$\{digitalocean_vpc\.\w+\.id\}$/);
+    for (const db of Object.values(data.resource.digitalocean_database_cluster) as { private_network_uuid: string }[]) {
+      expect(vpcOutput(data, db.private_network_uuid)).toMatch(/^\$\{digitalocean_vpc\.\w+\.id\}$/);
+    }
   });
 });

@@ -25,9 +25,11 @@ describe("main.ts", () => {
     expect(run.status).toBe(0);
     expect(readdirSync(path.join(run.outdir, "stacks")).sort()).toEqual([
       "cryptopulse-production-cluster-fra1",
+      "cryptopulse-production-data-fra1",
       "cryptopulse-production-network-ams3",
       "cryptopulse-production-network-fra1",
       "cryptopulse-staging-cluster-fra1",
+      "cryptopulse-staging-data-fra1",
       "cryptopulse-staging-network-fra1",
     ]);
   });
@@ -35,7 +37,11 @@ describe("main.ts", () => {
   it("synthesizes only the environments named in CRYPTOPULSE_ENVIRONMENTS", () => {
     const run = runApp({ CRYPTOPULSE_ENVIRONMENTS: "staging" });
     expect(run.status).toBe(0);
-    expect(readdirSync(path.join(run.outdir, "stacks")).sort()).toEqual(["cryptopulse-staging-cluster-fra1", "cryptopulse-staging-network-fra1"]);
+    expect(readdirSync(path.join(run.outdir, "stacks")).sort()).toEqual([
+      "cryptopulse-staging-cluster-fra1",
+      "cryptopulse-staging-data-fra1",
+      "cryptopulse-staging-network-fra1",
+    ]);
   });
 
   it.each([

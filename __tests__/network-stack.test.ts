@@ -48,13 +48,15 @@ describe("NetworkStack", () => {
 });
 
 describe("defineEnvironment", () => {
-  it("builds a network stack per region and the cluster in the primary region", () => {
+  it("builds a network stack per region, the cluster and the databases in the primary region", () => {
     const app = new App({ outdir: "cdktf.out", skipValidation: true });
     const stacks = defineEnvironment(app, production, local);
     expect([...stacks.network.keys()]).toEqual(["fra1", "ams3"]);
     expect(stacks.cluster.stackName).toBe("cryptopulse-production-cluster-fra1");
+    expect(stacks.data.stackName).toBe("cryptopulse-production-data-fra1");
     expect(app.node.children.map((child) => child.node.id).sort()).toEqual([
       "cryptopulse-production-cluster-fra1",
+      "cryptopulse-production-data-fra1",
       "cryptopulse-production-network-ams3",
       "cryptopulse-production-network-fra1",
     ]);

@@ -1,6 +1,7 @@
 import { production } from "./environments/production";
 import { staging } from "./environments/staging";
 import type { ClusterConfig } from "./cluster";
+import type { DataConfig } from "./data";
 import type { RegionSlug } from "./regions";
 import {
   platformConfigSchema,
@@ -47,6 +48,8 @@ export interface EnvironmentConfig {
   readonly healthCheck: HealthCheckConfig;
   readonly alerts: AlertsConfig;
   readonly cluster: ClusterConfig;
+  /** Managed PostgreSQL, Valkey and MongoDB in the primary region. */
+  readonly data: DataConfig;
   /** The account's container registry, and whether this environment owns it. */
   readonly registry: RegistryConfig & { readonly owned: boolean };
 }
@@ -90,6 +93,7 @@ export function loadPlatformConfig(input: unknown = PLATFORM_CONFIG): PlatformCo
       healthCheck: environment.healthCheck,
       alerts: environment.alerts,
       cluster: environment.cluster,
+      data: environment.data,
       registry: { ...parsed.registry, owned: parsed.registry.ownerEnvironment === name },
     };
   });

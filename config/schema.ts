@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, parseCidr, PRIVATE_RANGES, RESERVED_RANGES, type Ipv4Cidr } from "./cidr";
 import { checkCapacity, clusterSchema, largestPool } from "./cluster";
+import { dataSchema } from "./data";
 import { isSupportedRegion, SUPPORTED_REGIONS } from "./regions";
 
 /**
@@ -145,12 +146,14 @@ const environmentSchema = z
     healthCheck: healthCheckSchema,
     alerts: alertsSchema,
     cluster: clusterSchema,
+    data: dataSchema,
   })
   .superRefine((environment, ctx) => {
     checkRegions(environment.regions, environment.tier, ctx);
     checkApexInZone(environment.domain, ctx);
     checkServicePorts(environment.services, ctx);
     checkAppPoolCapacity(environment, ctx);
+    checkProductionHighAvailability(environment, ctx);
   }, always);
 
 /** Regions where DigitalOcean Container Registry can live. */
@@ -306,6 +309,22 @@ function checkRegistryOwner(registry: unknown, environments: unknown, ctx: Ctx):
       code: "custom",
       path: ["registry", "ownerEnvironment"],
       message: `unknown environment; allowed: ${names.join(", ")}`,
+    });
+  }
+}
+
+/** Production data survives a node failure: a PostgreSQL standby and a full MongoDB replica set. */
+const PRODUCTION_MIN_NODES = { postgres: 2, mongodb: 3 } as const;
+
+function checkProductionHighAvailability(environment: Record<string, unknown>, ctx: Ctx): void {
+  if (environment.tier !== "production" || !isRecord(environment.data)) return;
+  for (const [engine, minimum] of Object.entries(PRODUCTION_MIN_NODES)) {
+    const section = environment.data[engine];
+    if (!isRecord(section) || typeof section.nodeCount !== "number" || section.nodeCount >= minimum) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: ["data", engine, "nodeCount"],
+      message: `production needs at least ${minimum} nodes here (${engine === "postgres" ? "a primary and a standby" : "a replica set"})`,
     });
   }
 }

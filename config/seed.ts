@@ -65,3 +65,13 @@ export const SEED_APP_POOL_NODES = { minNodes: 2, maxNodes: 10 } as const;
 
 /** Scaling Strategy: "Scale-down Cooldown: 10 minutes", as the cluster autoscaler's unneeded time. */
 export const SEED_SCALE_DOWN_UNNEEDED_MINUTES = SEED_AUTOSCALING.scaleDownCooldownSeconds / 60;
+
+/**
+ * Database Scaling → Connection Pooling: "Min Connections: 5", "Idle Timeout:
+ * 30 minutes", as PgBouncer's per-pool floor of server connections and the
+ * time after which an idle server connection is closed.
+ */
+export const SEED_PGBOUNCER = { minPoolSize: 5, serverIdleTimeoutSeconds: 30 * 60 } as const;
+
+/** Database Scaling → Connection Pooling: "Max Connections: 50", as the app's PgBouncer pool size. */
+export const SEED_APP_POOL_SIZE = 50;

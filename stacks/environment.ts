@@ -2,6 +2,7 @@ import type { Construct } from "constructs";
 import type { EnvironmentConfig, RegionSlug } from "../config";
 import type { StateBackendOptions } from "../config/runtime";
 import { ClusterStack } from "./cluster-stack";
+import { DataStack } from "./data-stack";
 import { NetworkStack } from "./network-stack";
 
 /** The stacks of one environment, for wiring cross-stack references. */
@@ -9,6 +10,8 @@ export interface EnvironmentStacks {
   readonly network: ReadonlyMap<RegionSlug, NetworkStack>;
   /** The workload cluster, in the primary region. */
   readonly cluster: ClusterStack;
+  /** The databases, in the primary region; their firewalls admit only the cluster's nodes. */
+  readonly data: DataStack;
 }
 
 /** Builds every stack of `environment` in `scope` (the App). */
@@ -26,5 +29,11 @@ export function defineEnvironment(scope: Construct, environment: EnvironmentConf
     projectId,
     state,
   });
-  return { network, cluster };
+  const data = new DataStack(scope, {
+    environment,
+    state,
+    network: primaryNetwork,
+    trustedKubernetesClusterIds: [cluster.doks.cluster.id],
+  });
+  return { network, cluster, data };
 }

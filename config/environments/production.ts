@@ -3,8 +3,10 @@ import {
   SEED_ALERT_EMAILS,
   SEED_ALERT_THRESHOLDS,
   SEED_APP_POOL_NODES,
+  SEED_APP_POOL_SIZE,
   SEED_AUTOSCALING,
   SEED_HEALTH_CHECK,
+  SEED_PGBOUNCER,
   SEED_SCALE_DOWN_UNNEEDED_MINUTES,
   SEED_SERVICES,
 } from "../seed";
@@ -37,5 +39,28 @@ export const production = {
     nodeOverhead: { cpuMillicores: 300, memoryMiB: 512 },
     scaleDownUnneededMinutes: SEED_SCALE_DOWN_UNNEEDED_MINUTES,
     scaleDownUtilizationThreshold: 0.5,
+  },
+  data: {
+    postgres: {
+      version: "17",
+      // 4 GiB: 97 backend connections for the app pool's 50 and headroom for a second pool.
+      size: "db-s-2vcpu-4gb",
+      nodeCount: 2,
+      maintenanceWindow: { day: "sunday", hour: "01:00" },
+      database: "cryptopulse",
+      user: "cryptopulse_app",
+      // Replicas as large as the primary, so replaying its writes never lags behind.
+      replicas: { analytics: "db-s-2vcpu-4gb", reporting: "db-s-2vcpu-4gb" },
+      pools: [{ name: "app", size: SEED_APP_POOL_SIZE }],
+      pgbouncer: SEED_PGBOUNCER,
+    },
+    valkey: { version: "8", size: "db-s-1vcpu-2gb", nodeCount: 2, maintenanceWindow: { day: "sunday", hour: "02:00" } },
+    mongodb: {
+      version: "8",
+      size: "db-s-2vcpu-4gb",
+      nodeCount: 3,
+      maintenanceWindow: { day: "sunday", hour: "04:00" },
+      writeConcern: "majority",
+    },
   },
 } satisfies EnvironmentInput;

@@ -4,6 +4,7 @@ import {
   SEED_ALERT_THRESHOLDS,
   SEED_AUTOSCALING,
   SEED_HEALTH_CHECK,
+  SEED_PGBOUNCER,
   SEED_SCALE_DOWN_UNNEEDED_MINUTES,
   SEED_SERVICES,
 } from "../seed";
@@ -42,5 +43,27 @@ export const staging = {
     nodeOverhead: { cpuMillicores: 300, memoryMiB: 512 },
     scaleDownUnneededMinutes: SEED_SCALE_DOWN_UNNEEDED_MINUTES,
     scaleDownUtilizationThreshold: 0.5,
+  },
+  data: {
+    postgres: {
+      version: "17",
+      // 2 GiB: 47 backend connections, too few for the guide's 50-connection pool; staging needs far fewer.
+      size: "db-s-1vcpu-2gb",
+      nodeCount: 1,
+      maintenanceWindow: { day: "saturday", hour: "01:00" },
+      database: "cryptopulse",
+      user: "cryptopulse_app",
+      replicas: { analytics: "db-s-1vcpu-2gb", reporting: "db-s-1vcpu-2gb" },
+      pools: [{ name: "app", size: 20 }],
+      pgbouncer: SEED_PGBOUNCER,
+    },
+    valkey: { version: "8", size: "db-s-1vcpu-1gb", nodeCount: 1, maintenanceWindow: { day: "saturday", hour: "02:00" } },
+    mongodb: {
+      version: "8",
+      size: "db-s-1vcpu-1gb",
+      nodeCount: 1,
+      maintenanceWindow: { day: "saturday", hour: "04:00" },
+      writeConcern: "majority",
+    },
   },
 } satisfies EnvironmentInput;

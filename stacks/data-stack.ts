@@ -1,0 +1,84 @@
+import { TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resources";
+import type { EnvironmentConfig } from "../config";
+import type { StateBackendOptions } from "../config/runtime";
+import { AlertContacts } from "../constructs/alert-contacts";
+import { ManagedCache } from "../constructs/managed-cache";
+import { ManagedMongo } from "../constructs/managed-mongo";
+import { ManagedPostgres } from "../constructs/managed-postgres";
+import type { NetworkStack } from "./network-stack";
+import { PlatformStack, stackName } from "./platform-stack";
+
+export interface DataStackProps {
+  readonly environment: EnvironmentConfig;
+  readonly state: StateBackendOptions;
+  /** The primary region's network stack: the databases join its VPC and its project. */
+  readonly network: NetworkStack;
+  /** DOKS clusters whose nodes may reach the databases: the only entries of every database firewall. */
+  readonly trustedKubernetesClusterIds: readonly string[];
+}
+
+/**
+ * The environment's databases, in its primary region: PostgreSQL with standbys
+ * and the analytics and reporting replicas, Valkey, MongoDB. Connection details
+ * leave the stack only as sensitive outputs, and only their private (VPC) forms.
+ */
+export class DataStack extends PlatformStack {
+  readonly postgres: ManagedPostgres;
+  readonly cache: ManagedCache;
+  readonly mongo: ManagedMongo;
+
+  constructor(scope: Construct, props: DataStackProps) {
+    const { environment, network } = props;
+    const region = environment.primaryRegion.slug;
+    super(scope, { environment, layer: "data", region, providers: ["digitalocean"], state: props.state });
+    if (!network.project) {
+      throw new Error(`${this.stackName} needs the primary region's network stack ${stackName(environment.name, "network", region)}, not ${network.stackName}`);
+    }
+
+    const prefix = `cryptopulse-${environment.name}`;
+    const placement = {
+      region,
+      vpcId: network.vpc.id,
+      trustedKubernetesClusterIds: props.trustedKubernetesClusterIds,
+      alerts: {
+        thresholds: environment.alerts.thresholds,
+        targets: new AlertContacts(this, "alert-contacts", { alerts: environment.alerts }).targets,
+      },
+      tags: ["cryptopulse", prefix],
+    };
+    const { data } = environment;
+    this.postgres = new ManagedPostgres(this, "postgres", { ...placement, name: `${prefix}-pg`, config: data.postgres });
+    this.cache = new ManagedCache(this, "valkey", { ...placement, name: `${prefix}-valkey`, config: data.valkey });
+    this.mongo = new ManagedMongo(this, "mongodb", { ...placement, name: `${prefix}-mongodb`, config: data.mongodb });
+
+    // Project membership apart from the clusters: `projectId` on a cluster would replace it when changed.
+    new ProjectResources(this, "project-resources", {
+      project: network.project.id,
+      resources: [this.postgres.primary, this.cache.primary, this.mongo.primary].map((managed) => managed.cluster.urn),
+    });
+
+    this.outputs();
+  }
+
+  private outputs(): void {
+    const secret = (id: string, value: unknown, description: string) => new TerraformOutput(this, id, { value, description, sensitive: true });
+    const { postgres } = this;
+    const primary = postgres.primary.cluster;
+    secret("postgres_private_host", primary.privateHost, "PostgreSQL primary, private host (VPC only)");
+    secret(
+      "postgres_pool_uris",
+      Object.fromEntries([...postgres.pools].map(([name, pool]) => [name, pool.privateUri])),
+      "PgBouncer pools of the app role by name: private URIs, sslmode=require",
+    );
+    secret(
+      "postgres_replica_uris",
+      Object.fromEntries([...postgres.replicas].map(([name, replica]) => [name, postgres.appUri(replica.privateHost, replica.port)])),
+      "Read-only replicas by name: private URIs of the app role, sslmode=require",
+    );
+    secret("postgres_admin_uri", primary.privateUri, "PostgreSQL admin role (doadmin) on the primary: private URI, for migrations and break-glass only");
+    secret("valkey_uri", this.cache.primary.cluster.privateUri, "Valkey: private rediss:// URI (TLS)");
+    secret("mongodb_uri", this.mongo.primary.cluster.privateUri, "MongoDB replica set: private URI (TLS)");
+  }
+}
