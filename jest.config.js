@@ -6,4 +6,6 @@ module.exports = {
   // swc strips types without type-checking: `npm run typecheck` does that once, not per test file.
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" } }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  globalSetup: "<rootDir>/__tests__/jest-global-setup.cjs",
+  globalTeardown: "<rootDir>/__tests__/jest-global-teardown.cjs",
 };
