@@ -10,7 +10,7 @@ const fs = require("fs");
 const path = require("path");
 
 const root = path.resolve(__dirname, "..");
-const SOURCE_DIRS = ["config", "constructs", "stacks"];
+const SOURCE_DIRS = ["config", "constructs", "guardrails", "stacks"];
 const cacheDir = path.join(root, "node_modules", ".cache", "cryptopulse-app");
 const bundle = path.join(cacheDir, "main.js");
 const manifestFile = path.join(cacheDir, "manifest");

@@ -2,11 +2,12 @@ import { App, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig, RegionSlug } from "../config";
 import type { StateBackendOptions } from "../config/runtime";
+import { applyGuardrails } from "../guardrails";
 import { PROVIDERS, type ProviderName } from "./providers";
 import { attachStateBackend } from "./state-backend";
 
 /** The layers of the platform, one stack kind each. */
-export type StackLayer = "network" | "data" | "cluster";
+export type StackLayer = "network" | "data" | "cluster" | "platform";
 
 export interface PlatformStackProps {
   readonly environment: EnvironmentConfig;
@@ -23,8 +24,9 @@ export function stackName(environment: string, layer: StackLayer, region?: Regio
 }
 
 /**
- * Base of every stack: names it, attaches its providers and its state backend,
- * so a concrete stack is only the wiring of its constructs.
+ * Base of every stack: names it, attaches its providers, its state backend and
+ * the guardrails rule pack, so a concrete stack is only the wiring of its
+ * constructs.
  */
 export abstract class PlatformStack extends TerraformStack {
   readonly environment: EnvironmentConfig;
@@ -37,5 +39,6 @@ export abstract class PlatformStack extends TerraformStack {
     this.stackName = name;
     for (const provider of props.providers) PROVIDERS[provider](this);
     attachStateBackend(this, name, props.state, App.of(this).outdir);
+    applyGuardrails(this, { tier: props.environment.tier });
   }
 }

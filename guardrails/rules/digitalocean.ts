@@ -1,0 +1,121 @@
+import { cidrContains, parseCidr, PRIVATE_RANGES } from "../../config/cidr";
+import { blocks, first, isLiteral, refersTo, type JsonObject } from "../json";
+import { defineRule, resourcesOf } from "../rule";
+
+const DATABASES = ["digitalocean_database_cluster", "digitalocean_database_replica"] as const;
+const DOKS = "digitalocean_kubernetes_cluster";
+
+/** Trusted-source types that name DigitalOcean resources inside the account, never an address range. */
+const INTERNAL_SOURCES = ["k8s", "droplet", "tag", "app"];
+
+/** `${data.digitalocean_kubernetes_versions.<name>.latest_version}`: the newest patch of a configured minor. */
+const VERSION_FROM_DATA_SOURCE = /^\$\{data\.digitalocean_kubernetes_versions\.[^.}]+\.latest_version\}$/;
+
+/** What is wrong with one trusted-source rule of a database firewall. */
+function firewallRuleProblem(rule: JsonObject, index: number): string | undefined {
+  const { type, value } = rule;
+  if (typeof type === "string" && INTERNAL_SOURCES.includes(type)) return undefined;
+  if (type !== "ip_addr") return `rule[${index}] has source type ${JSON.stringify(type)}`;
+  if (!isLiteral(value)) return `rule[${index}] admits an ip_addr known only at plan time`;
+  const cidr = parseCidr(value.includes("/") ? value : `${value}/32`);
+  if (!cidr) return `rule[${index}] admits ${JSON.stringify(value)}, not an IPv4 address or range`;
+  return PRIVATE_RANGES.some((range) => cidrContains(range, cidr)) ? undefined : `rule[${index}] admits ${value}, a public source`;
+}
+
+export const digitaloceanRules = [
+  defineRule({
+    id: "CP-DO-001",
+    reason: "a database outside the VPC is reached over the public internet",
+    fix: "set privateNetworkUuid to the region's VPC id",
+    appliesTo: resourcesOf(...DATABASES),
+    check: (block) => {
+      const vpc = block.config.private_network_uuid;
+      return typeof vpc === "string" && vpc !== "" ? undefined : "private_network_uuid is not set";
+    },
+  }),
+  defineRule({
+    id: "CP-DO-002",
+    reason: "a database without a firewall accepts connections from anywhere, and two firewalls overwrite each other's rules",
+    fix: "give every database cluster and replica exactly one digitalocean_database_firewall, in the same stack",
+    appliesTo: resourcesOf(...DATABASES),
+    check: (block, context) => {
+      const firewalls = context.blocks.filter(
+        (other) => other.kind === "resource" && other.type === "digitalocean_database_firewall" && refersTo(other.config.cluster_id, block.address),
+      );
+      if (firewalls.length === 1) return undefined;
+      return firewalls.length === 0 ? "no digitalocean_database_firewall refers to it" : `${firewalls.length} firewalls refer to it: ${firewalls.map((f) => f.path).join(", ")}`;
+    },
+  }),
+  defineRule({
+    id: "CP-DO-003",
+    reason: "a database firewall rule that admits a public source exposes the database to the internet",
+    fix: "trust only k8s, droplet, tag or app sources, or private (RFC 1918) addresses",
+    appliesTo: resourcesOf("digitalocean_database_firewall"),
+    check: (block) => {
+      const rules = blocks(block.config, "rule");
+      if (rules.length === 0) return "has no rule (DigitalOcean then trusts every source)";
+      const problems = rules.map(firewallRuleProblem).filter((problem) => problem !== undefined);
+      return problems.length > 0 ? problems.join("; ") : undefined;
+    },
+  }),
+  defineRule({
+    id: "CP-DO-004",
+    reason: "a pinned DOKS version slug goes stale, and auto-upgrade then makes the next plan a downgrade that replaces the cluster",
+    fix: "take version from a digitalocean_kubernetes_versions data source's latest_version (versionPrefix = the minor)",
+    appliesTo: resourcesOf(DOKS),
+    check: (block) => {
+      const version = block.config.version;
+      if (typeof version === "string" && VERSION_FROM_DATA_SOURCE.test(version)) return undefined;
+      return `version is ${JSON.stringify(version)}`;
+    },
+  }),
+  defineRule({
+    id: "CP-DO-005",
+    reason: "a single control plane is an outage window at every failure and upgrade",
+    fix: "set ha: true (highAvailability in the cluster config)",
+    tiers: ["production"],
+    appliesTo: resourcesOf(DOKS),
+    check: (block) => (block.config.ha === true ? undefined : `ha is ${JSON.stringify(block.config.ha ?? false)}`),
+  }),
+  defineRule({
+    id: "CP-DO-006",
+    reason: "without automatic surge upgrades the cluster falls behind on security patches, or loses capacity while it upgrades",
+    fix: "set autoUpgrade: true and leave surgeUpgrade on",
+    tiers: ["production"],
+    appliesTo: resourcesOf(DOKS),
+    check: (block) => {
+      const problems = [
+        block.config.auto_upgrade === true ? undefined : `auto_upgrade is ${JSON.stringify(block.config.auto_upgrade ?? false)}`,
+        block.config.surge_upgrade === false ? "surge_upgrade is false" : undefined,
+      ].filter((problem) => problem !== undefined);
+      return problems.length > 0 ? problems.join("; ") : undefined;
+    },
+  }),
+  defineRule({
+    id: "CP-DO-007",
+    reason: "a Kubernetes API open to the internet is one leaked credential away from the whole cluster",
+    fix: "enable controlPlaneFirewall with the admin CIDRs only",
+    appliesTo: resourcesOf(DOKS),
+    check: (block) => {
+      const firewall = first(block.config, "control_plane_firewall");
+      if (firewall?.enabled !== true) return "control_plane_firewall is not enabled";
+      const addresses = Array.isArray(firewall.allowed_addresses) ? firewall.allowed_addresses : [];
+      const open = addresses.filter((address) => typeof address === "string" && /\/0$/.test(address));
+      return open.length > 0 ? `allowed_addresses contains ${open.join(", ")}` : undefined;
+    },
+  }),
+  defineRule({
+    id: "CP-DO-008",
+    reason: "a bucket readable by anyone publishes every backup and file in it",
+    fix: "leave acl unset or \"private\"; serve public files through a CDN origin instead",
+    appliesTo: resourcesOf("digitalocean_spaces_bucket"),
+    check: (block) => (block.config.acl === undefined || block.config.acl === "private" ? undefined : `acl is ${JSON.stringify(block.config.acl)}`),
+  }),
+  defineRule({
+    id: "CP-DO-009",
+    reason: "without versioning an overwrite or delete of an object loses it for good",
+    fix: "set versioning: { enabled: true }",
+    appliesTo: resourcesOf("digitalocean_spaces_bucket"),
+    check: (block) => (first(block.config, "versioning")?.enabled === true ? undefined : "versioning is not enabled"),
+  }),
+] as const;
