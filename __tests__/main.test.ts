@@ -28,9 +28,11 @@ describe("main.ts", () => {
       "cryptopulse-production-data-fra1",
       "cryptopulse-production-network-ams3",
       "cryptopulse-production-network-fra1",
+      "cryptopulse-production-platform-fra1",
       "cryptopulse-staging-cluster-fra1",
       "cryptopulse-staging-data-fra1",
       "cryptopulse-staging-network-fra1",
+      "cryptopulse-staging-platform-fra1",
     ]);
   });
 
@@ -41,6 +43,7 @@ describe("main.ts", () => {
       "cryptopulse-staging-cluster-fra1",
       "cryptopulse-staging-data-fra1",
       "cryptopulse-staging-network-fra1",
+      "cryptopulse-staging-platform-fra1",
     ]);
   });
 

@@ -59,6 +59,7 @@ describe("defineEnvironment", () => {
       "cryptopulse-production-data-fra1",
       "cryptopulse-production-network-ams3",
       "cryptopulse-production-network-fra1",
+      "cryptopulse-production-platform-fra1",
     ]);
   });
 });

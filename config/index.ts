@@ -1,6 +1,7 @@
 import { production } from "./environments/production";
 import { staging } from "./environments/staging";
 import type { ClusterConfig } from "./cluster";
+import type { PlatformLayerConfig } from "./platform";
 import type { DataConfig } from "./data";
 import type { RegionSlug } from "./regions";
 import {
@@ -48,6 +49,7 @@ export interface EnvironmentConfig {
   readonly healthCheck: HealthCheckConfig;
   readonly alerts: AlertsConfig;
   readonly cluster: ClusterConfig;
+  readonly platform: PlatformLayerConfig;
   /** Managed PostgreSQL, Valkey and MongoDB in the primary region. */
   readonly data: DataConfig;
   /** The account's container registry, and whether this environment owns it. */
@@ -93,6 +95,7 @@ export function loadPlatformConfig(input: unknown = PLATFORM_CONFIG): PlatformCo
       healthCheck: environment.healthCheck,
       alerts: environment.alerts,
       cluster: environment.cluster,
+      platform: environment.platform,
       data: environment.data,
       registry: { ...parsed.registry, owned: parsed.registry.ownerEnvironment === name },
     };

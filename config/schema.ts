@@ -2,7 +2,9 @@ import { z } from "zod";
 import { cidrContains, cidrsOverlap, parseCidr, PRIVATE_RANGES, RESERVED_RANGES, type Ipv4Cidr } from "./cidr";
 import { checkCapacity, clusterSchema, largestPool } from "./cluster";
 import { dataSchema } from "./data";
+import { platformSchema } from "./platform";
 import { isSupportedRegion, SUPPORTED_REGIONS } from "./regions";
+import { terraformVariableName } from "./terraform-variable";
 
 /**
  * The schema of the platform configuration. Shapes are checked field by field;
@@ -102,11 +104,6 @@ const healthCheckSchema = z
     }
   });
 
-/** Terraform variable names: how the config points at a secret without holding it. */
-export const terraformVariableName = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,63}$/, "a Terraform variable name: lowercase letters, digits and _ (set it as TF_VAR_<name>)");
-
 const alertsSchema = z.strictObject({
   /** Who receives DigitalOcean monitor alerts by email. */
   emails: z.array(z.email("not an email address")).min(1, "at least one email recipient"),
@@ -147,6 +144,7 @@ const environmentSchema = z
     alerts: alertsSchema,
     cluster: clusterSchema,
     data: dataSchema,
+    platform: platformSchema,
   })
   .superRefine((environment, ctx) => {
     checkRegions(environment.regions, environment.tier, ctx);

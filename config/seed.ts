@@ -75,3 +75,27 @@ export const SEED_PGBOUNCER = { minPoolSize: 5, serverIdleTimeoutSeconds: 30 * 6
 
 /** Database Scaling → Connection Pooling: "Max Connections: 50", as the app's PgBouncer pool size. */
 export const SEED_APP_POOL_SIZE = 50;
+
+/**
+ * Backend Service → Environment Variables: the non-secret part of the guide's
+ * environment, given to every app service. PORT comes from each service's
+ * port; DATABASE_URL, REDIS_URL and JWT_SECRET reach the pods from Kubernetes
+ * Secrets, never from code.
+ */
+export const SEED_APP_ENV = { NODE_ENV: "production", RATE_LIMIT_MAX_REQUESTS: "1000" } as const;
+
+/** Cloud Functions → Function Configuration: the functions' own environment (milliseconds). */
+export const SEED_FUNCTIONS_ENV = { EXCHANGE_API_TIMEOUT: "10000", PAYMENT_WEBHOOK_TIMEOUT: "5000", CACHE_TTL: "300000" } as const;
+
+/** Cloud Functions → Resource Allocation: "Timeout: 30 seconds" per call. */
+export const SEED_FUNCTIONS_TIMEOUT_SECONDS = 30;
+
+/**
+ * Network Architecture → Nginx rate limiting, per client IP: the `api` zone
+ * (`rate=10r/s`, used with `burst=20 nodelay`) and the `auth` zone
+ * (`rate=5r/s`; the guide gives it no burst, so its burst equals its rate).
+ */
+export const SEED_RATE_LIMITS = {
+  api: { requestsPerSecond: 10, burst: 20 },
+  auth: { requestsPerSecond: 5, burst: 5 },
+} as const;

@@ -5,6 +5,7 @@ import { Construct } from "constructs";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
+import { projectPath } from "../config/paths";
 
 /** How the migration job reaches PostgreSQL (see ManagedPostgres.migrationConnection). */
 export interface MigrationConnection {
@@ -66,7 +67,7 @@ export class SchemaMigrationJob extends Construct {
   constructor(scope: Construct, id: string, props: SchemaMigrationJobProps) {
     super(scope, id);
     const { namespace, connection } = props;
-    const files = readMigrations(props.directory ?? path.resolve("migrations"));
+    const files = readMigrations(props.directory ?? projectPath("migrations"));
     const digest = createHash("sha256").update(JSON.stringify(files)).digest("hex").slice(0, 10);
     const labels = { "app.kubernetes.io/name": "schema-migration", "app.kubernetes.io/part-of": "cryptopulse" };
 

@@ -27,11 +27,14 @@ export interface ClusterStackProps {
  */
 export class ClusterStack extends PlatformStack {
   readonly doks: DoksCluster;
+  /** Known at synth time, so the platform layer looks the cluster up without a cross-stack reference. */
+  readonly clusterName: string;
 
   constructor(scope: Construct, props: ClusterStackProps) {
     const { environment, region } = props;
     super(scope, { environment, layer: "cluster", region: region.slug, providers: ["digitalocean"], state: props.state });
     const name = `cryptopulse-${environment.name}-${region.slug}`;
+    this.clusterName = name;
     const production = environment.tier === "production";
 
     this.doks = new DoksCluster(this, "doks", {

@@ -4,6 +4,7 @@ import type { StateBackendOptions } from "../config/runtime";
 import { ClusterStack } from "./cluster-stack";
 import { DataStack } from "./data-stack";
 import { NetworkStack } from "./network-stack";
+import { PlatformLayerStack } from "./platform-layer-stack";
 
 /** The stacks of one environment, for wiring cross-stack references. */
 export interface EnvironmentStacks {
@@ -12,6 +13,8 @@ export interface EnvironmentStacks {
   readonly cluster: ClusterStack;
   /** The databases, in the primary region; their firewalls admit only the cluster's nodes. */
   readonly data: DataStack;
+  /** What runs inside the workload cluster. */
+  readonly platform: PlatformLayerStack;
 }
 
 /** Builds every stack of `environment` in `scope` (the App). */
@@ -35,5 +38,6 @@ export function defineEnvironment(scope: Construct, environment: EnvironmentConf
     network: primaryNetwork,
     trustedKubernetesClusterIds: [cluster.doks.cluster.id],
   });
-  return { network, cluster, data };
+  const platform = new PlatformLayerStack(scope, { environment, region: environment.primaryRegion, cluster, data, state });
+  return { network, cluster, data, platform };
 }

@@ -63,4 +63,14 @@ export const production = {
       writeConcern: "majority",
     },
   },
+  platform: {
+    images: {
+      frontend: { repository: "registry.digitalocean.com/cryptopulse/frontend", tag: "1.0.0" },
+      backend: { repository: "registry.digitalocean.com/cryptopulse/backend", tag: "1.0.0" },
+      functions: { repository: "registry.digitalocean.com/cryptopulse/functions", tag: "1.0.0" },
+    },
+    ingress: { minReplicas: 2, maxReplicas: 6, loadBalancerSizeUnit: 2 },
+    rbac: { developerGroups: ["cryptopulse:developers"], deployerGroups: ["cryptopulse:deployers"] },
+    secrets: { jwtSecretVariable: "app_jwt_secret", exchangeKeyVariable: "exchange_secrets_key" },
+  },
 } satisfies EnvironmentInput;

@@ -66,4 +66,14 @@ export const staging = {
       writeConcern: "majority",
     },
   },
+  platform: {
+    images: {
+      frontend: { repository: "registry.digitalocean.com/cryptopulse/frontend", tag: "1.0.0" },
+      backend: { repository: "registry.digitalocean.com/cryptopulse/backend", tag: "1.0.0" },
+      functions: { repository: "registry.digitalocean.com/cryptopulse/functions", tag: "1.0.0" },
+    },
+    ingress: { minReplicas: 1, maxReplicas: 2, loadBalancerSizeUnit: 1 },
+    rbac: { developerGroups: ["cryptopulse:developers"], deployerGroups: ["cryptopulse:deployers"] },
+    secrets: { jwtSecretVariable: "app_jwt_secret", exchangeKeyVariable: "exchange_secrets_key" },
+  },
 } satisfies EnvironmentInput;

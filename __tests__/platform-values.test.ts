@@ -1,0 +1,100 @@
+import { readFileSync } from "fs";
+import { parse } from "yaml";
+import { projectPath } from "../config/paths";
+import { INGRESS_NGINX_CHART, ingressOverrides } from "../constructs/ingress-controller";
+import { METRICS_SERVER_CHART, metricsServerValues } from "../constructs/metrics-server";
+import { environmentNamed } from "./helpers";
+
+/**
+ * Every key this project sets must exist in the pinned chart version's
+ * values.yaml (a misspelled key is silently ignored by Helm). The charts' key
+ * paths are recorded in helm-values/<chart>.keys.txt by scripts/chart-keys.mjs.
+ */
+function chartKeys(chart: string) {
+  const lines = readFileSync(projectPath(`helm-values/${chart}.keys.txt`), "utf8").split("\n");
+  const header = lines[0];
+  const keys = new Set(lines.filter((line) => line && !line.startsWith("#")));
+  return { header, keys };
+}
+
+/** The key paths a values object sets (leaves and lists), e.g. controller.config.hsts. */
+function pathsOf(value: unknown, prefix = ""): string[] {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    return Object.entries(value).flatMap(([key, inner]) => pathsOf(inner, prefix ? `${prefix}.${key}` : key));
+  }
+  return [prefix];
+}
+
+/** Kubernetes objects the charts pass through whole (`toYaml`): their inner fields are Kubernetes', not the chart's. */
+const KUBERNETES_OBJECTS = new Set(["resources", "securityContext", "podSecurityContext", "affinity", "nodeSelector"]);
+
+/**
+ * A path is known when the chart has it, when it sits below a free-form map
+ * (`{}` in the chart), or below a Kubernetes object the chart has.
+ */
+function unknownPaths(values: unknown, keys: Set<string>): string[] {
+  return pathsOf(values).filter((path) => {
+    if (keys.has(path)) return false;
+    const segments = path.split(".");
+    return !segments.some((segment, i) => {
+      const prefix = segments.slice(0, i + 1).join(".");
+      return keys.has(`${segments.slice(0, i).join(".")}${i ? "." : ""}{}`) || (i < segments.length - 1 && KUBERNETES_OBJECTS.has(segment) && keys.has(prefix));
+    });
+  });
+}
+
+const fakeRanges = { ipv4Cidrs: ["173.245.48.0/20"], ipv6Cidrs: ["2400:cb00::/32"] };
+
+describe("Helm values against the pinned charts", () => {
+  const ingress = chartKeys("ingress-nginx");
+  const metrics = chartKeys("metrics-server");
+
+  it("records the key lists of exactly the pinned chart versions", () => {
+    expect(ingress.header).toContain(`ingress-nginx chart ${INGRESS_NGINX_CHART.version}`);
+    expect(metrics.header).toContain(`metrics-server chart ${METRICS_SERVER_CHART.version}`);
+  });
+
+  it("the ingress-nginx base values use only keys of the chart", () => {
+    const base = parse(readFileSync(projectPath(INGRESS_NGINX_CHART.baseValues), "utf8"));
+    expect(unknownPaths(base, ingress.keys)).toEqual([]);
+  });
+
+  it.each(["production", "staging"])("the %s ingress-nginx overrides use only keys of the chart", (name) => {
+    const { platform, domain } = environmentNamed(name);
+    const overrides = ingressOverrides(
+      { loadBalancerName: "lb", loadBalancerSizeUnit: platform.ingress.loadBalancerSizeUnit, minReplicas: platform.ingress.minReplicas, maxReplicas: platform.ingress.maxReplicas, apex: domain.apex },
+      fakeRanges as never,
+      "ingress-nginx/origin-tls",
+    );
+    expect(unknownPaths(overrides, ingress.keys)).toEqual([]);
+  });
+
+  it("the metrics-server values use only keys of the chart", () => {
+    expect(unknownPaths(metricsServerValues({ replicas: 2 }), metrics.keys)).toEqual([]);
+  });
+
+  it("catches a misspelled key", () => {
+    expect(unknownPaths({ controller: { replicaCont: 2, config: { anything: "x" } } }, ingress.keys)).toEqual(["controller.replicaCont"]);
+  });
+
+  it("carries the guide's nginx settings in the base values", () => {
+    const { controller } = parse(readFileSync(projectPath(INGRESS_NGINX_CHART.baseValues), "utf8"));
+    expect(controller.config).toMatchObject({
+      "ssl-protocols": "TLSv1.2 TLSv1.3",
+      hsts: "true",
+      "hsts-max-age": "31536000",
+      "hsts-include-subdomains": "true",
+      "upstream-keepalive-connections": "32",
+      "proxy-read-timeout": "300",
+      "proxy-connect-timeout": "75",
+      "limit-req-status-code": "429",
+      "server-tokens": "false",
+      "enable-real-ip": "true",
+      "forwarded-for-header": "CF-Connecting-IP",
+      "use-forwarded-headers": "false",
+    });
+    expect(controller.addHeaders).toMatchObject({ "X-Frame-Options": "SAMEORIGIN", "X-Content-Type-Options": "nosniff", "X-XSS-Protection": "1; mode=block" });
+    expect(controller.allowSnippetAnnotations).toBe(false);
+    expect(controller.metrics.enabled).toBe(true);
+  });
+});

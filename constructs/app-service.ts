@@ -1,0 +1,438 @@
+import { readFileSync } from "fs";
+import * as path from "path";
+import { AssetType, TerraformAsset, TerraformStack, type ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { ConfigError, type EnvironmentConfig, type ServiceName } from "../config";
+import { parseCidr } from "../config/cidr";
+import { APP_POOL_LABEL, APP_POOL_TAINT } from "../config/cluster";
+import { projectPath } from "../config/paths";
+import { SEED_APP_ENV, SEED_FUNCTIONS_ENV, SEED_FUNCTIONS_TIMEOUT_SECONDS, SEED_RATE_LIMITS } from "../config/seed";
+import { INGRESS_NAMESPACE } from "./ingress-controller";
+import { PinnedRelease } from "./pinned-release";
+import { namespaceNamed } from "./secure-namespace";
+
+/**
+ * The three CryptoPulse app services as releases of the local chart
+ * `charts/app-service`. `appServiceValues` maps the environment's config to
+ * the chart's values (a pure function, tested against `helm template`);
+ * `AppService` ships the chart with the stack as a TerraformAsset and installs
+ * it as one helm_release.
+ */
+
+/** Where the chart lives, relative to the project root. */
+export const CHART_PATH = path.join("charts", "app-service");
+
+/** The namespace of Prometheus, allowed to the metrics port of every service. */
+export const MONITORING_NAMESPACE = "monitoring";
+
+/**
+ * The backend's authentication endpoints, which get the guide's stricter auth
+ * rate limit: every path under these prefixes (login, register, refresh,
+ * password reset). Override with `authPaths` when the backend's routes differ.
+ */
+export const BACKEND_AUTH_PATHS = ["/api/auth", "/auth"] as const;
+
+/** Seconds a terminating pod keeps serving, so ingress-nginx stops sending it requests first. */
+export const PRE_STOP_SLEEP_SECONDS = 5;
+/** Kubernetes' default grace period: enough for the web and API services' short requests. */
+const DEFAULT_GRACE_SECONDS = 30;
+
+/**
+ * A rollout of up to 10 replicas, 25 % at a time, each pod given up to 5 minutes
+ * by its startup probe in the worst case; typically an image pull and a boot,
+ * about a minute per step. Matches the Deployment's progressDeadlineSeconds.
+ */
+export const RELEASE_TIMEOUT_SECONDS = 600;
+
+/** What each service is and whom it talks to. */
+interface ServiceTraits {
+  /** app.kubernetes.io/component. */
+  readonly component: string;
+  /** Reached from the internet through ingress-nginx. */
+  readonly public: boolean;
+  /** The API: per-IP rate limits, a stricter one on its auth paths, and CORS for the app's origins. */
+  readonly api: boolean;
+  /** In-cluster services it calls. */
+  readonly calls: readonly ServiceName[];
+  /** May open HTTPS connections to the internet (exchange and payment APIs). */
+  readonly externalHttps: boolean;
+}
+
+export const SERVICE_TRAITS: Readonly<Record<ServiceName, ServiceTraits>> = {
+  frontend: { component: "web", public: true, api: false, calls: [], externalHttps: false },
+  backend: { component: "api", public: true, api: true, calls: ["functions"], externalHttps: false },
+  functions: { component: "functions", public: false, api: false, calls: [], externalHttps: true },
+};
+
+/** An image by immutable tag, by digest, or both (the digest then decides what runs). */
+export interface ImageRef {
+  /** Registry and repository without tag, e.g. registry.digitalocean.com/cryptopulse/backend. */
+  readonly repository: string;
+  readonly tag?: string;
+  /** sha256:<64 hex digits>. */
+  readonly digest?: string;
+}
+
+/** An address range outside the cluster a service may connect to, e.g. a database's private endpoint. */
+export interface EgressTarget {
+  /** IPv4 CIDR: the VPC range, or a /32 of one private address. */
+  readonly cidr: string;
+  readonly ports: readonly number[];
+}
+
+/** The deployment-specific inputs of a service's values: the third argument of appServiceValues. */
+export interface AppServiceInputs {
+  readonly image: ImageRef;
+  /** The Secret whose keys become the container's environment (DATABASE_URL, REDIS_URL, JWT_SECRET, ...); none when the service needs no secret. */
+  readonly secretName?: string;
+  /** Hostnames served (see `defaultHosts`); none for functions, which is internal. */
+  readonly hosts?: readonly string[];
+  /** Database endpoints and ports the service may reach. */
+  readonly databaseEgress?: readonly EgressTarget[];
+  /** Pull secrets; `registry-<registry name>` (DOKS' registry integration) for images in the account's registry. */
+  readonly imagePullSecrets?: readonly string[];
+  /** The backend's path prefixes under the auth rate limit; BACKEND_AUTH_PATHS by default. */
+  readonly authPaths?: readonly string[];
+  /** Default INGRESS_NAMESPACE. */
+  readonly ingressNamespace?: string;
+  /** Default MONITORING_NAMESPACE. */
+  readonly monitoringNamespace?: string;
+  /** Labels the Prometheus serviceMonitorSelector matches. */
+  readonly serviceMonitorLabels?: Readonly<Record<string, string>>;
+  /** E.g. a hash of the Secret's version, so a rotated secret rolls the pods. */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+}
+
+type LabelSelector = { readonly matchLabels: Readonly<Record<string, string>> };
+type Peer = { readonly namespaceSelector?: LabelSelector; readonly podSelector?: LabelSelector };
+type PortSpec = { readonly port: number; readonly protocol: "TCP" | "UDP" };
+type Toleration = { readonly key: string; readonly operator: "Equal"; readonly value: string; readonly effect: string };
+type RateLimit = { readonly rps: number; readonly burstMultiplier: number };
+
+/** The chart's values (charts/app-service/values.yaml documents each key). */
+export interface AppServiceValues {
+  readonly nameOverride: string;
+  readonly component: string;
+  readonly partOf: string;
+  readonly image: { readonly repository: string; readonly tag?: string; readonly digest?: string; readonly pullPolicy: "IfNotPresent" };
+  readonly imagePullSecrets: readonly string[];
+  readonly port: number;
+  readonly replicas: number;
+  readonly autoscaling: {
+    readonly enabled: true;
+    readonly minReplicas: number;
+    readonly maxReplicas: number;
+    readonly targetCPUUtilizationPercentage: number;
+    readonly targetMemoryUtilizationPercentage: number;
+    readonly behavior: {
+      readonly scaleUp: { readonly stabilizationWindowSeconds: number };
+      readonly scaleDown: { readonly stabilizationWindowSeconds: number };
+    };
+  };
+  readonly podDisruptionBudget: { readonly enabled: true; readonly maxUnavailable: 1 };
+  readonly resources: {
+    readonly requests: { readonly cpu: string; readonly memory: string };
+    readonly limits: { readonly memory: string };
+  };
+  readonly probes: {
+    readonly path: string;
+    readonly periodSeconds: number;
+    readonly timeoutSeconds: number;
+    readonly failureThreshold: number;
+    readonly startup: { readonly enabled: true; readonly periodSeconds: number; readonly failureThreshold: number };
+  };
+  readonly env: Readonly<Record<string, string>>;
+  readonly envFromSecrets: readonly string[];
+  readonly podAnnotations: Readonly<Record<string, string>>;
+  readonly terminationGracePeriodSeconds: number;
+  readonly preStopSleepSeconds: number;
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly affinity: Readonly<Record<string, unknown>>;
+  readonly tolerations: readonly Toleration[];
+  readonly ingress: {
+    readonly enabled: boolean;
+    readonly hosts: readonly string[];
+    readonly rateLimit: RateLimit & { readonly enabled: boolean };
+    readonly cors: { readonly enabled: boolean; readonly allowOrigins: readonly string[] };
+    readonly authRoutes: { readonly enabled: boolean; readonly paths: readonly string[]; readonly rateLimit: RateLimit };
+  };
+  readonly serviceMonitor: { readonly enabled: true; readonly labels: Readonly<Record<string, string>> };
+  readonly networkPolicy: {
+    readonly enabled: true;
+    readonly ingressFrom: readonly Peer[];
+    readonly metricsFrom: readonly Peer[];
+    readonly egress: {
+      readonly dns: { readonly enabled: true };
+      readonly pods: readonly { readonly podSelector: LabelSelector; readonly ports: readonly PortSpec[] }[];
+      readonly cidrs: readonly { readonly cidr: string; readonly ports: readonly PortSpec[] }[];
+      readonly externalHttps: { readonly enabled: boolean };
+    };
+  };
+}
+
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]{1,5})?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*$/;
+const HOSTNAME = /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const DOCR = "registry.digitalocean.com/";
+
+/** The hosts a service serves: the apex and app. for the frontend, api. for the backend, none for functions. */
+export function defaultHosts(environment: EnvironmentConfig, service: ServiceName): string[] {
+  const { apex, app, api } = environment.domain;
+  return { frontend: [apex, app], backend: [api], functions: [] }[service];
+}
+
+/** The origins the API answers cross-origin requests from: the app's own, over HTTPS. */
+export function appOrigins(environment: EnvironmentConfig): string[] {
+  return [...new Set([environment.domain.apex, environment.domain.app])].map((host) => `https://${host}`);
+}
+
+/** ingress-nginx expresses a burst as a multiple of the rate. */
+function nginxRateLimit(limit: { readonly requestsPerSecond: number; readonly burst: number }): RateLimit {
+  const burstMultiplier = limit.burst / limit.requestsPerSecond;
+  if (!Number.isInteger(burstMultiplier) || burstMultiplier < 1) {
+    throw new Error(`burst ${limit.burst} is not a whole multiple (>= 1) of ${limit.requestsPerSecond} r/s, which ingress-nginx needs`);
+  }
+  return { rps: limit.requestsPerSecond, burstMultiplier };
+}
+
+function checkInputs(service: ServiceName, inputs: AppServiceInputs, hosts: readonly string[]): void {
+  const problems: string[] = [];
+  const { image } = inputs;
+  if (!REPOSITORY.test(image.repository)) {
+    problems.push(`image.repository = ${JSON.stringify(image.repository)}: a registry and repository without tag or digest`);
+  }
+  if (!image.tag && !image.digest) problems.push("image: set an immutable tag or a digest; neither is set");
+  if (image.tag !== undefined && image.tag.toLowerCase() === "latest") problems.push(`image.tag = ${JSON.stringify(image.tag)}: mutable; pin a release tag or a digest`);
+  else if (image.tag !== undefined && image.tag !== "" && !TAG.test(image.tag)) problems.push(`image.tag = ${JSON.stringify(image.tag)}: not a valid image tag`);
+  if (image.digest !== undefined && image.digest !== "" && !DIGEST.test(image.digest)) {
+    problems.push(`image.digest = ${JSON.stringify(image.digest)}: expected sha256:<64 hex digits>`);
+  }
+  if (inputs.secretName !== undefined && !OBJECT_NAME.test(inputs.secretName)) problems.push(`secretName = ${JSON.stringify(inputs.secretName)}: not a Kubernetes object name`);
+  if (!SERVICE_TRAITS[service].public && hosts.length > 0) problems.push(`hosts: ${service} is internal and serves no hostname`);
+  if (SERVICE_TRAITS[service].public && hosts.length === 0) problems.push(`hosts: ${service} is public and needs at least one hostname`);
+  for (const host of hosts) if (!HOSTNAME.test(host)) problems.push(`hosts: ${JSON.stringify(host)} is not a hostname`);
+  (inputs.databaseEgress ?? []).forEach((target, index) => {
+    const cidr = parseCidr(target.cidr);
+    if (!cidr || cidr.hostBitsSet) problems.push(`databaseEgress[${index}].cidr = ${JSON.stringify(target.cidr)}: an IPv4 CIDR such as 10.20.0.0/16`);
+    if (target.ports.length === 0) problems.push(`databaseEgress[${index}].ports: at least one port`);
+    for (const port of target.ports) {
+      if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`databaseEgress[${index}].ports: ${port} is not a port (1-65535)`);
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(`app service ${service}`, problems);
+}
+
+/** Selects the pods of a service by the labels the chart gives them. */
+function podsOf(service: ServiceName): LabelSelector {
+  return { matchLabels: { "app.kubernetes.io/name": service, "app.kubernetes.io/part-of": "cryptopulse" } };
+}
+
+/** The app pools: a nodeSelector for one, a node affinity for several; tolerations for each pool's taint. */
+function placement(environment: EnvironmentConfig): Pick<AppServiceValues, "nodeSelector" | "affinity" | "tolerations"> {
+  const pools = environment.cluster.appPools.map((pool) => pool.name);
+  const tolerations = pools.map((pool) => ({ key: APP_POOL_TAINT.key, operator: "Equal" as const, value: pool, effect: APP_POOL_TAINT.effect }));
+  if (pools.length === 1) return { nodeSelector: { [APP_POOL_LABEL]: pools[0] }, affinity: {}, tolerations };
+  return {
+    nodeSelector: {},
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: APP_POOL_LABEL, operator: "In", values: pools }] }],
+        },
+      },
+    },
+    tolerations,
+  };
+}
+
+/**
+ * The chart values of `service` in `environment`: a pure function of the
+ * configuration and the deployment inputs, so the values can be rendered and
+ * checked with `helm template` without synthesizing a stack. Throws a
+ * ConfigError for an image without an immutable tag or digest, a hostname on
+ * an internal service (or none on a public one), or a malformed egress target.
+ */
+export function appServiceValues(environment: EnvironmentConfig, service: ServiceName, inputs: AppServiceInputs): AppServiceValues {
+  const config = environment.services[service];
+  const traits = SERVICE_TRAITS[service];
+  const hosts = [...(inputs.hosts ?? defaultHosts(environment, service))];
+  checkInputs(service, inputs, hosts);
+
+  const memory = `${config.memoryMiB}Mi`;
+  const { healthCheck, autoscaling } = environment;
+  const imagePullSecrets = inputs.imagePullSecrets ?? (inputs.image.repository.startsWith(DOCR) ? [`registry-${environment.registry.name}`] : []);
+  const isApi = traits.api;
+  const env: Record<string, string> = { ...SEED_APP_ENV };
+  for (const callee of traits.calls) env[`${callee.toUpperCase()}_URL`] = `http://${callee}:${environment.services[callee].port}`;
+  if (service === "functions") Object.assign(env, SEED_FUNCTIONS_ENV);
+
+  return {
+    nameOverride: service,
+    component: traits.component,
+    partOf: "cryptopulse",
+    image: {
+      repository: inputs.image.repository,
+      ...(inputs.image.tag ? { tag: inputs.image.tag } : {}),
+      ...(inputs.image.digest ? { digest: inputs.image.digest } : {}),
+      pullPolicy: "IfNotPresent",
+    },
+    imagePullSecrets,
+    port: config.port,
+    replicas: config.replicas.min,
+    autoscaling: {
+      enabled: true,
+      minReplicas: config.replicas.min,
+      maxReplicas: config.replicas.max,
+      targetCPUUtilizationPercentage: autoscaling.cpuUtilizationPercent,
+      targetMemoryUtilizationPercentage: autoscaling.memoryUtilizationPercent,
+      behavior: {
+        scaleUp: { stabilizationWindowSeconds: autoscaling.scaleUpCooldownSeconds },
+        scaleDown: { stabilizationWindowSeconds: autoscaling.scaleDownCooldownSeconds },
+      },
+    },
+    podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+    // Memory: request = limit. CPU: a request and no limit (see values.yaml, resources).
+    resources: { requests: { cpu: `${config.cpuMillicores}m`, memory }, limits: { memory } },
+    probes: {
+      path: healthCheck.path,
+      periodSeconds: healthCheck.intervalSeconds,
+      timeoutSeconds: healthCheck.timeoutSeconds,
+      failureThreshold: healthCheck.retries,
+      startup: { enabled: true, periodSeconds: 10, failureThreshold: 30 },
+    },
+    env,
+    envFromSecrets: inputs.secretName === undefined ? [] : [inputs.secretName],
+    podAnnotations: { ...inputs.podAnnotations },
+    // Functions finish an in-flight call (up to the guide's 30 s) after SIGTERM.
+    terminationGracePeriodSeconds:
+      service === "functions" ? SEED_FUNCTIONS_TIMEOUT_SECONDS + PRE_STOP_SLEEP_SECONDS + 5 : DEFAULT_GRACE_SECONDS,
+    preStopSleepSeconds: PRE_STOP_SLEEP_SECONDS,
+    ...placement(environment),
+    ingress: {
+      enabled: traits.public,
+      hosts,
+      // The guide rate-limits the API; the frontend's static files sit behind Cloudflare's cache.
+      rateLimit: { enabled: isApi, ...nginxRateLimit(SEED_RATE_LIMITS.api) },
+      cors: { enabled: isApi, allowOrigins: isApi ? appOrigins(environment) : [] },
+      authRoutes: {
+        enabled: isApi,
+        paths: isApi ? [...(inputs.authPaths ?? BACKEND_AUTH_PATHS)] : [],
+        rateLimit: nginxRateLimit(SEED_RATE_LIMITS.auth),
+      },
+    },
+    serviceMonitor: { enabled: true, labels: { ...inputs.serviceMonitorLabels } },
+    networkPolicy: {
+      enabled: true,
+      ingressFrom: traits.public
+        ? [namespaceNamed(inputs.ingressNamespace ?? INGRESS_NAMESPACE)]
+        : (Object.keys(SERVICE_TRAITS) as ServiceName[])
+            .filter((caller) => SERVICE_TRAITS[caller].calls.includes(service))
+            .map((caller) => ({ podSelector: podsOf(caller) })),
+      metricsFrom: [namespaceNamed(inputs.monitoringNamespace ?? MONITORING_NAMESPACE)],
+      egress: {
+        dns: { enabled: true },
+        pods: traits.calls.map((callee) => ({
+          podSelector: podsOf(callee),
+          ports: [{ port: environment.services[callee].port, protocol: "TCP" as const }],
+        })),
+        cidrs: (inputs.databaseEgress ?? []).map((target) => ({
+          cidr: target.cidr,
+          ports: target.ports.map((port) => ({ port, protocol: "TCP" as const })),
+        })),
+        externalHttps: { enabled: traits.externalHttps },
+      },
+    },
+  };
+}
+
+/** The values as the YAML document the release passes to Helm. */
+export function appServiceValuesYaml(values: AppServiceValues): string {
+  return stringifyYaml(values, { lineWidth: 0 });
+}
+
+/** The chart's name and version from its Chart.yaml: the release pins this version. */
+export function chartMetadata(directory: string): { name: string; version: string } {
+  const chart = parseYaml(readFileSync(path.join(directory, "Chart.yaml"), "utf8")) as { name?: unknown; version?: unknown };
+  if (typeof chart.name !== "string" || typeof chart.version !== "string") {
+    throw new Error(`${directory}/Chart.yaml: name and version must be strings`);
+  }
+  return { name: chart.name, version: chart.version };
+}
+
+const ASSET_ID = "app-service-chart";
+
+/** The chart, copied into the stack's directory at synth. */
+export class ChartAsset extends TerraformAsset {
+  constructor(
+    scope: Construct,
+    id: string,
+    readonly directory: string,
+  ) {
+    super(scope, id, { path: directory, type: AssetType.DIRECTORY });
+  }
+}
+
+/** One copy of the chart per stack, shared by every release in it. */
+function chartAsset(scope: Construct, directory: string): ChartAsset {
+  const stack = TerraformStack.of(scope);
+  const existing = stack.node.tryFindChild(ASSET_ID);
+  if (existing instanceof ChartAsset) {
+    if (path.resolve(existing.directory) !== path.resolve(directory)) {
+      throw new Error(`${stack.node.id}: the app-service chart is already shipped from ${existing.directory}, not ${directory}`);
+    }
+    return existing;
+  }
+  return new ChartAsset(stack, ASSET_ID, directory);
+}
+
+export interface AppServiceProps extends AppServiceInputs {
+  readonly environment: EnvironmentConfig;
+  readonly service: ServiceName;
+  /** The namespace the release installs into (it must exist; the release does not create it). */
+  readonly namespace: string;
+  /** E.g. the Secret named by `secretName`, and for the backend the schema migration job. */
+  readonly dependsOn?: ITerraformDependable[];
+  /** The chart's directory: the project's charts/app-service when absent. */
+  readonly chartDirectory?: string;
+  /** Seconds Helm waits for the release's objects (RELEASE_TIMEOUT_SECONDS by default). */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * One app service: a helm_release of charts/app-service, named after the
+ * service, with the chart's own version pinned, atomic with cleanup on
+ * failure, a bounded history and the values of `appServiceValues`.
+ *
+ * Give it an id other than "backend" when its scope is the stack itself:
+ * cdktf names a stack's state backend "backend" (e.g. `app-backend`).
+ */
+export class AppService extends Construct {
+  readonly release: PinnedRelease;
+  readonly values: AppServiceValues;
+  readonly chart: ChartAsset;
+
+  constructor(scope: Construct, id: string, props: AppServiceProps) {
+    super(scope, id);
+    const directory = props.chartDirectory ?? projectPath(CHART_PATH);
+    const { version } = chartMetadata(directory);
+    this.values = appServiceValues(props.environment, props.service, props);
+    this.chart = chartAsset(this, directory);
+    this.release = new PinnedRelease(this, "release", {
+      name: props.service,
+      namespace: props.namespace,
+      createNamespace: false,
+      // A path inside the stack's directory: the chart travels with the synthesized stack.
+      chart: this.chart.path,
+      // The chart's own version, which the provider compares with the chart at that path.
+      version,
+      values: [appServiceValuesYaml(this.values)],
+      timeout: props.timeoutSeconds ?? RELEASE_TIMEOUT_SECONDS,
+      lint: true,
+      description: `CryptoPulse ${props.service} (${props.environment.name})`,
+      dependsOn: props.dependsOn,
+    });
+  }
+}
