@@ -1,5 +1,6 @@
 import { production } from "./environments/production";
 import { staging } from "./environments/staging";
+import type { BudgetConfig } from "./budget";
 import type { ClusterConfig } from "./cluster";
 import type { PlatformLayerConfig } from "./platform";
 import type { DataConfig } from "./data";
@@ -52,6 +53,8 @@ export interface EnvironmentConfig {
   readonly platform: PlatformLayerConfig;
   /** Managed PostgreSQL, Valkey and MongoDB in the primary region. */
   readonly data: DataConfig;
+  /** Monthly budget (USD) that the cost estimate at maximum scale must stay within. */
+  readonly budget: BudgetConfig;
   /** The account's container registry, and whether this environment owns it. */
   readonly registry: RegistryConfig & { readonly owned: boolean };
 }
@@ -97,6 +100,7 @@ export function loadPlatformConfig(input: unknown = PLATFORM_CONFIG): PlatformCo
       cluster: environment.cluster,
       platform: environment.platform,
       data: environment.data,
+      budget: environment.budget,
       registry: { ...parsed.registry, owned: parsed.registry.ownerEnvironment === name },
     };
   });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { budgetSchema } from "./budget";
 import { cidrContains, cidrsOverlap, parseCidr, PRIVATE_RANGES, RESERVED_RANGES, type Ipv4Cidr } from "./cidr";
 import { checkCapacity, clusterSchema, largestPool } from "./cluster";
 import { dataSchema } from "./data";
@@ -144,6 +145,7 @@ const environmentSchema = z
     alerts: alertsSchema,
     cluster: clusterSchema,
     data: dataSchema,
+    budget: budgetSchema,
     platform: platformSchema,
   })
   .superRefine((environment, ctx) => {

@@ -7,9 +7,10 @@
 //   providers   each pinned provider of toolbox/versions.json is an executable plugin binary in the
 //               mirror, under registry.terraform.io and registry.opentofu.org
 //   helm        helm version (pinned version expected)
+//   actionlint  actionlint -version (pinned version expected)
 //   checkov     checkov --version (pinned version expected)
 //
-// Usage: node scripts/toolbox-smoke.mjs [--only engine,providers,helm,checkov]
+// Usage: node scripts/toolbox-smoke.mjs [--only engine,providers,helm,actionlint,checkov]
 // Pins: $CRYPTOPULSE_TOOLBOX_VERSIONS (default toolbox/versions.json).
 // The mirror is $CRYPTOPULSE_TOOLBOX_CACHE/mirror (default ~/.cache/cryptopulse-toolbox/mirror);
 // source the toolbox's env.sh first so that PATH and TERRAFORM_BINARY_NAME point at its tools.
@@ -126,13 +127,15 @@ function versionedTool(name, cmd, argv, expect) {
   const bin = onPath(cmd);
   if (!bin) return report(name, false, `${cmd} is not on PATH (source the toolbox env.sh)`);
   const r = exec(bin, argv);
-  const first = r.out.split('\n').filter(Boolean).pop() || '';
+  const lines = r.out.split('\n').filter(Boolean);
+  const first = lines.find((l) => l.includes(expect)) || lines.pop() || '';
   if (r.error || r.status !== 0) return report(name, false, `${cmd} ${argv.join(' ')} failed: ${r.error?.message || first}`);
   if (!r.out.includes(expect)) return report(name, false, `${cmd} reports '${first}', expected ${expect} (${bin})`);
   report(name, true, `${first} (${bin})`);
 }
 
 if (want('helm') && versions.helm) versionedTool('helm', 'helm', ['version', '--short'], `v${versions.helm.version}`);
+if (want('actionlint') && versions.actionlint) versionedTool('actionlint', 'actionlint', ['-version'], versions.actionlint.version);
 if (want('checkov') && versions.checkov) versionedTool('checkov', 'checkov', ['--version'], versions.checkov.version);
 
 const passed = results.filter(Boolean).length;

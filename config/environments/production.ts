@@ -73,4 +73,6 @@ export const production = {
     rbac: { developerGroups: ["cryptopulse:developers"], deployerGroups: ["cryptopulse:deployers"] },
     secrets: { jwtSecretVariable: "app_jwt_secret", exchangeKeyVariable: "exchange_secrets_key" },
   },
+  // `npm run cost` fails when the estimate at maximum scale (every pool at maxNodes) exceeds this.
+  budget: { monthlyUsd: 2500, warnAtPercent: 80 },
 } satisfies EnvironmentInput;

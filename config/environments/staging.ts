@@ -76,4 +76,6 @@ export const staging = {
     rbac: { developerGroups: ["cryptopulse:developers"], deployerGroups: ["cryptopulse:deployers"] },
     secrets: { jwtSecretVariable: "app_jwt_secret", exchangeKeyVariable: "exchange_secrets_key" },
   },
+  // `npm run cost` fails when the estimate at maximum scale (every pool at maxNodes) exceeds this.
+  budget: { monthlyUsd: 750, warnAtPercent: 80 },
 } satisfies EnvironmentInput;

@@ -1,0 +1,137 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { ROOT, runScript } from "./fixtures/ci/harness";
+
+/**
+ * The GitHub workflows (.github/workflows) and the Renovate configuration: actionlint on every workflow,
+ * every script and npm script they call exists, deploys are gated and serialized, and Renovate's custom
+ * managers find the versions this repository pins.
+ */
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- workflow YAML is untyped */
+
+const WORKFLOWS = path.join(ROOT, ".github", "workflows");
+const files = readdirSync(WORKFLOWS).filter((name) => /\.ya?ml$/.test(name));
+const workflows = Object.fromEntries(files.map((name) => [name, parse(readFileSync(path.join(WORKFLOWS, name), "utf8")) as any]));
+const runs = (workflow: any): string[] => Object.values(workflow.jobs).flatMap((job: any) => job.steps.filter((step: any) => step.run).map((step: any) => step.run as string));
+
+describe("the workflows", () => {
+  it("are pull-request, deploy and drift", () => {
+    expect(files.sort()).toEqual(["deploy.yml", "drift.yml", "pull-request.yml"]);
+  });
+
+  it("pass actionlint (skipped with a warning where it is not installed, unless CRYPTOPULSE_REQUIRE_ACTIONLINT=1)", async () => {
+    const result = await runScript("actionlint.mjs", []);
+    if (result.stderr.includes("actionlint is not installed")) console.warn(result.stderr);
+    if (result.status !== 0) throw new Error(`actionlint found problems:\n${result.stdout}${result.stderr}`);
+  }, 60_000);
+
+  it("would fail actionlint on a broken workflow", async () => {
+    const broken = path.join(mkdtempSync(path.join(tmpdir(), "workflow-")), "broken.yml");
+    writeFileSync(broken, "on: push\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.event.no_such_thing.x }}\n        uses: actions/checkout@v4\n");
+    const result = await runScript("actionlint.mjs", [broken]);
+    if (result.stderr.includes("actionlint is not installed")) return; // warned in the test above
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("broken.yml");
+  }, 60_000);
+
+  it("call only scripts and npm scripts that exist", () => {
+    const scripts = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
+    for (const [name, workflow] of Object.entries(workflows)) {
+      for (const run of runs(workflow)) {
+        for (const [, file] of run.matchAll(/node (scripts\/\S+\.mjs)/g)) expect(`${name}: ${file} ${existsSync(path.join(ROOT, file))}`).toBe(`${name}: ${file} true`);
+        for (const [, script] of run.matchAll(/npm run (?:-s )?([\w:-]+)/g)) expect(`${name}: npm run ${script} ${script in scripts}`).toBe(`${name}: npm run ${script} true`);
+      }
+    }
+  });
+
+  it("use only the documented secrets", () => {
+    const documented = [
+      "DIGITALOCEAN_TOKEN",
+      "SPACES_ACCESS_KEY_ID",
+      "SPACES_SECRET_ACCESS_KEY",
+      "CLOUDFLARE_API_TOKEN",
+      "TF_API_TOKEN",
+      "TF_VAR_alerts_slack_webhook_url",
+      "TF_VAR_app_jwt_secret",
+      "TF_VAR_exchange_secrets_key",
+    ];
+    for (const name of files) {
+      const used = [...readFileSync(path.join(WORKFLOWS, name), "utf8").matchAll(/secrets\.(\w+)/g)].map((match) => match[1]);
+      expect(used.filter((secret) => !documented.includes(secret))).toEqual([]);
+    }
+  });
+
+  it("deploy staging, then production behind its protected environment, one deploy per environment at a time", () => {
+    const { staging, production } = workflows["deploy.yml"].jobs;
+    expect(workflows["deploy.yml"].on.push.branches).toEqual(["main"]);
+    expect(staging).toMatchObject({ environment: "staging", concurrency: { group: "deploy-staging", "cancel-in-progress": false } });
+    expect(production).toMatchObject({ needs: "staging", environment: "production", concurrency: { group: "deploy-production", "cancel-in-progress": false } });
+    for (const job of [staging, production]) expect(runs({ jobs: { job } }).join("\n")).toContain("node scripts/ci/deploy-order.mjs --environment");
+    expect(runs({ jobs: { production } }).join("\n")).toMatch(/git push origin "refs\/tags\/\$tag"/);
+  });
+
+  it("plan pull requests with a comment, and skip plans for forks", () => {
+    const plan = workflows["pull-request.yml"].jobs.plan;
+    expect(plan.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    const steps = plan.steps.map((step: any) => [step.if, step.run ?? ""]);
+    expect(steps.find(([, run]: string[]) => run.includes("pr-comment.mjs post"))[0]).toBe("env.FORK == 'false'");
+    expect(steps.find(([, run]: string[]) => run.includes("cdktf diff"))[0]).toBe("env.FORK == 'false'");
+    expect(steps.find(([, run]: string[]) => run.includes("--skip-reason"))[0]).toBe("env.FORK == 'true'");
+  });
+
+  it("check production for drift on a schedule", () => {
+    expect(workflows["drift.yml"].on.schedule).toHaveLength(1);
+    expect(workflows["drift.yml"].env.CRYPTOPULSE_ENVIRONMENTS).toBe("production");
+    expect(workflows["drift.yml"].permissions).toEqual({ contents: "read", issues: "write" });
+  });
+});
+
+describe("the Renovate configuration", () => {
+  const renovate = JSON.parse(readFileSync(path.join(ROOT, ".github", "renovate.json"), "utf8"));
+
+  function sourceFiles(dir: string): string[] {
+    return readdirSync(path.join(ROOT, dir)).flatMap((name) => {
+      const relative = path.join(dir, name);
+      return statSync(path.join(ROOT, relative)).isDirectory() ? sourceFiles(relative) : [relative];
+    });
+  }
+  const candidates = [...sourceFiles("constructs"), ...sourceFiles("config"), ...sourceFiles(".github")];
+
+  /** What one custom manager extracts: "depName currentValue (datasource)". */
+  function extract(manager: any): string[] {
+    const patterns = manager.managerFilePatterns.map((pattern: string) => new RegExp(pattern.slice(1, -1)));
+    return candidates
+      .filter((file) => patterns.some((pattern: RegExp) => pattern.test(file)))
+      .flatMap((file) =>
+        manager.matchStrings.flatMap((source: string) =>
+          [...readFileSync(path.join(ROOT, file), "utf8").matchAll(new RegExp(source, "g"))].map(
+            (match) => `${match.groups!.depName ?? manager.depNameTemplate} ${match.groups!.currentValue} (${manager.datasourceTemplate})`,
+          ),
+        ),
+      );
+  }
+
+  it("batches every update into one weekly pull request", () => {
+    expect(renovate.schedule).toEqual(["before 6am on monday"]);
+    expect(renovate.packageRules).toContainEqual(expect.objectContaining({ matchPackageNames: ["*"], groupName: "weekly dependency updates" }));
+    expect(renovate.separateMajorMinor).toBe(false);
+  });
+
+  it("finds the Helm charts pinned in constructs", () => {
+    const charts = extract(renovate.customManagers.find((manager: any) => manager.datasourceTemplate === "helm"));
+    expect(charts).toEqual(expect.arrayContaining([expect.stringMatching(/^ingress-nginx \d+\.\d+\.\d+ \(helm\)$/), expect.stringMatching(/^metrics-server \d+\.\d+\.\d+ \(helm\)$/)]));
+  });
+
+  it("finds the container images pinned in the environment files", () => {
+    const images = extract(renovate.customManagers.find((manager: any) => manager.datasourceTemplate === "docker"));
+    expect(images).toEqual(expect.arrayContaining([expect.stringMatching(/^registry\.digitalocean\.com\/cryptopulse\/backend \S+ \(docker\)$/)]));
+  });
+
+  it("finds the toolchain pinned in the workflows", () => {
+    const pins = renovate.customManagers.filter((manager: any) => ["github-releases", "golang-version"].includes(manager.datasourceTemplate)).flatMap(extract);
+    expect(pins).toEqual(expect.arrayContaining([expect.stringMatching(/^hashicorp\/terraform 1\.\d+\.\d+ \(github-releases\)$/), expect.stringMatching(/^go 1\.\d+\.\d+ \(golang-version\)$/)]));
+  });
+});

@@ -1,0 +1,102 @@
+import * as path from "path";
+import { ConfigError, loadPlatformConfig } from "../config";
+import { diffEstimates } from "./diff";
+import { checkBudget, estimateEnvironments, type BudgetVerdict } from "./estimate";
+import { CostInputError } from "./layers";
+import { shippedPrices, UnknownPriceError } from "./prices";
+import { renderDiffJson, renderDiffMarkdown, renderDiffText, renderEstimateJson, renderEstimateText } from "./render";
+import { loadRevisionConfig, RevisionError } from "./revision";
+
+export const USAGE = `usage: npm run cost -- [--json | --markdown] [--diff <git-ref>]
+
+Estimated monthly cost of every environment, per stack, from the configuration
+(config/) and the dated price table (cost/prices.json).
+
+  (no option)      a table per environment: every priced resource at minimum and
+                   maximum scale, stack and environment totals, the price sources
+  --json           the same as JSON (amounts in whole cents)
+  --diff <ref>     compare with the configuration at a git revision (e.g. origin/main)
+  --markdown       with --diff: the Markdown used in the pull-request comment
+
+Exit status: 0; 1 when an environment's estimate at maximum scale exceeds its
+budget (budget.monthlyUsd), naming the largest items; 2 on a usage error, an
+invalid configuration or a size without a price.`;
+
+export interface CostIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** The project root: git runs there and the other revision's packages resolve from its node_modules. */
+  readonly root: string;
+}
+
+interface Options {
+  readonly format: "text" | "json" | "markdown";
+  readonly diff?: string;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: readonly string[]): Options | "help" {
+  let format: Options["format"] = "text";
+  let diff: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "-h" || arg === "--help") return "help";
+    if (arg === "--json" || arg === "--markdown") {
+      if (format !== "text") throw new UsageError("--json and --markdown exclude each other");
+      format = arg === "--json" ? "json" : "markdown";
+    } else if (arg === "--diff") {
+      diff = argv[++i];
+      if (!diff) throw new UsageError("--diff needs a git revision, e.g. --diff origin/main");
+    } else if (arg.startsWith("--diff=")) {
+      diff = arg.slice("--diff=".length);
+    } else {
+      throw new UsageError(`unknown argument ${arg}`);
+    }
+  }
+  if (format === "markdown" && diff === undefined) throw new UsageError("--markdown needs --diff <git-ref>");
+  return { format, diff };
+}
+
+/** Runs the cost command; returns its exit status. */
+export function runCost(argv: readonly string[], io: CostIo): number {
+  try {
+    const options = parseArgs(argv);
+    if (options === "help") {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    const prices = shippedPrices();
+    const estimates = estimateEnvironments(loadPlatformConfig().environments, prices);
+    const verdicts = estimates.map(checkBudget);
+    if (options.diff === undefined) {
+      io.stdout(options.format === "json" ? renderEstimateJson(estimates, verdicts) : renderEstimateText(estimates, verdicts));
+    } else {
+      const base = loadRevisionConfig(options.diff, { cwd: io.root, nodeModules: path.join(io.root, "node_modules") });
+      const diffs = diffEstimates(estimateEnvironments(base.environments, prices), estimates);
+      const label = `${options.diff} (${base.commit.slice(0, 12)})`;
+      const render = { text: renderDiffText, json: renderDiffJson, markdown: renderDiffMarkdown }[options.format];
+      io.stdout(render(label, diffs, verdicts));
+    }
+    return reportBudgets(verdicts, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`cost: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError || error instanceof UnknownPriceError || error instanceof CostInputError || error instanceof RevisionError) {
+      io.stderr(`cost: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+/** Warnings and failures go to stderr, so they show even when stdout is captured. */
+export function reportBudgets(verdicts: readonly BudgetVerdict[], io: CostIo): number {
+  for (const verdict of verdicts) {
+    if (verdict.status === "over") io.stderr(`cost: OVER BUDGET: ${verdict.message}\n`);
+    if (verdict.status === "warning") io.stderr(`cost: warning: ${verdict.message}\n`);
+  }
+  return verdicts.some((verdict) => verdict.status === "over") ? 1 : 0;
+}
