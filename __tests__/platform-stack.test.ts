@@ -133,7 +133,7 @@ describe("PlatformLayerStack", () => {
       ports: [25060, 25061, 27017].map((port) => ({ protocol: "TCP", port: String(port) })),
     });
     // Created only once its egress is allowed.
-    expect(all(production.json, "kubernetes_job_v1")[0].depends_on).toEqual(["${kubernetes_network_policy_v1.schema-migration-egress}"]);
+    expect(all(production.json, "kubernetes_job_v1")[0].depends_on).toEqual(["kubernetes_network_policy_v1.schema-migration-egress"]);
   });
 
   it("binds developers read-only and CI to the deployer role, by group", () => {

@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
@@ -27,6 +28,8 @@ export interface SchemaMigrationJobProps {
   readonly postgresMajor: string;
   /** Holds migrate.sh and the NNNN_name.sql files; `migrations/` of the project by default (cdktf runs from there). */
   readonly directory?: string;
+  /** What must exist before the Job starts, e.g. the network policy that lets it reach the database. */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 const MIGRATION_FILE = /^\d{4}_[a-z0-9_]+\.sql$/;
@@ -91,6 +94,7 @@ export class SchemaMigrationJob extends Construct {
     this.job = new JobV1(this, "job", {
       metadata: { name: `schema-migration-${digest}`, namespace, labels },
       waitForCompletion: true,
+      dependsOn: props.dependsOn,
       timeouts: { create: "15m" },
       spec: {
         backoffLimit: 2,

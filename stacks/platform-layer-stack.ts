@@ -96,11 +96,7 @@ export class PlatformLayerStack extends PlatformStack {
       }),
     };
 
-    this.migration = new SchemaMigrationJob(this, "schema-migration", {
-      namespace,
-      connection: data.postgres.migrationConnection,
-      postgresMajor: environment.data.postgres.version,
-    });
+    // Under default-deny, a migration started before its egress policy could not reach the database.
     const migrationEgress = new NetworkPolicyV1(this, "schema-migration-egress", {
       metadata: { name: "schema-migration-egress", namespace },
       spec: {
@@ -112,8 +108,12 @@ export class PlatformLayerStack extends PlatformStack {
         ],
       },
     });
-    // Under default-deny, a migration started before its egress policy could not reach the database.
-    this.migration.job.dependsOn = [migrationEgress.fqn];
+    this.migration = new SchemaMigrationJob(this, "schema-migration", {
+      namespace,
+      connection: data.postgres.migrationConnection,
+      postgresMajor: environment.data.postgres.version,
+      dependsOn: [migrationEgress],
+    });
 
     const databaseEgress = [{ cidr: region.vpcCidr, ports: [...DATABASE_PORTS] }];
     // Only after the ingress controller: the Ingresses need its admission webhook and class.
