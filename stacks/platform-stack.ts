@@ -7,7 +7,7 @@ import { PROVIDERS, type ProviderName } from "./providers";
 import { attachStateBackend } from "./state-backend";
 
 /** The layers of the platform, one stack kind each. */
-export type StackLayer = "network" | "data" | "cluster" | "platform";
+export type StackLayer = "network" | "data" | "cluster" | "platform" | "edge" | "backup";
 
 export interface PlatformStackProps {
   readonly environment: EnvironmentConfig;
