@@ -1,0 +1,2 @@
+/** DigitalOcean block storage: DOKS' CSI storage class (ReadWriteOnce volumes, grown online). */
+export const DO_BLOCK_STORAGE = "do-block-storage";
