@@ -1,0 +1,314 @@
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "child_process";
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { createServer } from "net";
+import { homedir, tmpdir } from "os";
+import * as path from "path";
+
+/**
+ * Runs the backup scripts of backup/ — the files the CronJobs mount — against
+ * a real PostgreSQL server (Debian's package, a throwaway cluster on a unix
+ * socket) and a local S3-compatible server (moto in server mode, from PyPI,
+ * on 127.0.0.1), with two buckets standing for the primary and a DR region.
+ * Encryption is real `age`. MongoDB has no Debian or PyPI server, so the
+ * mongodump/mongorestore branches are not run here (BACKUP_DATABASES=postgres).
+ *
+ * Without the tools the suite is skipped, loudly; with
+ * CRYPTOPULSE_REQUIRE_BACKUP_TOOLS=1 (CI) it fails instead.
+ */
+
+const SCRIPTS = path.resolve(__dirname, "..", "backup");
+/** Where .ci/run installs moto[server] and the aws CLI (backup/test-requirements.txt); override with CRYPTOPULSE_BACKUP_VENV. */
+const VENV_BIN = path.join(process.env.CRYPTOPULSE_BACKUP_VENV ?? path.join(homedir(), ".cache", "cryptopulse-backup-venv"), "bin");
+const ENV_NAME = "testenv";
+const SOURCE = "cryptopulse";
+const BUCKETS = { PRIMARY: "cp-testenv-backup-fra1", DR: "cp-testenv-backup-ams3" } as const;
+
+function which(tool: string, extra: string[] = []): string | undefined {
+  for (const dir of [...extra, ...(process.env.PATH ?? "").split(path.delimiter)]) {
+    const candidate = path.join(dir, tool);
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function postgresBinaries(): string | undefined {
+  const root = "/usr/lib/postgresql";
+  if (!existsSync(root)) return undefined;
+  const majors = readdirSync(root)
+    .filter((major) => /^\d+$/.test(major) && existsSync(path.join(root, major, "bin", "initdb")))
+    .sort((a, b) => Number(b) - Number(a));
+  return majors.length > 0 ? path.join(root, majors[0], "bin") : undefined;
+}
+
+const pgBin = postgresBinaries();
+const tools = {
+  postgres: pgBin,
+  age: which("age"),
+  "age-keygen": which("age-keygen"),
+  aws: which("aws", [VENV_BIN]),
+  moto_server: which("moto_server", [VENV_BIN]),
+};
+const missing = Object.entries(tools)
+  .filter(([, found]) => !found)
+  .map(([tool]) => tool);
+const required = process.env.CRYPTOPULSE_REQUIRE_BACKUP_TOOLS === "1";
+if (missing.length > 0 && !required) {
+  console.warn(
+    `\n*** SKIPPED: backup-scripts.test.ts needs ${missing.join(", ")} (apt-get install -y postgresql age; ` +
+      `python3 -m venv ~/.cache/cryptopulse-backup-venv && ~/.cache/cryptopulse-backup-venv/bin/pip install -r backup/test-requirements.txt).` +
+      " Set CRYPTOPULSE_REQUIRE_BACKUP_TOOLS=1 to make this a failure. ***\n",
+  );
+}
+
+/** initdb refuses to run as root: the server then runs as Debian's `postgres` user. */
+const asRoot = process.getuid?.() === 0;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+(missing.length === 0 || required ? describe : describe.skip)("backup scripts against PostgreSQL, age and an S3 server", () => {
+  let dir = "";
+  let moto: ChildProcess | undefined;
+  let endpoint = "";
+  let baseEnv: NodeJS.ProcessEnv = {};
+
+  function serverCommand(file: string, args: string[]): void {
+    const [command, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", file, ...args]] : [file, args];
+    execFileSync(command, argv, { stdio: "pipe" });
+  }
+
+  function sql(database: string, statement: string): string {
+    const result = spawnSync(path.join(pgBin as string, "psql"), ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", dir, "-U", "postgres", "-d", database], {
+      input: statement,
+      encoding: "utf8",
+    });
+    if (result.status !== 0) throw new Error(`psql failed: ${result.stderr}`);
+    return result.stdout.trim();
+  }
+
+  function script(name: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Run {
+    const result = spawnSync("sh", [path.join(SCRIPTS, name), ...args], { env: { ...baseEnv, ...env }, encoding: "utf8", timeout: 120_000 });
+    return { status: result.status, stdout: result.stdout.trim(), stderr: result.stderr };
+  }
+
+  function aws(args: string[]): string {
+    return execFileSync(tools.aws as string, ["--endpoint-url", endpoint, ...args], { env: baseEnv, encoding: "utf8" });
+  }
+
+  function keysIn(bucket: string): string[] {
+    return aws(["s3", "ls", "--recursive", `s3://${bucket}/`])
+      .split("\n")
+      .map((line) => line.trim().split(/\s+/)[3])
+      .filter(Boolean)
+      .sort();
+  }
+
+  /** Every row of every public table, as text: what a restore must reproduce. */
+  const contents = (database: string) =>
+    ["users", "trades"].map((table) => sql(database, `SELECT string_agg(t::text, E'\\n' ORDER BY t::text) FROM public.${table} t`)).join("\n--\n");
+
+  beforeAll(async () => {
+    if (missing.length > 0) throw new Error(`CRYPTOPULSE_REQUIRE_BACKUP_TOOLS=1 but missing: ${missing.join(", ")}`);
+    dir = mkdtempSync(path.join(tmpdir(), "cryptopulse-backup-"));
+    if (asRoot) {
+      const [uid, gid] = ["-u", "-g"].map((flag) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" })));
+      chownSync(dir, uid, gid);
+    }
+    const data = path.join(dir, "data");
+    serverCommand(path.join(pgBin as string, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "--no-locale", "-E", "UTF8"]);
+    const options = `-c listen_addresses='' -c unix_socket_directories=${dir} -c fsync=off -c full_page_writes=off`;
+    serverCommand(path.join(pgBin as string, "pg_ctl"), ["-D", data, "-w", "-s", "-l", path.join(dir, "server.log"), "-o", options, "start"]);
+    sql("postgres", `CREATE DATABASE ${SOURCE}`);
+    sql(
+      SOURCE,
+      `CREATE TABLE users (id serial PRIMARY KEY, email text UNIQUE NOT NULL, created_at timestamptz NOT NULL);
+       CREATE TABLE trades (id bigserial PRIMARY KEY, user_id int NOT NULL REFERENCES users, pair text NOT NULL, amount numeric(20,8) NOT NULL);
+       INSERT INTO users (email, created_at) SELECT 'user' || n || '@example.com', '2026-01-01'::timestamptz + n * interval '1 hour' FROM generate_series(1, 50) n;
+       INSERT INTO trades (user_id, pair, amount) SELECT 1 + n % 50, 'BTC/USD', n / 7.0 FROM generate_series(1, 500) n;`,
+    );
+
+    const keygen = (name: string) => {
+      execFileSync(tools["age-keygen"] as string, ["-o", path.join(dir, `${name}.key`)], { stdio: "pipe" });
+      writeFileSync(path.join(dir, `${name}.pub`), execFileSync(tools["age-keygen"] as string, ["-y", path.join(dir, `${name}.key`)], { encoding: "utf8" }));
+    };
+    keygen("operator");
+    keygen("stranger");
+
+    const port = await freePort();
+    endpoint = `http://127.0.0.1:${port}`;
+    moto = spawn(tools.moto_server as string, ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
+    const target = (token: string, bucket: string) => ({
+      [`${token}_BUCKET`]: bucket,
+      [`${token}_ENDPOINT`]: endpoint,
+      [`${token}_ACCESS_KEY_ID`]: `key-${token.toLowerCase()}`,
+      [`${token}_SECRET_ACCESS_KEY`]: `secret-${token.toLowerCase()}`,
+    });
+    baseEnv = {
+      PATH: [VENV_BIN, pgBin, process.env.PATH].join(path.delimiter),
+      HOME: dir,
+      TMPDIR: dir,
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      AWS_DEFAULT_REGION: "us-east-1",
+      PGHOST: dir,
+      PGUSER: "postgres",
+      PGDATABASE: SOURCE,
+      BACKUP_ENV: ENV_NAME,
+      BACKUP_DATABASES: "postgres",
+      BACKUP_TARGETS: "PRIMARY DR",
+      BACKUP_RECIPIENTS_FILE: path.join(dir, "operator.pub"),
+      ...target("PRIMARY", BUCKETS.PRIMARY),
+      ...target("DR", BUCKETS.DR),
+    };
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        for (const bucket of Object.values(BUCKETS)) aws(["s3api", "create-bucket", "--bucket", bucket]);
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  }, 90_000);
+
+  afterAll(() => {
+    moto?.kill("SIGTERM");
+    if (!dir) return;
+    if (pgBin && existsSync(path.join(dir, "data", "postmaster.pid"))) {
+      serverCommand(path.join(pgBin, "pg_ctl"), ["-D", path.join(dir, "data"), "-m", "immediate", "-s", "stop"]);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe("a backup, then restores", () => {
+    let key = "";
+
+    beforeAll(() => {
+      const run = script("backup.sh");
+      if (run.status !== 0) throw new Error(`backup.sh failed: ${run.stderr}`);
+      [key] = keysIn(BUCKETS.PRIMARY);
+    }, 120_000);
+
+    it("stores the encrypted dump under a dated key in the primary bucket and copies it to the DR bucket", () => {
+      const today = new Date().toISOString().slice(0, 10).replace(/-/g, "/");
+      expect(key).toMatch(new RegExp(`^dumps/${ENV_NAME}/${today}/\\d{8}T\\d{6}Z-postgres\\.pgdump\\.age$`));
+      expect(keysIn(BUCKETS.DR)).toEqual([key]);
+      const local = path.join(dir, "fetched.age");
+      aws(["s3", "cp", `s3://${BUCKETS.PRIMARY}/${key}`, local]);
+      const ciphertext = readFileSync(local);
+      expect(ciphertext.subarray(0, 21).toString()).toBe("age-encryption.org/v1");
+      // No plaintext of the dump in the object.
+      expect(ciphertext.includes("user1@example.com")).toBe(false);
+      expect(ciphertext.includes("PGDMP")).toBe(false);
+    });
+
+    it("restores the newest dump from either region into a scratch database, equal to the source", () => {
+      for (const source of ["PRIMARY", "DR"]) {
+        const scratch = `restored_${source.toLowerCase()}`;
+        sql("postgres", `CREATE DATABASE ${scratch}`);
+        const run = script("restore.sh", ["postgres", source], { BACKUP_IDENTITY_FILE: path.join(dir, "operator.key"), RESTORE_DATABASE: scratch });
+        expect(run.stderr).not.toMatch(/ERROR/);
+        expect(run.status).toBe(0);
+        expect(run.stdout).toBe(key);
+        expect(contents(scratch)).toBe(contents(SOURCE));
+        expect(sql(scratch, "SELECT count(*) FROM trades")).toBe("500");
+      }
+    });
+
+    it("passes the restore test and drops its scratch database", () => {
+      const run = script("restore-test.sh", [], { BACKUP_IDENTITY_FILE: path.join(dir, "operator.key"), RESTORE_COUNT_TOLERANCE_PERCENT: "0" });
+      expect(run.stderr).toContain("restore test passed");
+      expect(run.status).toBe(0);
+      expect(sql("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE 'restore_test_%'")).toBe("0");
+    });
+
+    it("fails the restore test when the source moved beyond the tolerance, still dropping the scratch database", () => {
+      sql(SOURCE, "CREATE TABLE audit (id int); INSERT INTO audit VALUES (1);");
+      try {
+        const run = script("restore-test.sh", [], { BACKUP_IDENTITY_FILE: path.join(dir, "operator.key"), RESTORE_COUNT_TOLERANCE_PERCENT: "0" });
+        expect(run.status).not.toBe(0);
+        expect(run.stderr).toMatch(/ERROR: schema of the restored dump differs/);
+        expect(sql("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE 'restore_test_%'")).toBe("0");
+      } finally {
+        sql(SOURCE, "DROP TABLE audit");
+      }
+    });
+
+    describe("a dump that must not be restored", () => {
+      const target = "untouched";
+      const sentinel = () => sql(target, "SELECT string_agg(tablename || ':' || (SELECT count(*) FROM sentinel), ',') FROM pg_tables WHERE schemaname = 'public'");
+
+      beforeAll(() => {
+        sql("postgres", `CREATE DATABASE ${target}`);
+        sql(target, "CREATE TABLE sentinel (n int); INSERT INTO sentinel VALUES (1), (2);");
+      });
+
+      /** Uploads `bytes` as a newer dump than the real one, so restore.sh picks it. */
+      function plantNewest(bytes: Buffer): string {
+        const newer = key.replace(/\d{8}T\d{6}Z/, "29991231T235959Z");
+        const file = path.join(dir, "planted.age");
+        writeFileSync(file, bytes);
+        aws(["s3", "cp", file, `s3://${BUCKETS.PRIMARY}/${newer}`]);
+        return newer;
+      }
+
+      it("fails loudly on a corrupted dump and leaves the target untouched", () => {
+        aws(["s3", "cp", `s3://${BUCKETS.PRIMARY}/${key}`, path.join(dir, "good.age")]);
+        const corrupted = readFileSync(path.join(dir, "good.age"));
+        corrupted[corrupted.length - 100] ^= 0xff;
+        const planted = plantNewest(corrupted);
+        const run = script("restore.sh", ["postgres", "PRIMARY"], { BACKUP_IDENTITY_FILE: path.join(dir, "operator.key"), RESTORE_DATABASE: target });
+        expect(run.status).not.toBe(0);
+        expect(run.stderr).toContain(`restoring s3://${BUCKETS.PRIMARY}/${planted}`);
+        expect(run.stderr).toMatch(/ERROR: cannot decrypt .*corrupted/);
+        expect(sentinel()).toBe("sentinel:2");
+      });
+
+      it("fails loudly on a dump encrypted to another key and leaves the target untouched", () => {
+        const foreign = path.join(dir, "foreign.age");
+        const plain = path.join(dir, "plain.dump");
+        execFileSync(path.join(pgBin as string, "pg_dump"), ["-Fc", "-h", dir, "-U", "postgres", "-f", plain, SOURCE]);
+        execFileSync(tools.age as string, ["-R", path.join(dir, "stranger.pub"), "-o", foreign, plain]);
+        plantNewest(readFileSync(foreign));
+        const run = script("restore.sh", ["postgres", "PRIMARY"], { BACKUP_IDENTITY_FILE: path.join(dir, "operator.key"), RESTORE_DATABASE: target });
+        expect(run.status).not.toBe(0);
+        expect(run.stderr).toMatch(/ERROR: cannot decrypt .*wrong identity/);
+        expect(sentinel()).toBe("sentinel:2");
+      });
+
+      it("fails loudly on an archive that is not a pg_dump and leaves the target untouched", () => {
+        const bogus = path.join(dir, "bogus.age");
+        writeFileSync(path.join(dir, "bogus"), "CREATE TABLE intruder (n int);\n");
+        execFileSync(tools.age as string, ["-R", path.join(dir, "operator.pub"), "-o", bogus, path.join(dir, "bogus")]);
+        plantNewest(readFileSync(bogus));
+        const run = script("restore.sh", ["postgres", "PRIMARY"], { BACKUP_IDENTITY_FILE: path.join(dir, "operator.key"), RESTORE_DATABASE: target });
+        expect(run.status).not.toBe(0);
+        expect(run.stderr).toMatch(/ERROR: .* is not a pg_dump archive/);
+        expect(sentinel()).toBe("sentinel:2");
+      });
+    });
+  });
+
+  it("fails loudly, storing nothing, when pg_dump fails", () => {
+    const before = keysIn(BUCKETS.DR);
+    const run = script("backup.sh", [], { PGDATABASE: "no_such_database" });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/ERROR: pg_dump exited with status/);
+    expect(keysIn(BUCKETS.DR)).toEqual(before);
+  });
+});

@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { imageSchema } from "./platform";
+
+/**
+ * The `backup` section of an environment: where the dumps go and who can
+ * read them. Only public keys live here — the private keys that decrypt the
+ * dumps are held by the operators, outside the cluster and Terraform.
+ */
+
+/** An age X25519 recipient (`age-keygen -y` prints it from an identity file). */
+const ageRecipient = z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/, "an age public key (age1 followed by 58 bech32 characters)");
+
+export const backupSchema = z.strictObject({
+  /**
+   * Spaces bucket names are global across every DigitalOcean customer: the
+   * buckets are `<bucketPrefix>-<environment>-<region>`, so a prefix of the
+   * account's own (e.g. the company name and a random suffix) keeps them unique.
+   */
+  bucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{2,29}[a-z0-9]$/, "4-31 lowercase letters, digits or dashes, not starting or ending with a dash"),
+  /** The operators' keys: every dump and snapshot is encrypted to all of them. */
+  recipients: z.array(ageRecipient).min(1, "at least one recipient, or nobody can restore"),
+  /**
+   * The key of the monthly restore test. Its identity is the one private key
+   * that enters the cluster (as a Secret created by the operator, never by
+   * Terraform): a restore test inside the VPC has to decrypt.
+   */
+  restoreTestRecipient: ageRecipient,
+  /** The backup tools image built from backup/Dockerfile (pg_dump, mongodump, age, aws CLI, kubectl). */
+  image: imageSchema,
+});
+
+export type BackupConfig = z.output<typeof backupSchema>;
+
+/** The bucket of one region: `<prefix>-<environment>-<region>` (at most 63 characters by construction). */
+export function backupBucketName(backup: Pick<BackupConfig, "bucketPrefix">, environment: string, region: string): string {
+  return `${backup.bucketPrefix}-${environment}-${region}`;
+}
