@@ -176,7 +176,7 @@ function backendValues(): Manifest {
         expect(one("Deployment").spec).not.toHaveProperty("replicas");
       });
 
-      it("scales on CPU 70 % and memory 80 % with 5 min up and 10 min down stabilization", () => {
+      it("scales on CPU 70 %, memory 80 %, 100 requests in flight and a 2 s p95 per pod, with 5 min up and 10 min down stabilization", () => {
         const hpa = one("HorizontalPodAutoscaler");
         const replicas = environment.services[service].replicas;
         expect(hpa.apiVersion).toBe("autoscaling/v2");
@@ -187,6 +187,8 @@ function backendValues(): Manifest {
           metrics: [
             { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
             { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } },
+            { type: "Pods", pods: { metric: { name: "http_requests_in_flight" }, target: { type: "AverageValue", averageValue: "100" } } },
+            { type: "Pods", pods: { metric: { name: "http_request_duration_seconds_p95" }, target: { type: "AverageValue", averageValue: "2000m" } } },
           ],
           behavior: { scaleUp: { stabilizationWindowSeconds: 300 }, scaleDown: { stabilizationWindowSeconds: 600 } },
         });

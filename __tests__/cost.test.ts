@@ -38,8 +38,13 @@ describe("the estimate of the shipped configuration (hand-computed from cost/pri
       "cryptopulse-production-data-fra1": [480_00, 480_00],
       // the ingress load balancer: 2 size units × $12
       "cryptopulse-production-platform-fra1": [24_00, 24_00],
+      // Cloudflare Pro $25 + Advanced Certificate Manager $10
+      "cryptopulse-production-edge": [35_00, 35_00],
+      // the account's Spaces subscription (production owns the account-wide resources); buckets have no price of their own
+      "cryptopulse-production-backup-fra1": [5_00, 5_00],
+      "cryptopulse-production-backup-ams3": [0, 0],
     });
-    expect([production.minCents, production.maxCents]).toEqual([837_00, 1701_00]);
+    expect([production.minCents, production.maxCents]).toEqual([877_00, 1741_00]);
   });
 
   it("prices staging per stack, at minimum and maximum scale", () => {
@@ -52,6 +57,10 @@ describe("the estimate of the shipped configuration (hand-computed from cost/pri
       "cryptopulse-staging-data-fra1": [120_00, 120_00],
       // the ingress load balancer: 1 size unit × $12
       "cryptopulse-staging-platform-fra1": [12_00, 12_00],
+      // Cloudflare Free
+      "cryptopulse-staging-edge": [0, 0],
+      // its bucket's storage counts against the account's subscription, priced with production
+      "cryptopulse-staging-backup-fra1": [0, 0],
     });
     expect([staging.minCents, staging.maxCents]).toEqual([228_00, 492_00]);
   });
@@ -169,14 +178,14 @@ describe("budgets", () => {
       config.environments.production.budget = { monthlyUsd: 1500, warnAtPercent: 80 };
     });
     const verdict = checkBudget(estimateEnvironment(production, prices));
-    expect(verdict).toMatchObject({ status: "over", maxCents: 1701_00, budgetCents: 1500_00, percent: 113 });
+    expect(verdict).toMatchObject({ status: "over", maxCents: 1741_00, budgetCents: 1500_00, percent: 116 });
     expect(verdict.largest.map((line) => [line.stack, line.id, line.maxCents])).toEqual([
       ["cryptopulse-production-cluster-fra1", "pool:apps", 960_00],
       ["cryptopulse-production-cluster-fra1", "pool:system", 192_00],
       ["cryptopulse-production-data-fra1", "mongodb", 180_00],
     ]);
     expect(verdict.message).toBe(
-      "production: estimate at maximum scale $1,701.00 exceeds the budget of $1,500.00 by $201.00; largest items: " +
+      "production: estimate at maximum scale $1,741.00 exceeds the budget of $1,500.00 by $241.00; largest items: " +
         "app pool apps (s-8vcpu-16gb) in cryptopulse-production-cluster-fra1: 10 × $96.00 = $960.00; " +
         "system pool system (s-4vcpu-8gb) in cryptopulse-production-cluster-fra1: 4 × $48.00 = $192.00; " +
         "MongoDB (db-s-2vcpu-4gb, 3 nodes) in cryptopulse-production-data-fra1: 3 × $60.00 = $180.00",
@@ -218,8 +227,8 @@ describe("estimating another revision's configuration", () => {
 
   it("leaves out the layers that revision has no section for", () => {
     const [staging] = loadPlatformConfig().environments;
-    // e.g. a revision from before the data and platform layers
-    expect(estimateEnvironment(without(staging, "data", "platform"), prices).stacks.map((stack) => stack.stack)).toEqual([
+    // e.g. a revision from before the data, platform, edge and backup layers
+    expect(estimateEnvironment(without(staging, "data", "platform", "edge", "backup"), prices).stacks.map((stack) => stack.stack)).toEqual([
       "cryptopulse-staging-network-fra1",
       "cryptopulse-staging-cluster-fra1",
     ]);
@@ -258,8 +267,8 @@ describe("cost differences", () => {
       prices,
     );
     const [staging, production] = diffEstimates(withBatchPool, head);
-    expect(production.before).toEqual({ minCents: 837_00, maxCents: 1701_00 });
-    expect(production.after).toEqual({ minCents: 897_00, maxCents: 1953_00 });
+    expect(production.before).toEqual({ minCents: 877_00, maxCents: 1741_00 });
+    expect(production.after).toEqual({ minCents: 937_00, maxCents: 1993_00 });
     expect(production.stacks.filter((stack) => stack.changes.length).map((stack) => [stack.stack, stack.changes.map((change) => change.id)])).toEqual([
       ["cryptopulse-production-cluster-fra1", ["pool:apps"]],
       ["cryptopulse-production-data-fra1", ["postgres"]],
@@ -278,18 +287,18 @@ describe("cost differences", () => {
     );
     const markdown = renderDiffMarkdown("origin/main (0123456789ab)", diffEstimates(base, head), head.map(checkBudget));
     expect(markdown).toContain("**staging**: $228.00 – $492.00 → $228.00 – $492.00 ($0.00)\n✅ within budget: staging: estimate at maximum scale $492.00 is 66% of the budget of $750.00\n\nNo cost change.");
-    expect(markdown).toContain("**production**: $837.00 – $1,701.00 → $897.00 – $1,761.00 (+$60.00)");
+    expect(markdown).toContain("**production**: $877.00 – $1,741.00 → $937.00 – $1,801.00 (+$60.00)");
     expect(markdown).toContain("| `cryptopulse-production-data-fra1` | $480.00 | $540.00 | +$60.00 |");
     expect(markdown).toContain("- `cryptopulse-production-data-fra1`: PostgreSQL (db-s-2vcpu-4gb, 3 nodes) (was PostgreSQL (db-s-2vcpu-4gb, 2 nodes)): 2 × $60.00 → 3 × $60.00 (+$60.00)");
-    expect(markdown).toContain("- 4 other stacks unchanged");
+    expect(markdown).toContain("- 7 other stacks unchanged");
   });
 
   it("show an environment that only one side has", () => {
     const [onlyStaging] = diffEstimates(base.slice(0, 1), base);
     expect(onlyStaging.environment).toBe("staging");
     const production = diffEstimates(base.slice(0, 1), base)[1];
-    expect(production).toMatchObject({ environment: "production", before: undefined, after: { maxCents: 1701_00 } });
-    expect(renderDiffMarkdown("main", [production], [])).toContain("**production**: — → $837.00 – $1,701.00 (+$837.00 / +$1,701.00)");
+    expect(production).toMatchObject({ environment: "production", before: undefined, after: { maxCents: 1741_00 } });
+    expect(renderDiffMarkdown("main", [production], [])).toContain("**production**: — → $877.00 – $1,741.00 (+$877.00 / +$1,741.00)");
   });
 });
 
@@ -300,8 +309,8 @@ describe("rendering", () => {
   it("prints a table per environment with stack totals, the budget verdict and numbered sources", () => {
     const text = renderEstimateText(estimates, verdicts);
     expect(text).toMatch(/│ app pool apps \(s-8vcpu-16gb\)\s+│\s+2–10 │\s+\$96\.00 │\s+\$192\.00 │\s+\$960\.00 │ \[\d\]\s+│/);
-    expect(text).toMatch(/│ production total\s+│\s+│\s+│\s+\$837\.00 │\s+\$1,701\.00 │\s+│/);
-    expect(text).toContain("within budget: production: estimate at maximum scale $1,701.00 is 68% of the budget of $2,500.00");
+    expect(text).toMatch(/│ production total\s+│\s+│\s+│\s+\$877\.00 │\s+\$1,741\.00 │\s+│/);
+    expect(text).toContain("within budget: production: estimate at maximum scale $1,741.00 is 70% of the budget of $2,500.00");
     expect(text).toMatch(/\[\d\] https:\/\/docs\.digitalocean\.com\/products\/kubernetes\/details\/pricing\/ \(checked \d{4}-\d{2}-\d{2}\)/);
     expect(text).not.toMatch(/\u001b\[/); // no colour codes in logs
   });
@@ -309,7 +318,7 @@ describe("rendering", () => {
   it("gives machines every line in whole cents", () => {
     const json = JSON.parse(renderEstimateJson(estimates, verdicts));
     expect(json.unit).toBe("cents per month");
-    expect(json.environments.find((environment: any) => environment.environment === "production").maxCents).toBe(1701_00);
+    expect(json.environments.find((environment: any) => environment.environment === "production").maxCents).toBe(1741_00);
     expect(json.budgets.map((verdict: any) => verdict.status)).toEqual(["within", "within"]);
   });
 });

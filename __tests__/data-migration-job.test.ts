@@ -6,6 +6,7 @@ import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { readMigrations, SchemaMigrationJob, type MigrationConnection } from "../constructs/schema-migration-job";
+import { terraformLiteral } from "../constructs/terraform-literal";
 import { DataStack } from "../stacks/data-stack";
 import { NetworkStack } from "../stacks/network-stack";
 import { environmentNamed, synthJson, type TerraformJson } from "./helpers";
@@ -49,7 +50,8 @@ describe("SchemaMigrationJob", () => {
   it("ships the runner and every versioned migration in a ConfigMap", () => {
     expect(synth).toHaveResourceWithProperties(ConfigMapV1, {
       data: {
-        "migrate.sh": readFileSync(path.join(MIGRATIONS, "migrate.sh"), "utf8"),
+        // Escaped for Terraform's templates: the runner's `${1:-…}` reaches the ConfigMap as written.
+        "migrate.sh": terraformLiteral(readFileSync(path.join(MIGRATIONS, "migrate.sh"), "utf8")),
         "0001_initial_schema.sql": readFileSync(path.join(MIGRATIONS, "0001_initial_schema.sql"), "utf8"),
       },
     });

@@ -24,13 +24,18 @@ describe("main.ts", () => {
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(readdirSync(path.join(run.outdir, "stacks")).sort()).toEqual([
+      "cryptopulse-production-backup-ams3",
+      "cryptopulse-production-backup-fra1",
       "cryptopulse-production-cluster-fra1",
       "cryptopulse-production-data-fra1",
+      "cryptopulse-production-edge",
       "cryptopulse-production-network-ams3",
       "cryptopulse-production-network-fra1",
       "cryptopulse-production-platform-fra1",
+      "cryptopulse-staging-backup-fra1",
       "cryptopulse-staging-cluster-fra1",
       "cryptopulse-staging-data-fra1",
+      "cryptopulse-staging-edge",
       "cryptopulse-staging-network-fra1",
       "cryptopulse-staging-platform-fra1",
     ]);
@@ -40,8 +45,10 @@ describe("main.ts", () => {
     const run = runApp({ CRYPTOPULSE_ENVIRONMENTS: "staging" });
     expect(run.status).toBe(0);
     expect(readdirSync(path.join(run.outdir, "stacks")).sort()).toEqual([
+      "cryptopulse-staging-backup-fra1",
       "cryptopulse-staging-cluster-fra1",
       "cryptopulse-staging-data-fra1",
+      "cryptopulse-staging-edge",
       "cryptopulse-staging-network-fra1",
       "cryptopulse-staging-platform-fra1",
     ]);

@@ -55,8 +55,11 @@ describe("defineEnvironment", () => {
     expect(stacks.cluster.stackName).toBe("cryptopulse-production-cluster-fra1");
     expect(stacks.data.stackName).toBe("cryptopulse-production-data-fra1");
     expect(app.node.children.map((child) => child.node.id).sort()).toEqual([
+      "cryptopulse-production-backup-ams3",
+      "cryptopulse-production-backup-fra1",
       "cryptopulse-production-cluster-fra1",
       "cryptopulse-production-data-fra1",
+      "cryptopulse-production-edge",
       "cryptopulse-production-network-ams3",
       "cryptopulse-production-network-fra1",
       "cryptopulse-production-platform-fra1",

@@ -3,6 +3,9 @@ import { parse } from "yaml";
 import { projectPath } from "../config/paths";
 import { INGRESS_NGINX_CHART, ingressOverrides } from "../constructs/ingress-controller";
 import { METRICS_SERVER_CHART, metricsServerValues } from "../constructs/metrics-server";
+import { metricsAdapterValues, PROMETHEUS_ADAPTER_CHART } from "../constructs/metrics-adapter";
+import { KUBE_PROMETHEUS_STACK_CHART, monitoringValues, scrapeValues } from "../constructs/monitoring";
+import { FLUENT_BIT_CHART, fluentBitValues, LOKI_CHART, lokiValues } from "../constructs/logging";
 import { environmentNamed } from "./helpers";
 
 /**
@@ -30,11 +33,13 @@ const KUBERNETES_OBJECTS = new Set(["resources", "securityContext", "podSecurity
 
 /**
  * A path is known when the chart has it, when it sits below a free-form map
- * (`{}` in the chart), or below a Kubernetes object the chart has.
+ * (`{}` in the chart), or below a Kubernetes object the chart has, or below
+ * one of `passThrough`: keys whose value is another program's own configuration.
  */
-function unknownPaths(values: unknown, keys: Set<string>): string[] {
+function unknownPaths(values: unknown, keys: Set<string>, passThrough: readonly string[] = []): string[] {
   return pathsOf(values).filter((path) => {
     if (keys.has(path)) return false;
+    if (passThrough.some((prefix) => keys.has(prefix) && path.startsWith(`${prefix}.`))) return false;
     const segments = path.split(".");
     return !segments.some((segment, i) => {
       const prefix = segments.slice(0, i + 1).join(".");
@@ -96,5 +101,91 @@ describe("Helm values against the pinned charts", () => {
     expect(controller.addHeaders).toMatchObject({ "X-Frame-Options": "SAMEORIGIN", "X-Content-Type-Options": "nosniff", "X-XSS-Protection": "1; mode=block" });
     expect(controller.allowSnippetAnnotations).toBe(false);
     expect(controller.metrics.enabled).toBe(true);
+  });
+
+  describe("kube-prometheus-stack", () => {
+    const monitoring = chartKeys("kube-prometheus-stack");
+    /** Alertmanager's own configuration file, which the chart renders whole (checked in observability.test.ts). */
+    const PASS_THROUGH = ["alertmanager.config"];
+
+    it("records the key list of exactly the pinned chart version", () => {
+      expect(monitoring.header).toContain(`kube-prometheus-stack chart ${KUBE_PROMETHEUS_STACK_CHART.version}`);
+    });
+
+    it("the base values use only keys of the chart and its subcharts", () => {
+      const base = parse(readFileSync(projectPath(KUBE_PROMETHEUS_STACK_CHART.baseValues), "utf8"));
+      expect(unknownPaths(base, monitoring.keys)).toEqual([]);
+    });
+
+    it.each(["production", "staging"])("the %s overrides use only keys of the chart", (name) => {
+      const { observability, alerts } = environmentNamed(name);
+      expect(unknownPaths(monitoringValues({ observability, alerts }), monitoring.keys, PASS_THROUGH)).toEqual([]);
+      expect(unknownPaths(scrapeValues({ username: "u", targets: ["https://db:9273/metrics"] }), monitoring.keys)).toEqual([]);
+    });
+
+    it("catches a misspelled key", () => {
+      expect(unknownPaths({ prometheus: { prometheusSpec: { retension: "1d" } }, alertmanager: { config: { anything: 1 } } }, monitoring.keys, PASS_THROUGH)).toEqual([
+        "prometheus.prometheusSpec.retension",
+      ]);
+    });
+
+    it("sets requests and limits on every component", () => {
+      const base = parse(readFileSync(projectPath(KUBE_PROMETHEUS_STACK_CHART.baseValues), "utf8"));
+      const components = [
+        base.prometheusOperator,
+        base.prometheusOperator.prometheusConfigReloader,
+        base.prometheusOperator.admissionWebhooks.patch,
+        base.prometheus.prometheusSpec,
+        base.alertmanager.alertmanagerSpec,
+        base.grafana,
+        base.grafana.sidecar,
+        base["kube-state-metrics"],
+        base["prometheus-node-exporter"],
+      ];
+      for (const component of components) {
+        expect(component.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+        expect(component.resources.limits.memory).toEqual(expect.any(String));
+      }
+    });
+  });
+
+  describe("loki and fluent-bit", () => {
+    const loki = chartKeys("loki");
+    const fluentBit = chartKeys("fluent-bit");
+    /**
+     * Loki's own configuration blocks, which the chart passes to Loki (its schema marks them
+     * additionalProperties): storage (bucketNames is only a comment in values.yaml) and limits_config.
+     */
+    const LOKI_PASS_THROUGH = ["loki.storage", "loki.limits_config"];
+
+    it("records the key lists of exactly the pinned chart versions", () => {
+      expect(loki.header).toContain(`loki chart ${LOKI_CHART.version}`);
+      expect(fluentBit.header).toContain(`fluent-bit chart ${FLUENT_BIT_CHART.version}`);
+    });
+
+    it.each(["production", "staging"])("the %s Loki values use only keys of the chart", (name) => {
+      const { observability, primaryRegion } = environmentNamed(name);
+      expect(unknownPaths(lokiValues({ logs: observability.logs, bucket: "b", region: primaryRegion.slug }), loki.keys, LOKI_PASS_THROUGH)).toEqual([]);
+    });
+
+    it("the Fluent Bit values use only keys of the chart", () => {
+      expect(unknownPaths(fluentBitValues(), fluentBit.keys)).toEqual([]);
+    });
+
+    it("catches a misspelled key", () => {
+      expect(unknownPaths({ singleBinary: { replica: 1 }, loki: { storage: { bucketNames: {} } } }, loki.keys, LOKI_PASS_THROUGH)).toEqual(["singleBinary.replica"]);
+    });
+  });
+
+  describe("prometheus-adapter", () => {
+    const adapter = chartKeys("prometheus-adapter");
+
+    it("records the key list of exactly the pinned chart version", () => {
+      expect(adapter.header).toContain(`prometheus-adapter chart ${PROMETHEUS_ADAPTER_CHART.version}`);
+    });
+
+    it.each([1, 2])("the values with %i replica(s) use only keys of the chart", (replicas) => {
+      expect(unknownPaths(metricsAdapterValues({ prometheusUrl: "http://prometheus", replicas }), adapter.keys)).toEqual([]);
+    });
   });
 });

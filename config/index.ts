@@ -2,8 +2,11 @@ import { production } from "./environments/production";
 import { staging } from "./environments/staging";
 import type { BudgetConfig } from "./budget";
 import type { ClusterConfig } from "./cluster";
+import type { ObservabilityConfig } from "./observability";
 import type { PlatformLayerConfig } from "./platform";
+import type { BackupConfig } from "./backup";
 import type { DataConfig } from "./data";
+import type { EdgeConfig } from "./edge";
 import type { RegionSlug } from "./regions";
 import {
   platformConfigSchema,
@@ -51,10 +54,16 @@ export interface EnvironmentConfig {
   readonly alerts: AlertsConfig;
   readonly cluster: ClusterConfig;
   readonly platform: PlatformLayerConfig;
+  /** The Cloudflare zone in front of the ingress: plan, certificates, WAF, rate limits, cache and headers. */
+  readonly edge: EdgeConfig;
+  /** Prometheus, Alertmanager and Grafana sizing, alert thresholds and mail routing. */
+  readonly observability: ObservabilityConfig;
   /** Managed PostgreSQL, Valkey and MongoDB in the primary region. */
   readonly data: DataConfig;
   /** Monthly budget (USD) that the cost estimate at maximum scale must stay within. */
   readonly budget: BudgetConfig;
+  /** Backup buckets, the keys dumps are encrypted to, the backup tools image. */
+  readonly backup: BackupConfig;
   /** The account's container registry, and whether this environment owns it. */
   readonly registry: RegistryConfig & { readonly owned: boolean };
 }
@@ -99,8 +108,11 @@ export function loadPlatformConfig(input: unknown = PLATFORM_CONFIG): PlatformCo
       alerts: environment.alerts,
       cluster: environment.cluster,
       platform: environment.platform,
+      edge: environment.edge,
+      observability: environment.observability,
       data: environment.data,
       budget: environment.budget,
+      backup: environment.backup,
       registry: { ...parsed.registry, owned: parsed.registry.ownerEnvironment === name },
     };
   });

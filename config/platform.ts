@@ -8,7 +8,7 @@ import { terraformVariableName } from "./terraform-variable";
  */
 
 /** An image by immutable tag or by digest; a moving tag would deploy whatever was pushed last. */
-const imageSchema = z
+export const imageSchema = z
   .strictObject({
     repository: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/, "an image repository such as registry.digitalocean.com/cryptopulse/backend"),
     tag: z

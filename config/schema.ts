@@ -3,7 +3,10 @@ import { budgetSchema } from "./budget";
 import { cidrContains, cidrsOverlap, parseCidr, PRIVATE_RANGES, RESERVED_RANGES, type Ipv4Cidr } from "./cidr";
 import { checkCapacity, clusterSchema, largestPool } from "./cluster";
 import { dataSchema } from "./data";
+import { edgeSchema } from "./edge";
+import { observabilitySchema } from "./observability";
 import { platformSchema } from "./platform";
+import { backupSchema } from "./backup";
 import { isSupportedRegion, SUPPORTED_REGIONS } from "./regions";
 import { terraformVariableName } from "./terraform-variable";
 
@@ -147,6 +150,9 @@ const environmentSchema = z
     data: dataSchema,
     budget: budgetSchema,
     platform: platformSchema,
+    edge: edgeSchema,
+    observability: observabilitySchema,
+    backup: backupSchema,
   })
   .superRefine((environment, ctx) => {
     checkRegions(environment.regions, environment.tier, ctx);

@@ -99,3 +99,64 @@ export const SEED_RATE_LIMITS = {
   api: { requestsPerSecond: 10, burst: 20 },
   auth: { requestsPerSecond: 5, burst: 5 },
 } as const;
+
+/**
+ * Network Architecture → Security Headers (the nginx `add_header` lines) and
+ * CDN Configuration → "Static assets cached for 1 year", as the edge sets them.
+ */
+export const SEED_EDGE = {
+  hsts: { maxAgeSeconds: 31536000, includeSubdomains: true, preload: false },
+  frameOptions: "SAMEORIGIN",
+  staticAssetCacheSeconds: 31536000,
+} as const;
+
+/**
+ * Scaling Strategy → Horizontal Scaling: "Request queue length > 100",
+ * "Response time > 2 seconds", alerted on as well as scaled on. The guide
+ * names error rates by endpoint without a number: 5 % of responses being 5xx
+ * is our default. An HPA pinned at its maximum for 15 minutes and a
+ * certificate within 14 days of expiry are the platform's own limits.
+ */
+export const SEED_SLO_THRESHOLDS = {
+  errorRatio: 0.05,
+  latencySeconds: 2,
+  pendingRequests: 100,
+  hpaAtMaxMinutes: 15,
+  certificateExpiryDays: 14,
+} as const;
+
+/**
+ * Support & Escalation → Escalation Matrix: response time per priority and
+ * whether it is answered around the clock or in business hours. Alertmanager
+ * repeats a firing alert's notification once per response time, so an
+ * unanswered alert comes back before its deadline has passed twice.
+ */
+export const SEED_ESCALATION = {
+  P1: { responseHours: 1, allHours: true },
+  P2: { responseHours: 4, allHours: false },
+  P3: { responseHours: 24, allHours: false },
+  P4: { responseHours: 72, allHours: false },
+} as const;
+
+/** Support & Escalation: "business hours", read as Monday to Friday, 09:00-18:00 in the team's time zone. */
+export const SEED_BUSINESS_HOURS = {
+  timezone: "Europe/Berlin",
+  firstDay: "monday",
+  lastDay: "friday",
+  start: "09:00",
+  end: "18:00",
+} as const;
+
+/**
+ * Backup & Disaster Recovery: database dumps every 6 hours kept 30 days,
+ * configuration snapshots daily kept 90 days, a restore test every month;
+ * RTO 4 hours, RPO 1 hour (met with DigitalOcean's point-in-time recovery for
+ * the recent hour, the dumps covering retention and the loss of a region).
+ */
+export const SEED_BACKUP = {
+  dumpIntervalHours: 6,
+  dumpRetentionDays: 30,
+  configRetentionDays: 90,
+  rtoHours: 4,
+  rpoHours: 1,
+} as const;

@@ -15,6 +15,8 @@ export interface AlertContactsProps {
  */
 export class AlertContacts extends Construct {
   readonly targets: MonitorAlertAlerts;
+  /** The webhook URL of each `alerts.slack` entry, in order (for receivers outside DigitalOcean, e.g. Alertmanager). */
+  readonly slackWebhookUrls: readonly string[];
 
   constructor(scope: Construct, id: string, props: AlertContactsProps) {
     super(scope, id);
@@ -34,5 +36,6 @@ export class AlertContacts extends Construct {
       return { channel, url: variable.stringValue };
     });
     this.targets = { email: [...props.alerts.emails], slack };
+    this.slackWebhookUrls = slack.map(({ url }) => url);
   }
 }

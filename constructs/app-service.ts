@@ -9,6 +9,7 @@ import { APP_POOL_LABEL, APP_POOL_TAINT } from "../config/cluster";
 import { projectPath } from "../config/paths";
 import { SEED_APP_ENV, SEED_FUNCTIONS_ENV, SEED_FUNCTIONS_TIMEOUT_SECONDS, SEED_RATE_LIMITS } from "../config/seed";
 import { INGRESS_NAMESPACE } from "./ingress-controller";
+import { SCALING_METRICS } from "./metrics-adapter";
 import { PinnedRelease } from "./pinned-release";
 import { namespaceNamed } from "./secure-namespace";
 
@@ -125,6 +126,8 @@ export interface AppServiceValues {
     readonly maxReplicas: number;
     readonly targetCPUUtilizationPercentage: number;
     readonly targetMemoryUtilizationPercentage: number;
+    /** Per-pod custom metrics (prometheus-adapter) and the average each pod is kept at. */
+    readonly podMetrics: readonly { readonly name: string; readonly averageValue: string }[];
     readonly behavior: {
       readonly scaleUp: { readonly stabilizationWindowSeconds: number };
       readonly scaleDown: { readonly stabilizationWindowSeconds: number };
@@ -177,6 +180,20 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]{1,5})?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*$/;
 const HOSTNAME = /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const DOCR = "registry.digitalocean.com/";
+
+/**
+ * The guide's traffic triggers as per-pod HPA targets, served by prometheus-adapter
+ * (constructs/metrics-adapter.ts): requests in flight per pod above the queue length,
+ * and each pod's p95 response time above the latency threshold, scale the service out.
+ */
+export function scalingPodMetrics(environment: EnvironmentConfig): { name: string; averageValue: string }[] {
+  const { pendingRequests, latencySeconds } = environment.observability.thresholds;
+  return [
+    { name: SCALING_METRICS.requestsInFlight, averageValue: String(pendingRequests) },
+    // In milli-units: the custom metrics API reports seconds, and 2 s is "2" or "2000m".
+    { name: SCALING_METRICS.latencyP95, averageValue: `${Math.round(latencySeconds * 1000)}m` },
+  ];
+}
 
 /** The hosts a service serves: the apex and app. for the frontend, api. for the backend, none for functions. */
 export function defaultHosts(environment: EnvironmentConfig, service: ServiceName): string[] {
@@ -288,6 +305,7 @@ export function appServiceValues(environment: EnvironmentConfig, service: Servic
       maxReplicas: config.replicas.max,
       targetCPUUtilizationPercentage: autoscaling.cpuUtilizationPercent,
       targetMemoryUtilizationPercentage: autoscaling.memoryUtilizationPercent,
+      podMetrics: scalingPodMetrics(environment),
       behavior: {
         scaleUp: { stabilizationWindowSeconds: autoscaling.scaleUpCooldownSeconds },
         scaleDown: { stabilizationWindowSeconds: autoscaling.scaleDownCooldownSeconds },

@@ -17,6 +17,11 @@ export const INGRESS_NGINX_CHART = {
 } as const;
 
 export const INGRESS_NAMESPACE = "ingress-nginx";
+
+/** The DigitalOcean name of a cluster's ingress load balancer; the edge stack looks it up by this name. */
+export function ingressLoadBalancerName(clusterName: string): string {
+  return `${clusterName}-ingress`;
+}
 const ORIGIN_TLS_SECRET = "origin-tls";
 
 export interface IngressControllerProps {

@@ -7,6 +7,7 @@ import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { projectPath } from "../config/paths";
+import { terraformLiteral } from "./terraform-literal";
 
 /** How the migration job reaches PostgreSQL (see ManagedPostgres.migrationConnection). */
 export interface MigrationConnection {
@@ -88,7 +89,7 @@ export class SchemaMigrationJob extends Construct {
     });
     const configMap = new ConfigMapV1(this, "files", {
       metadata: { name: `schema-migration-${digest}`, namespace, labels },
-      data: files,
+      data: Object.fromEntries(Object.entries(files).map(([name, text]) => [name, terraformLiteral(text)])),
     });
 
     this.job = new JobV1(this, "job", {

@@ -152,17 +152,63 @@ const data = defineLayer({
   },
 });
 
-/** platform: the ingress controller's DigitalOcean load balancer, one node per size unit. */
+/**
+ * platform: the ingress controller's DigitalOcean load balancer, one node per size unit; Loki's
+ * log bucket where the revision has centralized logs (its storage counts against the Spaces subscription).
+ */
 const platform = defineLayer({
   layer: "platform",
   requires: ["primaryRegion", "platform"],
-  input: z.object({ primaryRegion: region, platform: z.object({ ingress: z.object({ loadBalancerSizeUnit: z.int() }) }) }),
+  input: z.object({
+    primaryRegion: region,
+    platform: z.object({ ingress: z.object({ loadBalancerSizeUnit: z.int() }) }),
+    observability: z.object({ logs: z.object({}).optional() }).optional(),
+  }),
   stacks: (environment, price) => {
     const units = environment.platform.ingress.loadBalancerSizeUnit;
-    const lines = [costLine("ingress-load-balancer", `ingress load balancer (${units === 1 ? "1 node" : `${units} nodes`})`, price("loadBalancer", "regional-node"), units)];
+    const lines = [
+      costLine("ingress-load-balancer", `ingress load balancer (${units === 1 ? "1 node" : `${units} nodes`})`, price("loadBalancer", "regional-node"), units),
+      ...(environment.observability?.logs ? [costLine("log-bucket", `log bucket ${environment.primaryRegion.slug}`, price("spaces", "bucket"), 1)] : []),
+    ];
     return [{ stack: stackName(environment.name, "platform", environment.primaryRegion.slug), lines }];
   },
 });
 
+/** edge: the zone's Cloudflare plan, plus Advanced Certificate Manager where the zone has it (prices are per zone). */
+const edge = defineLayer({
+  layer: "edge",
+  requires: ["edge"],
+  input: z.object({ edge: z.object({ plan: z.string(), advancedCertificateManager: z.boolean() }) }),
+  stacks: (environment, price) => {
+    const { plan, advancedCertificateManager } = environment.edge;
+    const lines = [
+      costLine("cloudflare-plan", `Cloudflare ${plan} plan`, price("cloudflarePlan", plan), 1),
+      ...(advancedCertificateManager
+        ? [costLine("advanced-certificate-manager", "Advanced Certificate Manager", price("cloudflareAddon", "advanced-certificate-manager"), 1)]
+        : []),
+    ];
+    return [{ stack: stackName(environment.name, "edge"), lines }];
+  },
+});
+
+/**
+ * backup: a bucket per region. The Spaces subscription is per account, so it
+ * is priced once, with the environment that owns the account's shared
+ * resources (the registry owner); the buckets' storage counts against it.
+ */
+const backup = defineLayer({
+  layer: "backup",
+  requires: ["regions", "backup", "registry"],
+  input: z.object({ regions: z.array(region), registry: z.object({ owned: z.boolean() }) }),
+  stacks: (environment, price) =>
+    environment.regions.map((where, index) => ({
+      stack: stackName(environment.name, "backup", where.slug),
+      lines: [
+        costLine("bucket", `backup bucket ${where.slug}`, price("spaces", "bucket"), 1),
+        ...(index === 0 && environment.registry.owned ? [costLine("spaces-subscription", "Spaces subscription (account)", price("spaces", "subscription"), 1)] : []),
+      ],
+    })),
+});
+
 /** Every layer with priced resources, in deploy order. */
-export const LAYERS: readonly LayerMapping[] = [network, cluster, data, platform];
+export const LAYERS: readonly LayerMapping[] = [network, cluster, data, backup, platform, edge];

@@ -8,9 +8,11 @@
 //               mirror, under registry.terraform.io and registry.opentofu.org
 //   helm        helm version (pinned version expected)
 //   actionlint  actionlint -version (pinned version expected)
+//   promtool    promtool --version (pinned version expected)
+//   amtool      amtool --version (pinned version expected)
 //   checkov     checkov --version (pinned version expected)
 //
-// Usage: node scripts/toolbox-smoke.mjs [--only engine,providers,helm,actionlint,checkov]
+// Usage: node scripts/toolbox-smoke.mjs [--only engine,providers,helm,actionlint,promtool,amtool,checkov]
 // Pins: $CRYPTOPULSE_TOOLBOX_VERSIONS (default toolbox/versions.json).
 // The mirror is $CRYPTOPULSE_TOOLBOX_CACHE/mirror (default ~/.cache/cryptopulse-toolbox/mirror);
 // source the toolbox's env.sh first so that PATH and TERRAFORM_BINARY_NAME point at its tools.
@@ -136,6 +138,8 @@ function versionedTool(name, cmd, argv, expect) {
 
 if (want('helm') && versions.helm) versionedTool('helm', 'helm', ['version', '--short'], `v${versions.helm.version}`);
 if (want('actionlint') && versions.actionlint) versionedTool('actionlint', 'actionlint', ['-version'], versions.actionlint.version);
+if (want('promtool') && versions.promtool) versionedTool('promtool', 'promtool', ['--version'], versions.promtool.version);
+if (want('amtool') && versions.amtool) versionedTool('amtool', 'amtool', ['--version'], versions.amtool.version);
 if (want('checkov') && versions.checkov) versionedTool('checkov', 'checkov', ['--version'], versions.checkov.version);
 
 const passed = results.filter(Boolean).length;

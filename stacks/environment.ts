@@ -1,8 +1,11 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig, RegionSlug } from "../config";
 import type { StateBackendOptions } from "../config/runtime";
+import { BackupStack } from "./backup-stack";
 import { ClusterStack } from "./cluster-stack";
 import { DataStack } from "./data-stack";
+import { EdgeStack } from "./edge-stack";
+import { ingressLoadBalancerName } from "../constructs/ingress-controller";
 import { NetworkStack } from "./network-stack";
 import { PlatformLayerStack } from "./platform-layer-stack";
 
@@ -15,6 +18,10 @@ export interface EnvironmentStacks {
   readonly data: DataStack;
   /** What runs inside the workload cluster. */
   readonly platform: PlatformLayerStack;
+  /** The Cloudflare zone in front of the platform's ingress load balancer. */
+  readonly edge: EdgeStack;
+  /** A backup bucket per region, the primary region's first. */
+  readonly backup: readonly BackupStack[];
 }
 
 /** Builds every stack of `environment` in `scope` (the App). */
@@ -38,6 +45,8 @@ export function defineEnvironment(scope: Construct, environment: EnvironmentConf
     network: primaryNetwork,
     trustedKubernetesClusterIds: [cluster.doks.cluster.id],
   });
-  const platform = new PlatformLayerStack(scope, { environment, region: environment.primaryRegion, cluster, data, state });
-  return { network, cluster, data, platform };
+  const backup = environment.regions.map((region) => new BackupStack(scope, { environment, region, state }));
+  const platform = new PlatformLayerStack(scope, { environment, region: environment.primaryRegion, cluster, data, backups: backup, state });
+  const edge = new EdgeStack(scope, { environment, platform, loadBalancerName: ingressLoadBalancerName(cluster.clusterName), state });
+  return { network, cluster, data, platform, edge, backup };
 }

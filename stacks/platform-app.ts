@@ -25,7 +25,8 @@ export function synthesizePlatform(options: SynthesizeOptions = {}): App {
     options.env ?? process.env,
     config.environments.map((environment) => environment.name),
   );
-  const app = new App(options.outdir === undefined ? {} : { outdir: options.outdir });
+  // Creation stack traces of every token are only for debugging cdktf itself; they cost a third of the synth.
+  const app = new App({ stackTraces: false, ...(options.outdir === undefined ? {} : { outdir: options.outdir }) });
   for (const environment of config.environments) {
     if (runtime.environments && !runtime.environments.includes(environment.name)) continue;
     defineEnvironment(app, environment, runtime.state);

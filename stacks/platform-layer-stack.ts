@@ -3,20 +3,30 @@ import type { Construct } from "constructs";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import type { EnvironmentConfig, Region, ServiceName } from "../config";
+import { logsBucketName } from "../config/observability";
 import type { StateBackendOptions } from "../config/runtime";
+import { AlertContacts } from "../constructs/alert-contacts";
 import { AppNamespace } from "../constructs/app-namespace";
-import { AppService } from "../constructs/app-service";
+import { AppService, MONITORING_NAMESPACE } from "../constructs/app-service";
+import { BackupJobs, BACKUP_NAMESPACE } from "../constructs/backup-jobs";
 import { ClusterProviders } from "../constructs/cluster-providers";
-import { IngressController } from "../constructs/ingress-controller";
+import { IngressController, ingressLoadBalancerName } from "../constructs/ingress-controller";
+import { LogBucket, Logging } from "../constructs/logging";
+import { MetricsAdapter } from "../constructs/metrics-adapter";
 import { MetricsServer } from "../constructs/metrics-server";
+import { Monitoring, PROMETHEUS_SERVICE } from "../constructs/monitoring";
 import { SchemaMigrationJob } from "../constructs/schema-migration-job";
 import { DNS_EGRESS } from "../constructs/secure-namespace";
+import { UptimeChecks } from "../constructs/uptime-checks";
 import type { ClusterStack } from "./cluster-stack";
+import type { BackupStack } from "./backup-stack";
 import type { DataStack } from "./data-stack";
 import { PlatformStack } from "./platform-stack";
 
 /** The namespace of the app services. */
+export { BACKUP_NAMESPACE };
 export const APP_NAMESPACE = "cryptopulse";
+
 
 /** DigitalOcean managed database ports: PostgreSQL, its PgBouncer pools and Valkey, MongoDB. */
 export const DATABASE_PORTS = [25060, 25061, 27017] as const;
@@ -26,6 +36,8 @@ export interface PlatformLayerStackProps {
   readonly region: Region;
   readonly cluster: ClusterStack;
   readonly data: DataStack;
+  /** The backup bucket of every region, the primary region's first. */
+  readonly backups: readonly BackupStack[];
   readonly state: StateBackendOptions;
 }
 
@@ -37,11 +49,16 @@ export interface PlatformLayerStackProps {
  */
 export class PlatformLayerStack extends PlatformStack {
   readonly ingress: IngressController;
+  readonly monitoring: Monitoring;
+  /** Loki and Fluent Bit (namespaces `logging` and `log-collector`). */
+  readonly logging: Logging;
   readonly appNamespace: AppNamespace;
   readonly migration: SchemaMigrationJob;
   readonly services: { readonly frontend: AppService; readonly backend: AppService; readonly functions: AppService };
   /** Secret names per app service, for `envFrom`. */
   readonly appSecrets: { readonly backend: SecretV1; readonly functions: SecretV1 };
+  /** Database dumps, configuration snapshots and the restore test (namespace `backups`). */
+  readonly backups: BackupJobs;
 
   constructor(scope: Construct, props: PlatformLayerStackProps) {
     const { environment, region, data } = props;
@@ -53,16 +70,52 @@ export class PlatformLayerStack extends PlatformStack {
       state: props.state,
     });
     this.addDependency(props.cluster);
+    for (const backup of props.backups) this.addDependency(backup);
     new ClusterProviders(this, "cluster", { clusterName: props.cluster.clusterName });
     const { platform } = environment;
 
     new MetricsServer(this, "metrics-server", { replicas: environment.tier === "production" ? 2 : 1 });
     this.ingress = new IngressController(this, "ingress", {
-      loadBalancerName: `${props.cluster.clusterName}-ingress`,
+      loadBalancerName: ingressLoadBalancerName(props.cluster.clusterName),
       loadBalancerSizeUnit: platform.ingress.loadBalancerSizeUnit,
       minReplicas: platform.ingress.minReplicas,
       maxReplicas: platform.ingress.maxReplicas,
       apex: environment.domain.apex,
+    });
+
+    // Observability: kube-prometheus-stack, and uptime checks of the public hosts from outside. The
+    // checks belong with the public edge and move to its stack once it exists.
+    const contacts = new AlertContacts(this, "alert-contacts", { alerts: environment.alerts });
+    this.monitoring = new Monitoring(this, "monitoring", {
+      observability: environment.observability,
+      alerts: environment.alerts,
+      slackWebhookUrls: contacts.slackWebhookUrls,
+      databases: [data.postgres.primary.cluster, data.cache.primary.cluster, data.mongo.primary.cluster],
+    });
+    // Centralized logs: Fluent Bit → masking → Loki, chunks in a Spaces bucket of this region.
+    const { logs } = environment.observability;
+    this.logging = new Logging(this, "logging", {
+      logs,
+      bucket: new LogBucket(this, "log-bucket", {
+        name: logsBucketName(environment.backup.bucketPrefix, environment.name, region.slug),
+        region: region.slug,
+        retentionDays: logs.retentionDays,
+      }),
+      monitoringNamespace: this.monitoring.namespace.name,
+    });
+    // The HPAs' traffic triggers (request queue, response time) from Prometheus.
+    new MetricsAdapter(this, "metrics-adapter", {
+      namespace: this.monitoring.namespace.name,
+      prometheusUrl: `http://${PROMETHEUS_SERVICE}.${MONITORING_NAMESPACE}.svc`,
+      replicas: environment.tier === "production" ? 2 : 1,
+      dependsOn: [this.monitoring.release],
+    });
+    new UptimeChecks(this, "uptime", {
+      hosts: [environment.domain.apex, environment.domain.app, environment.domain.api],
+      path: environment.healthCheck.path,
+      targets: contacts.targets,
+      latencyMs: environment.observability.thresholds.latencySeconds * 1000,
+      sslExpiryDays: environment.observability.thresholds.certificateExpiryDays,
     });
 
     this.appNamespace = new AppNamespace(this, "apps", {
@@ -116,7 +169,8 @@ export class PlatformLayerStack extends PlatformStack {
     });
 
     const databaseEgress = [{ cidr: region.vpcCidr, ports: [...DATABASE_PORTS] }];
-    // Only after the ingress controller: the Ingresses need its admission webhook and class.
+    // Only after the ingress controller: the Ingresses need its admission webhook and class; and after
+    // kube-prometheus-stack, whose CRDs the chart checks for before it renders its ServiceMonitor.
     const service = (name: ServiceName, secret: SecretV1 | undefined, after: ITerraformDependable[]) =>
       new AppService(this, `app-${name}`, {
         environment,
@@ -127,7 +181,7 @@ export class PlatformLayerStack extends PlatformStack {
         secretName: secret ? appSecretName(name) : undefined,
         databaseEgress: name === "frontend" ? [] : databaseEgress,
         imagePullSecrets: [`registry-${environment.registry.name}`],
-        dependsOn: [this.ingress.release, ...(secret ? [secret] : []), ...after],
+        dependsOn: [this.ingress.release, this.monitoring.release, ...(secret ? [secret] : []), ...after],
       });
     this.services = {
       frontend: service("frontend", undefined, []),
@@ -135,6 +189,18 @@ export class PlatformLayerStack extends PlatformStack {
       backend: service("backend", this.appSecrets.backend, [this.migration.job]),
       functions: service("functions", this.appSecrets.functions, []),
     };
+
+    this.backups = new BackupJobs(this, "backups", {
+      environment: environment.name,
+      namespace: BACKUP_NAMESPACE,
+      image: environment.backup.image,
+      imagePullSecrets: [`registry-${environment.registry.name}`],
+      buckets: props.backups.map((stack) => stack.backup),
+      recipients: [...environment.backup.recipients, environment.backup.restoreTestRecipient],
+      postgres: data.postgres.migrationConnection,
+      mongodbUri: data.mongo.primary.cluster.privateUri,
+      databaseEgress: { cidr: region.vpcCidr, ports: DATABASE_PORTS },
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CryptoPulse toolbox: the pinned Terraform engine, providers, helm CLI, actionlint and checkov that the
+# CryptoPulse toolbox: the pinned Terraform engine, providers, helm CLI, actionlint, promtool, amtool and checkov that the
 # engine validation (scripts/engine-validate.mjs) and the tool smoke test (scripts/toolbox-smoke.mjs)
 # run with, built from source through the Go module proxy and PyPI, without the Terraform registry.
 #
@@ -11,7 +11,7 @@
 #   bash toolbox/install.sh --freeze-checkov     # re-resolve checkov's dependencies and rewrite
 #                                                # toolbox/checkov-constraints.txt, then install
 #
-# Pins live in toolbox/versions.json (engine, providers, helm CLI, actionlint, checkov); checkov's whole
+# Pins live in toolbox/versions.json (engine, providers, helm CLI, actionlint, promtool, amtool, checkov); checkov's whole
 # dependency set is pinned by toolbox/checkov-constraints.txt. A provider is one more entry there.
 #
 # Environment:
@@ -21,7 +21,7 @@
 #                               else the pinned OpenTofu built from source;
 #                               terraform: require terraform >= 1.6 on PATH;
 #                               tofu: always the pinned OpenTofu build (even when terraform is present).
-#   CRYPTOPULSE_TOOLBOX_COMPONENTS  which parts to install (default "engine providers helm actionlint checkov").
+#   CRYPTOPULSE_TOOLBOX_COMPONENTS  which parts to install (default "engine providers helm actionlint promtool amtool checkov").
 #   CRYPTOPULSE_TOOLBOX_VERSIONS    another pins file (default toolbox/versions.json; the checkov
 #                               constraints file is looked up beside it).
 #   CRYPTOPULSE_TOOLBOX_ALLOW_FAILURES=1  exit 0 even when a part failed (env.sh is written either way
@@ -31,7 +31,7 @@
 # Needs: go on PATH (only when something has to be built), node, python3 with venv
 # (python3-venv is installed with apt-get when venv is missing and this runs as root).
 #
-# Writes $CACHE/env.sh, which exports PATH (helm, actionlint, checkov, tofu when built), TF_CLI_CONFIG_FILE (a CLI
+# Writes $CACHE/env.sh, which exports PATH (helm, actionlint, promtool, amtool, checkov, tofu when built), TF_CLI_CONFIG_FILE (a CLI
 # config whose only provider source is the local filesystem mirror; ~/.terraformrc is never touched),
 # TERRAFORM_BINARY_NAME (the chosen engine, read by cdktf and the scripts) and CHECKPOINT_DISABLE=1.
 #
@@ -40,14 +40,14 @@
 #   store/checkov/<version>-py<python>-<constraints>/venv
 #   mirror/registry.terraform.io/<namespace>/<type>/<version>/<os>_<arch>/terraform-provider-<type>_v<version>
 #   mirror/registry.opentofu.org/...   the same binaries (hard links), for OpenTofu's default host
-#   bin/ (helm, actionlint, checkov, tofu)   terraformrc   env.sh   logs/   go/mod go/build (Go module and build caches)
+#   bin/ (helm, actionlint, promtool, amtool, checkov, tofu)   terraformrc   env.sh   logs/   go/mod go/build (Go module and build caches)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VERSIONS=${CRYPTOPULSE_TOOLBOX_VERSIONS:-$HERE/versions.json}
 CACHE=${CRYPTOPULSE_TOOLBOX_CACHE:-$HOME/.cache/cryptopulse-toolbox}
 ENGINE_MODE=${CRYPTOPULSE_ENGINE:-auto}
-COMPONENTS=" ${CRYPTOPULSE_TOOLBOX_COMPONENTS:-engine providers helm actionlint checkov} "
+COMPONENTS=" ${CRYPTOPULSE_TOOLBOX_COMPONENTS:-engine providers helm actionlint promtool amtool checkov} "
 FREEZE_CHECKOV=0
 
 for arg in "$@"; do
@@ -299,6 +299,18 @@ fi
 if want actionlint; then
   av=$(vj actionlint.version)
   if go_tool "actionlint $av" actionlint actionlint "$CACHE/store/actionlint" actionlint; then ln -sfn "$TOOL_OUT" "$CACHE/bin/actionlint"; else MISSING+=("actionlint"); fi
+fi
+
+# ---------------------------------------------------------------- promtool (Prometheus rule checks and rule unit tests)
+if want promtool; then
+  pv=$(vj promtool.version)
+  if go_tool "promtool $pv" promtool promtool "$CACHE/store/promtool" promtool; then ln -sfn "$TOOL_OUT" "$CACHE/bin/promtool"; else MISSING+=("promtool"); fi
+fi
+
+# ---------------------------------------------------------------- amtool (Alertmanager configuration check)
+if want amtool; then
+  amv=$(vj amtool.version)
+  if go_tool "amtool $amv" amtool amtool "$CACHE/store/amtool" amtool; then ln -sfn "$TOOL_OUT" "$CACHE/bin/amtool"; else MISSING+=("amtool"); fi
 fi
 
 # ---------------------------------------------------------------- checkov

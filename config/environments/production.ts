@@ -1,14 +1,18 @@
+import { EDGE_DEFAULTS, SEED_EDGE_RATE_LIMITS } from "../edge";
 import type { EnvironmentInput } from "../schema";
+import { DEFAULT_LOG_RETENTION_DAYS } from "../observability";
 import {
   SEED_ALERT_EMAILS,
   SEED_ALERT_THRESHOLDS,
   SEED_APP_POOL_NODES,
   SEED_APP_POOL_SIZE,
   SEED_AUTOSCALING,
+  SEED_BUSINESS_HOURS,
   SEED_HEALTH_CHECK,
   SEED_PGBOUNCER,
   SEED_SCALE_DOWN_UNNEEDED_MINUTES,
   SEED_SERVICES,
+  SEED_SLO_THRESHOLDS,
 } from "../seed";
 
 /** Production: cryptopulse.com, workloads in Frankfurt, backup copies in Amsterdam. */
@@ -73,6 +77,37 @@ export const production = {
     rbac: { developerGroups: ["cryptopulse:developers"], deployerGroups: ["cryptopulse:deployers"] },
     secrets: { jwtSecretVariable: "app_jwt_secret", exchangeKeyVariable: "exchange_secrets_key" },
   },
+  // Pro: the Cloudflare Managed and OWASP rulesets and both of the guide's rate limits
+  // (the API one needs the Host field); nothing here needs Business (regex, method filters).
+  // ACM: the guide's Let's Encrypt wildcard, 90 days, instead of whichever CA Universal SSL picks.
+  edge: {
+    ...EDGE_DEFAULTS,
+    plan: "pro",
+    advancedCertificateManager: true,
+    rateLimits: [
+      { ...SEED_EDGE_RATE_LIMITS.api, periodSeconds: 10, mitigationTimeoutSeconds: 60 },
+      { ...SEED_EDGE_RATE_LIMITS.auth, periodSeconds: 10, mitigationTimeoutSeconds: 60 },
+    ],
+  },
   // `npm run cost` fails when the estimate at maximum scale (every pool at maxNodes) exceeds this.
   budget: { monthlyUsd: 2500, warnAtPercent: 80 },
+  backup: {
+    bucketPrefix: "cryptopulse-b7k2",
+    // The operators' age public keys (their identities are kept offline): replace with your own before the first apply.
+    recipients: ["age1j3namta3vm9r689d433p7ae8mslextuz59f3pyf6xmql7vst2y3svutwm3"],
+    restoreTestRecipient: "age1ua5ujdmu6gpxvc0c9nyykwtd48tfxatgvaxzc69tshnvxx45zuxqp0qtle",
+    image: { repository: "registry.digitalocean.com/cryptopulse/backup-tools", tag: "1.0.0" },
+  },
+  observability: {
+    prometheus: { replicas: 2, retentionDays: 30, volumeGiB: 100 },
+    alertmanager: { replicas: 2, volumeGiB: 5 },
+    grafana: { volumeGiB: 10, adminPasswordVariable: "grafana_admin_password" },
+    thresholds: SEED_SLO_THRESHOLDS,
+    logs: { retentionDays: DEFAULT_LOG_RETENTION_DAYS, loki: { volumeGiB: 50, memoryMiB: 2048 } },
+    alerting: {
+      businessHours: SEED_BUSINESS_HOURS,
+      // The mail relay's account: replace with your own (SendGrid's SMTP user is literally "apikey").
+      smtp: { smarthost: "smtp.sendgrid.net:587", from: "alerts@cryptopulse.app", username: "apikey", passwordVariable: "alerts_smtp_password" },
+    },
+  },
 } satisfies EnvironmentInput;

@@ -1,12 +1,15 @@
+import { EDGE_DEFAULTS, SEED_EDGE_RATE_LIMITS } from "../edge";
 import type { EnvironmentInput } from "../schema";
 import {
   SEED_ALERT_EMAILS,
   SEED_ALERT_THRESHOLDS,
   SEED_AUTOSCALING,
+  SEED_BUSINESS_HOURS,
   SEED_HEALTH_CHECK,
   SEED_PGBOUNCER,
   SEED_SCALE_DOWN_UNNEEDED_MINUTES,
   SEED_SERVICES,
+  SEED_SLO_THRESHOLDS,
 } from "../seed";
 
 /**
@@ -76,6 +79,34 @@ export const staging = {
     rbac: { developerGroups: ["cryptopulse:developers"], deployerGroups: ["cryptopulse:deployers"] },
     secrets: { jwtSecretVariable: "app_jwt_secret", exchangeKeyVariable: "exchange_secrets_key" },
   },
+  // Free: the Free Managed ruleset and one path-only rate limit (auth, 10 s); the API's
+  // 10 r/s stays enforced by ingress-nginx. Universal SSL covers the apex and its wildcard.
+  edge: {
+    ...EDGE_DEFAULTS,
+    plan: "free",
+    advancedCertificateManager: false,
+    rateLimits: [SEED_EDGE_RATE_LIMITS.auth],
+  },
   // `npm run cost` fails when the estimate at maximum scale (every pool at maxNodes) exceeds this.
   budget: { monthlyUsd: 750, warnAtPercent: 80 },
+  backup: {
+    bucketPrefix: "cryptopulse-b7k2",
+    // The operators' age public keys (their identities are kept offline): replace with your own before the first apply.
+    recipients: ["age1j3namta3vm9r689d433p7ae8mslextuz59f3pyf6xmql7vst2y3svutwm3"],
+    restoreTestRecipient: "age1ndd29u230gfpzuwgc7f3t9suwuagj8mn4jk8ue746ujvjarr8sks8txdg2",
+    image: { repository: "registry.digitalocean.com/cryptopulse/backup-tools", tag: "1.0.0" },
+  },
+  observability: {
+    prometheus: { replicas: 1, retentionDays: 7, volumeGiB: 30 },
+    alertmanager: { replicas: 1, volumeGiB: 1 },
+    grafana: { volumeGiB: 10, adminPasswordVariable: "grafana_admin_password" },
+    thresholds: SEED_SLO_THRESHOLDS,
+    // A week is enough to debug a staging deploy; its logs are not evidence of anything.
+    logs: { retentionDays: 7, loki: { volumeGiB: 10, memoryMiB: 1024 } },
+    alerting: {
+      businessHours: SEED_BUSINESS_HOURS,
+      // The mail relay's account: replace with your own (SendGrid's SMTP user is literally "apikey").
+      smtp: { smarthost: "smtp.sendgrid.net:587", from: "alerts@cryptopulse.app", username: "apikey", passwordVariable: "alerts_smtp_password" },
+    },
+  },
 } satisfies EnvironmentInput;
