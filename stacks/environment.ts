@@ -1,11 +1,11 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig, RegionSlug } from "../config";
 import type { StateBackendOptions } from "../config/runtime";
+import { ingressLoadBalancerName } from "../constructs/ingress-controller";
 import { BackupStack } from "./backup-stack";
 import { ClusterStack } from "./cluster-stack";
 import { DataStack } from "./data-stack";
 import { EdgeStack } from "./edge-stack";
-import { ingressLoadBalancerName } from "../constructs/ingress-controller";
 import { NetworkStack } from "./network-stack";
 import { PlatformLayerStack } from "./platform-layer-stack";
 
