@@ -1,8 +1,7 @@
-import { Construct } from "constructs";
-import { SpacesBucket } from "@cdktf/provider-digitalocean/lib/spaces-bucket";
-import { SpacesKey } from "@cdktf/provider-digitalocean/lib/spaces-key";
+import type { Construct } from "constructs";
+import type { SpacesKey } from "@cdktf/provider-digitalocean/lib/spaces-key";
 import type { RegionSlug } from "../config";
-import { PROTECTED } from "./managed-database";
+import { ProtectedBucket } from "./protected-bucket";
 
 /** Object key prefixes of a backup bucket; the scripts in backup/ write under them. */
 export const BACKUP_PREFIXES = { dumps: "dumps/", config: "config/" } as const;
@@ -13,9 +12,6 @@ export const BACKUP_PREFIXES = { dumps: "dumps/", config: "config/" } as const;
  * backup alert fires within hours) long before the old versions go.
  */
 export const NONCURRENT_VERSION_DAYS = 7;
-
-/** Multipart uploads of a job that died are aborted after a day instead of being billed forever. */
-export const ABORT_INCOMPLETE_UPLOAD_DAYS = 1;
 
 export interface BackupBucketProps {
   readonly name: string;
@@ -32,48 +28,23 @@ export interface BackupBucketProps {
  * scoped to this bucket alone — the writer for the backup jobs, the reader for
  * restores and the restore test — so neither can touch another region's copy.
  */
-export class BackupBucket extends Construct {
-  readonly bucket: SpacesBucket;
+export class BackupBucket extends ProtectedBucket {
   /** readwrite on this bucket: the backup and snapshot jobs. */
   readonly writer: SpacesKey;
   /** read on this bucket: restores and the monthly restore test. */
   readonly reader: SpacesKey;
-  readonly name: string;
-  readonly region: RegionSlug;
 
   constructor(scope: Construct, id: string, props: BackupBucketProps) {
-    super(scope, id);
-    this.name = props.name;
-    this.region = props.region;
-    const expire = (rule: string, prefix: string, days: number) => ({
-      id: rule,
-      enabled: true,
-      prefix,
-      expiration: { days },
-      abortIncompleteMultipartUploadDays: ABORT_INCOMPLETE_UPLOAD_DAYS,
-    });
-    this.bucket = new SpacesBucket(this, "bucket", {
+    super(scope, id, {
       name: props.name,
       region: props.region,
-      acl: "private",
-      versioning: { enabled: true },
-      lifecycleRule: [
-        expire("dumps", BACKUP_PREFIXES.dumps, props.dumpRetentionDays),
-        expire("config", BACKUP_PREFIXES.config, props.configRetentionDays),
-        {
-          id: "noncurrent-versions",
-          enabled: true,
-          noncurrentVersionExpiration: { days: NONCURRENT_VERSION_DAYS },
-          // Expiring a current version leaves a delete marker; once its versions are gone, the marker goes too.
-          expiration: { expiredObjectDeleteMarker: true },
-          abortIncompleteMultipartUploadDays: ABORT_INCOMPLETE_UPLOAD_DAYS,
-        },
+      expiry: [
+        { id: "dumps", prefix: BACKUP_PREFIXES.dumps, days: props.dumpRetentionDays },
+        { id: "config", prefix: BACKUP_PREFIXES.config, days: props.configRetentionDays },
       ],
-      lifecycle: PROTECTED,
+      noncurrentVersionDays: NONCURRENT_VERSION_DAYS,
     });
-    const key = (purpose: string, permission: "readwrite" | "read") =>
-      new SpacesKey(this, purpose, { name: `${props.name}-${purpose}`, grant: [{ bucket: this.bucket.name, permission }] });
-    this.writer = key("writer", "readwrite");
-    this.reader = key("restore-reader", "read");
+    this.writer = this.grantKey("writer", "readwrite");
+    this.reader = this.grantKey("restore-reader", "read");
   }
 }

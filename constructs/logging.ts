@@ -1,8 +1,7 @@
 import { readFileSync } from "fs";
 import { Construct } from "constructs";
 import { stringify as stringifyYaml } from "yaml";
-import { SpacesBucket } from "@cdktf/provider-digitalocean/lib/spaces-bucket";
-import { SpacesKey } from "@cdktf/provider-digitalocean/lib/spaces-key";
+import type { SpacesKey } from "@cdktf/provider-digitalocean/lib/spaces-key";
 import { NetworkPolicyV1, type NetworkPolicyV1Spec } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { APP_POOL_TAINT } from "../config/cluster";
@@ -10,8 +9,7 @@ import type { LogsConfig } from "../config/observability";
 import { projectPath } from "../config/paths";
 import type { RegionSlug } from "../config/regions";
 import { MONITORING_NAMESPACE } from "./app-service";
-import { ABORT_INCOMPLETE_UPLOAD_DAYS } from "./backup-bucket";
-import { PROTECTED } from "./managed-database";
+import { ProtectedBucket } from "./protected-bucket";
 import { DO_BLOCK_STORAGE } from "./storage";
 import { PinnedRelease } from "./pinned-release";
 import { DNS_EGRESS, namespaceNamed, SecureNamespace } from "./secure-namespace";
@@ -93,39 +91,18 @@ export interface LogBucketProps {
  * destroyed by a deploy, with a lifecycle backstop behind Loki's own
  * retention; and a key scoped to this bucket alone.
  */
-export class LogBucket extends Construct {
-  readonly bucket: SpacesBucket;
+export class LogBucket extends ProtectedBucket {
   /** readwrite on this bucket only: Loki. */
   readonly key: SpacesKey;
-  readonly name: string;
-  readonly region: RegionSlug;
 
   constructor(scope: Construct, id: string, props: LogBucketProps) {
-    super(scope, id);
-    this.name = props.name;
-    this.region = props.region;
-    this.bucket = new SpacesBucket(this, "bucket", {
+    super(scope, id, {
       name: props.name,
       region: props.region,
-      acl: "private",
-      versioning: { enabled: true },
-      lifecycleRule: [
-        {
-          id: "retention-backstop",
-          enabled: true,
-          expiration: { days: props.retentionDays + BUCKET_EXPIRY_MARGIN_DAYS },
-          abortIncompleteMultipartUploadDays: ABORT_INCOMPLETE_UPLOAD_DAYS,
-        },
-        {
-          id: "noncurrent-versions",
-          enabled: true,
-          noncurrentVersionExpiration: { days: NONCURRENT_VERSION_DAYS },
-          expiration: { expiredObjectDeleteMarker: true },
-        },
-      ],
-      lifecycle: PROTECTED,
+      expiry: [{ id: "retention-backstop", prefix: "", days: props.retentionDays + BUCKET_EXPIRY_MARGIN_DAYS }],
+      noncurrentVersionDays: NONCURRENT_VERSION_DAYS,
     });
-    this.key = new SpacesKey(this, "loki", { name: `${props.name}-loki`, grant: [{ bucket: this.bucket.name, permission: "readwrite" }] });
+    this.key = this.grantKey("loki", "readwrite");
   }
 }
 
