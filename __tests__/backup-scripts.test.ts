@@ -1,8 +1,9 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { existsSync, readFileSync, writeFileSync } from "fs";
 import { createServer } from "net";
-import { homedir, tmpdir } from "os";
+import { homedir } from "os";
 import * as path from "path";
+import { postgresBinaries, startThrowawayPostgres, type ThrowawayPostgres } from "./postgres-server";
 
 /**
  * Runs the backup scripts of backup/ — the files the CronJobs mount — against
@@ -31,15 +32,6 @@ function which(tool: string, extra: string[] = []): string | undefined {
   return undefined;
 }
 
-function postgresBinaries(): string | undefined {
-  const root = "/usr/lib/postgresql";
-  if (!existsSync(root)) return undefined;
-  const majors = readdirSync(root)
-    .filter((major) => /^\d+$/.test(major) && existsSync(path.join(root, major, "bin", "initdb")))
-    .sort((a, b) => Number(b) - Number(a));
-  return majors.length > 0 ? path.join(root, majors[0], "bin") : undefined;
-}
-
 const pgBin = postgresBinaries();
 const tools = {
   postgres: pgBin,
@@ -60,8 +52,6 @@ if (missing.length > 0 && !required) {
   );
 }
 
-/** initdb refuses to run as root: the server then runs as Debian's `postgres` user. */
-const asRoot = process.getuid?.() === 0;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -81,15 +71,11 @@ interface Run {
 }
 
 (missing.length === 0 || required ? describe : describe.skip)("backup scripts against PostgreSQL, age and an S3 server", () => {
+  let server: ThrowawayPostgres | undefined;
   let dir = "";
   let moto: ChildProcess | undefined;
   let endpoint = "";
   let baseEnv: NodeJS.ProcessEnv = {};
-
-  function serverCommand(file: string, args: string[]): void {
-    const [command, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", file, ...args]] : [file, args];
-    execFileSync(command, argv, { stdio: "pipe" });
-  }
 
   function sql(database: string, statement: string): string {
     const result = spawnSync(path.join(pgBin as string, "psql"), ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", dir, "-U", "postgres", "-d", database], {
@@ -123,15 +109,8 @@ interface Run {
 
   beforeAll(async () => {
     if (missing.length > 0) throw new Error(`CRYPTOPULSE_REQUIRE_BACKUP_TOOLS=1 but missing: ${missing.join(", ")}`);
-    dir = mkdtempSync(path.join(tmpdir(), "cryptopulse-backup-"));
-    if (asRoot) {
-      const [uid, gid] = ["-u", "-g"].map((flag) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" })));
-      chownSync(dir, uid, gid);
-    }
-    const data = path.join(dir, "data");
-    serverCommand(path.join(pgBin as string, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "--no-locale", "-E", "UTF8"]);
-    const options = `-c listen_addresses='' -c unix_socket_directories=${dir} -c fsync=off -c full_page_writes=off`;
-    serverCommand(path.join(pgBin as string, "pg_ctl"), ["-D", data, "-w", "-s", "-l", path.join(dir, "server.log"), "-o", options, "start"]);
+    server = startThrowawayPostgres(pgBin as string, "cryptopulse-backup-");
+    dir = server.dir;
     sql("postgres", `CREATE DATABASE ${SOURCE}`);
     sql(
       SOURCE,
@@ -188,11 +167,7 @@ interface Run {
 
   afterAll(() => {
     moto?.kill("SIGTERM");
-    if (!dir) return;
-    if (pgBin && existsSync(path.join(dir, "data", "postmaster.pid"))) {
-      serverCommand(path.join(pgBin, "pg_ctl"), ["-D", path.join(dir, "data"), "-m", "immediate", "-s", "stop"]);
-    }
-    rmSync(dir, { recursive: true, force: true });
+    server?.stop();
   });
 
   describe("a backup, then restores", () => {

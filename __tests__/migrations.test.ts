@@ -1,8 +1,7 @@
-import { execFileSync, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import { randomBytes } from "crypto";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "fs";
-import { tmpdir } from "os";
 import * as path from "path";
+import { postgresBinaries, startThrowawayPostgres, type ThrowawayPostgres } from "./postgres-server";
 
 /**
  * Applies the schema migrations to a real PostgreSQL server: a throwaway
@@ -19,31 +18,13 @@ const DATABASE = "cryptopulse";
 const ADMIN = "migrator";
 const APP = "cryptopulse_app";
 
-/** The newest PostgreSQL installed by Debian's packages, e.g. /usr/lib/postgresql/15/bin. */
-function findServerBinaries(): string | undefined {
-  const root = "/usr/lib/postgresql";
-  if (!existsSync(root)) return undefined;
-  const majors = readdirSync(root)
-    .filter((major) => /^\d+$/.test(major) && existsSync(path.join(root, major, "bin", "initdb")))
-    .sort((a, b) => Number(b) - Number(a));
-  return majors.length > 0 ? path.join(root, majors[0], "bin") : undefined;
-}
-
-const bin = findServerBinaries();
+const bin = postgresBinaries();
 const required = process.env.CRYPTOPULSE_REQUIRE_POSTGRES === "1";
 if (!bin && !required) {
   console.warn(
     "\n*** SKIPPED: migrations.test.ts needs the PostgreSQL server (apt-get install -y postgresql);" +
       " no initdb under /usr/lib/postgresql/*/bin. Set CRYPTOPULSE_REQUIRE_POSTGRES=1 to make this a failure. ***\n",
   );
-}
-
-/** initdb refuses to run as root: the server then runs as Debian's `postgres` user. */
-const asRoot = process.getuid?.() === 0;
-
-function serverCommand(file: string, args: string[]): void {
-  const [command, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", file, ...args]] : [file, args];
-  execFileSync(command, argv, { stdio: "pipe" });
 }
 
 interface PsqlOptions {
@@ -60,6 +41,7 @@ interface PsqlResult {
 }
 
 (bin || required ? describe : describe.skip)("schema migrations on a real PostgreSQL server", () => {
+  let server: ThrowawayPostgres | undefined;
   let dir = "";
 
   /** Runs `sql` (on stdin, one statement at a time) or a file through psql. */
@@ -99,26 +81,12 @@ interface PsqlResult {
         "CRYPTOPULSE_REQUIRE_POSTGRES=1 but no PostgreSQL server was found under /usr/lib/postgresql/*/bin: install it with apt-get install -y postgresql",
       );
     }
-    dir = mkdtempSync(path.join(tmpdir(), "cryptopulse-pg-"));
-    if (asRoot) {
-      const [uid, gid] = ["-u", "-g"].map((flag) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" })));
-      chownSync(dir, uid, gid);
-    }
-    const data = path.join(dir, "data");
-    serverCommand(path.join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "--no-locale", "-E", "UTF8"]);
-    // No TCP listener: the socket lives in the private temp directory. fsync off: the data is thrown away.
-    const options = `-c listen_addresses='' -c unix_socket_directories=${dir} -c fsync=off -c full_page_writes=off`;
-    serverCommand(path.join(bin, "pg_ctl"), ["-D", data, "-w", "-s", "-l", path.join(dir, "server.log"), "-o", options, "start"]);
+    server = startThrowawayPostgres(bin, "cryptopulse-pg-");
+    dir = server.dir;
     query(`CREATE ROLE ${ADMIN} LOGIN; CREATE ROLE ${APP} LOGIN; CREATE DATABASE ${DATABASE} OWNER ${ADMIN};`, { user: "postgres", database: "postgres" });
   });
 
-  afterAll(() => {
-    if (!dir) return;
-    if (bin && existsSync(path.join(dir, "data", "postmaster.pid"))) {
-      serverCommand(path.join(bin, "pg_ctl"), ["-D", path.join(dir, "data"), "-m", "immediate", "-s", "stop"]);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => server?.stop());
 
   describe("0001_initial_schema", () => {
     let afterFirst = "";
