@@ -1,5 +1,6 @@
 import { EDGE_DEFAULTS, SEED_EDGE_RATE_LIMITS } from "../edge";
 import type { EnvironmentInput } from "../schema";
+import { SHARED_BACKUP, SHARED_PLATFORM, SHARED_SMTP } from "./shared";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../observability";
 import {
   SEED_ALERT_EMAILS,
@@ -68,14 +69,14 @@ export const production = {
     },
   },
   platform: {
+    ...SHARED_PLATFORM,
+    // Each environment pins its own release: staging runs a new one before production does.
     images: {
       frontend: { repository: "registry.digitalocean.com/cryptopulse/frontend", tag: "1.0.0" },
       backend: { repository: "registry.digitalocean.com/cryptopulse/backend", tag: "1.0.0" },
       functions: { repository: "registry.digitalocean.com/cryptopulse/functions", tag: "1.0.0" },
     },
     ingress: { minReplicas: 2, maxReplicas: 6, loadBalancerSizeUnit: 2 },
-    rbac: { developerGroups: ["cryptopulse:developers"], deployerGroups: ["cryptopulse:deployers"] },
-    secrets: { jwtSecretVariable: "app_jwt_secret", exchangeKeyVariable: "exchange_secrets_key" },
   },
   // Pro: the Cloudflare Managed and OWASP rulesets and both of the guide's rate limits
   // (the API one needs the Host field); nothing here needs Business (regex, method filters).
@@ -92,11 +93,8 @@ export const production = {
   // `npm run cost` fails when the estimate at maximum scale (every pool at maxNodes) exceeds this.
   budget: { monthlyUsd: 2500, warnAtPercent: 80 },
   backup: {
-    bucketPrefix: "cryptopulse-b7k2",
-    // The operators' age public keys (their identities are kept offline): replace with your own before the first apply.
-    recipients: ["age1j3namta3vm9r689d433p7ae8mslextuz59f3pyf6xmql7vst2y3svutwm3"],
+    ...SHARED_BACKUP,
     restoreTestRecipient: "age1ua5ujdmu6gpxvc0c9nyykwtd48tfxatgvaxzc69tshnvxx45zuxqp0qtle",
-    image: { repository: "registry.digitalocean.com/cryptopulse/backup-tools", tag: "1.0.0" },
   },
   observability: {
     prometheus: { replicas: 2, retentionDays: 30, volumeGiB: 100 },
@@ -106,8 +104,7 @@ export const production = {
     logs: { retentionDays: DEFAULT_LOG_RETENTION_DAYS, loki: { volumeGiB: 50, memoryMiB: 2048 } },
     alerting: {
       businessHours: SEED_BUSINESS_HOURS,
-      // The mail relay's account: replace with your own (SendGrid's SMTP user is literally "apikey").
-      smtp: { smarthost: "smtp.sendgrid.net:587", from: "alerts@cryptopulse.app", username: "apikey", passwordVariable: "alerts_smtp_password" },
+      smtp: SHARED_SMTP,
     },
   },
 } satisfies EnvironmentInput;

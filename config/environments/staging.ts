@@ -1,5 +1,6 @@
 import { EDGE_DEFAULTS, SEED_EDGE_RATE_LIMITS } from "../edge";
 import type { EnvironmentInput } from "../schema";
+import { SHARED_BACKUP, SHARED_PLATFORM, SHARED_SMTP } from "./shared";
 import {
   SEED_ALERT_EMAILS,
   SEED_ALERT_THRESHOLDS,
@@ -70,14 +71,14 @@ export const staging = {
     },
   },
   platform: {
+    ...SHARED_PLATFORM,
+    // Each environment pins its own release: staging runs a new one before production does.
     images: {
       frontend: { repository: "registry.digitalocean.com/cryptopulse/frontend", tag: "1.0.0" },
       backend: { repository: "registry.digitalocean.com/cryptopulse/backend", tag: "1.0.0" },
       functions: { repository: "registry.digitalocean.com/cryptopulse/functions", tag: "1.0.0" },
     },
     ingress: { minReplicas: 1, maxReplicas: 2, loadBalancerSizeUnit: 1 },
-    rbac: { developerGroups: ["cryptopulse:developers"], deployerGroups: ["cryptopulse:deployers"] },
-    secrets: { jwtSecretVariable: "app_jwt_secret", exchangeKeyVariable: "exchange_secrets_key" },
   },
   // Free: the Free Managed ruleset and one path-only rate limit (auth, 10 s); the API's
   // 10 r/s stays enforced by ingress-nginx. Universal SSL covers the apex and its wildcard.
@@ -90,11 +91,8 @@ export const staging = {
   // `npm run cost` fails when the estimate at maximum scale (every pool at maxNodes) exceeds this.
   budget: { monthlyUsd: 750, warnAtPercent: 80 },
   backup: {
-    bucketPrefix: "cryptopulse-b7k2",
-    // The operators' age public keys (their identities are kept offline): replace with your own before the first apply.
-    recipients: ["age1j3namta3vm9r689d433p7ae8mslextuz59f3pyf6xmql7vst2y3svutwm3"],
+    ...SHARED_BACKUP,
     restoreTestRecipient: "age1ndd29u230gfpzuwgc7f3t9suwuagj8mn4jk8ue746ujvjarr8sks8txdg2",
-    image: { repository: "registry.digitalocean.com/cryptopulse/backup-tools", tag: "1.0.0" },
   },
   observability: {
     prometheus: { replicas: 1, retentionDays: 7, volumeGiB: 30 },
@@ -105,8 +103,7 @@ export const staging = {
     logs: { retentionDays: 7, loki: { volumeGiB: 10, memoryMiB: 1024 } },
     alerting: {
       businessHours: SEED_BUSINESS_HOURS,
-      // The mail relay's account: replace with your own (SendGrid's SMTP user is literally "apikey").
-      smtp: { smarthost: "smtp.sendgrid.net:587", from: "alerts@cryptopulse.app", username: "apikey", passwordVariable: "alerts_smtp_password" },
+      smtp: SHARED_SMTP,
     },
   },
 } satisfies EnvironmentInput;

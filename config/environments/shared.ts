@@ -1,0 +1,26 @@
+/**
+ * What every environment of the account shares: who may do what in the
+ * clusters, the names of the sensitive variables, the backup bucket prefix,
+ * recipients and image, the mail relay. An environment file spreads these and
+ * states only what differs.
+ */
+
+export const SHARED_PLATFORM = {
+  rbac: { developerGroups: ["cryptopulse:developers"], deployerGroups: ["cryptopulse:deployers"] },
+  secrets: { jwtSecretVariable: "app_jwt_secret", exchangeKeyVariable: "exchange_secrets_key" },
+};
+
+export const SHARED_BACKUP = {
+  bucketPrefix: "cryptopulse-b7k2",
+  // The operators' age public keys (their identities are kept offline): replace with your own before the first apply.
+  recipients: ["age1j3namta3vm9r689d433p7ae8mslextuz59f3pyf6xmql7vst2y3svutwm3"],
+  image: { repository: "registry.digitalocean.com/cryptopulse/backup-tools", tag: "1.0.0" },
+};
+
+/** The mail relay's account: replace with your own (SendGrid's SMTP user is literally "apikey"). */
+export const SHARED_SMTP = {
+  smarthost: "smtp.sendgrid.net:587",
+  from: "alerts@cryptopulse.app",
+  username: "apikey",
+  passwordVariable: "alerts_smtp_password",
+} as const;
