@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { App, Testing, type TerraformStack } from "cdktf";
+import { defineEnvironment } from "../stacks/environment";
 import { ConfigError, loadPlatformConfig, PLATFORM_CONFIG, type EnvironmentConfig, type PlatformConfigInput } from "../config";
 
 /** A deep copy of the shipped configuration, safe to mutate in a test. */
@@ -47,4 +48,23 @@ export function synthApp(build: (app: App) => void): { outdir: string; stacks: R
     readdirSync(stacksDir).map((name) => [name, JSON.parse(readFileSync(path.join(stacksDir, name, "cdk.tf.json"), "utf8")) as TerraformJson]),
   );
   return { outdir, stacks };
+}
+
+/** An environment's platform stack, synthesized alone (cross-stack references stay unresolved). */
+export function synthesizedPlatform(name: "production" | "staging") {
+  const app = new App({ outdir: "cdktf.out", skipValidation: true });
+  const { platform } = defineEnvironment(app, environmentNamed(name), { kind: "local" });
+  return { stack: platform, synthesized: Testing.synth(platform), json: synthJson(platform) };
+}
+
+/** Every resource of `type` in synthesized JSON. */
+export function resourcesOf(json: TerraformJson, type: string): TerraformJson[] {
+  return Object.values(json.resource?.[type] ?? {}) as TerraformJson[];
+}
+
+/** The Helm release named `name`. */
+export function releaseNamed(json: TerraformJson, name: string): TerraformJson {
+  const release = resourcesOf(json, "helm_release").find((candidate) => candidate.name === name);
+  if (!release) throw new Error(`no helm_release named ${name}`);
+  return release;
 }

@@ -1,6 +1,5 @@
 import { readFileSync } from "fs";
 import { parse as parseYaml } from "yaml";
-import { App, Testing } from "cdktf";
 import { SpacesBucket } from "@cdktf/provider-digitalocean/lib/spaces-bucket";
 import { SpacesKey } from "@cdktf/provider-digitalocean/lib/spaces-key";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
@@ -20,19 +19,13 @@ import {
   MASK_SCRIPT,
 } from "../constructs/logging";
 import { monitoringValues } from "../constructs/monitoring";
-import { defineEnvironment } from "../stacks/environment";
-import { environmentNamed, problemsOf, shippedConfig, synthJson, type TerraformJson } from "./helpers";
+import { environmentNamed, problemsOf, shippedConfig, type TerraformJson, releaseNamed, resourcesOf, synthesizedPlatform } from "./helpers";
 
-function platformStack(name: "production" | "staging") {
-  const app = new App({ outdir: "cdktf.out", skipValidation: true });
-  const { platform } = defineEnvironment(app, environmentNamed(name), { kind: "local" });
-  return { synthesized: Testing.synth(platform), json: synthJson(platform) };
-}
 
-const production = platformStack("production");
-const staging = platformStack("staging");
-const all = (json: TerraformJson, type: string) => Object.values(json.resource[type] ?? {}) as TerraformJson[];
-const release = (json: TerraformJson, name: string) => all(json, "helm_release").find((r) => r.name === name)!;
+const production = synthesizedPlatform("production");
+const staging = synthesizedPlatform("staging");
+const all = resourcesOf;
+const release = releaseNamed;
 /** A release's values as Helm receives them: Terraform turns `$${` back into `${`. */
 const valuesOf = (json: TerraformJson, name: string) => (release(json, name).values as string[]).map((text) => parseYaml(text.replace(/\$\$\{/g, "${")));
 const policy = (json: TerraformJson, name: string) => all(json, "kubernetes_network_policy_v1").find((p) => p.metadata.name === name)!;

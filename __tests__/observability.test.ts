@@ -1,6 +1,5 @@
 import { readFileSync } from "fs";
 import { parse as parseYaml } from "yaml";
-import { App, Testing } from "cdktf";
 import { UptimeAlert } from "@cdktf/provider-digitalocean/lib/uptime-alert";
 import { UptimeCheck } from "@cdktf/provider-digitalocean/lib/uptime-check";
 import { projectPath } from "../config/paths";
@@ -12,20 +11,14 @@ import { scalingPodMetrics } from "../constructs/app-service";
 import { metricsAdapterValues, PROMETHEUS_ADAPTER_CHART, SCALING_METRICS } from "../constructs/metrics-adapter";
 import { additionalScrapeConfigs, DASHBOARDS_DIR, dashboardFiles, DO_BLOCK_STORAGE, KUBE_PROMETHEUS_STACK_CHART, monitoringValues } from "../constructs/monitoring";
 import { terraformLiteral } from "../constructs/terraform-literal";
-import { defineEnvironment } from "../stacks/environment";
-import { environmentNamed, problemsOf, shippedConfig, synthJson, type TerraformJson } from "./helpers";
+import { environmentNamed, problemsOf, shippedConfig, type TerraformJson, releaseNamed, resourcesOf, synthesizedPlatform } from "./helpers";
 import { loadPlatformConfig } from "../config";
 
-function platformStack(name: "production" | "staging") {
-  const app = new App({ outdir: "cdktf.out", skipValidation: true });
-  const { platform } = defineEnvironment(app, environmentNamed(name), { kind: "local" });
-  return { synthesized: Testing.synth(platform), json: synthJson(platform) };
-}
 
-const production = platformStack("production");
-const staging = platformStack("staging");
-const all = (json: TerraformJson, type: string) => Object.values(json.resource[type] ?? {}) as TerraformJson[];
-const release = (json: TerraformJson, name: string) => all(json, "helm_release").find((r) => r.name === name)!;
+const production = synthesizedPlatform("production");
+const staging = synthesizedPlatform("staging");
+const all = resourcesOf;
+const release = releaseNamed;
 
 const rules = (name: string) => {
   const { alerts, observability } = environmentNamed(name);

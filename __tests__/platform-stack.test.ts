@@ -1,4 +1,3 @@
-import { App, Testing } from "cdktf";
 import { OriginCaCertificate } from "@cdktf/provider-cloudflare/lib/origin-ca-certificate";
 import { DataCloudflareIpRanges } from "@cdktf/provider-cloudflare/lib/data-cloudflare-ip-ranges";
 import { DataDigitaloceanKubernetesCluster } from "@cdktf/provider-digitalocean/lib/data-digitalocean-kubernetes-cluster";
@@ -6,18 +5,13 @@ import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { defineEnvironment } from "../stacks/environment";
-import { environmentNamed, synthApp, synthJson, type TerraformJson } from "./helpers";
+import { environmentNamed, synthApp, type TerraformJson, releaseNamed, resourcesOf, synthesizedPlatform } from "./helpers";
 
-function platformStack(name: "production" | "staging") {
-  const app = new App({ outdir: "cdktf.out", skipValidation: true });
-  const { platform } = defineEnvironment(app, environmentNamed(name), { kind: "local" });
-  return { stack: platform, synthesized: Testing.synth(platform), json: synthJson(platform) };
-}
 
-const production = platformStack("production");
-const staging = platformStack("staging");
-const all = (json: TerraformJson, type: string) => Object.values(json.resource[type] ?? {}) as TerraformJson[];
-const release = (json: TerraformJson, name: string) => all(json, "helm_release").find((r) => r.name === name)!;
+const production = synthesizedPlatform("production");
+const staging = synthesizedPlatform("staging");
+const all = resourcesOf;
+const release = releaseNamed;
 const namespace = (json: TerraformJson, name: string) => all(json, "kubernetes_namespace_v1").find((n) => n.metadata.name === name)!;
 const policies = (json: TerraformJson, ns: string) => all(json, "kubernetes_network_policy_v1").filter((p) => p.metadata.namespace.includes(ns) || p.metadata.namespace === ns);
 
