@@ -18,10 +18,27 @@ export type StateBackendOptions =
   /** DigitalOcean Spaces through Terraform's S3 backend, with S3-native locking. */
   | { readonly kind: "s3"; readonly bucket: string; readonly region: RegionSlug; readonly keyPrefix: string };
 
+/**
+ * Where the providers and the Helm releases reach their services. Unset means
+ * the public endpoints; an air-gapped team points them at internal mirrors, and
+ * the plan rehearsal at its loopback stand-ins.
+ */
+export interface ServiceEndpoints {
+  /** The DigitalOcean provider's `api_endpoint` (default https://api.digitalocean.com). */
+  readonly digitaloceanApi?: string;
+  /** The DigitalOcean provider's `spaces_endpoint`; may hold `{{.Region}}` (default https://{{.Region}}.digitaloceanspaces.com). */
+  readonly spaces?: string;
+  /** The Cloudflare provider's `base_url` (default https://api.cloudflare.com/client/v4). */
+  readonly cloudflareApi?: string;
+  /** One chart repository that serves every upstream chart at its pinned version, in place of the public ones. */
+  readonly chartRepository?: string;
+}
+
 export interface RuntimeOptions {
   /** Environment names to synthesize; undefined means all of them. */
   readonly environments?: readonly string[];
   readonly state: StateBackendOptions;
+  readonly endpoints: ServiceEndpoints;
 }
 
 const BUCKET_PATTERN = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
@@ -32,6 +49,24 @@ const optionalText = z
   .string()
   .optional()
   .transform((value) => (value?.trim() ? value.trim() : undefined));
+
+/** An absolute URL with one of `schemes`, without credentials (they would land in the synthesized JSON). */
+function serviceUrl(schemes: readonly string[]) {
+  const allowed = schemes.map((scheme) => `${scheme}://`).join(" or ");
+  return optionalText.pipe(
+    z
+      .string()
+      .refine((text) => {
+        try {
+          const url = new URL(text.replaceAll("{{.Region}}", "region"));
+          return schemes.includes(url.protocol.slice(0, -1)) && url.host !== "" && !url.username && !url.password;
+        } catch {
+          return false;
+        }
+      }, `an absolute ${allowed} URL without credentials`)
+      .optional(),
+  );
+}
 
 const environmentSchema = z
   .object({
@@ -47,6 +82,10 @@ const environmentSchema = z
       z.string().refine(isSupportedRegion, `unknown Spaces region; allowed: ${SUPPORTED_REGIONS.join(", ")}`).optional(),
     ),
     CRYPTOPULSE_STATE_KEY_PREFIX: optionalText.pipe(z.string().regex(KEY_PREFIX_PATTERN, "slash-separated key segments without spaces").default("cryptopulse")),
+    CRYPTOPULSE_DIGITALOCEAN_API_ENDPOINT: serviceUrl(["https", "http"]),
+    CRYPTOPULSE_SPACES_ENDPOINT: serviceUrl(["https", "http"]),
+    CRYPTOPULSE_CLOUDFLARE_BASE_URL: serviceUrl(["https", "http"]),
+    CRYPTOPULSE_CHART_REPOSITORY: serviceUrl(["https", "http", "oci"]),
   })
   .superRefine((vars, ctx) => {
     const require = (name: keyof typeof vars, why: string) => {
@@ -79,7 +118,7 @@ export function readRuntimeOptions(env: NodeJS.ProcessEnv, knownEnvironments: re
   });
   const vars = parseOrThrow(filterSchema, pickVariables(env), "invalid environment variables");
   const environments = vars.CRYPTOPULSE_ENVIRONMENTS === undefined ? undefined : splitList(vars.CRYPTOPULSE_ENVIRONMENTS);
-  return { environments, state: stateOptions(vars) };
+  return { environments, state: stateOptions(vars), endpoints: serviceEndpoints(vars) };
 }
 
 type Variables = z.output<typeof environmentSchema>;
@@ -103,6 +142,16 @@ function stateOptions(vars: Variables): StateBackendOptions {
         keyPrefix: vars.CRYPTOPULSE_STATE_KEY_PREFIX,
       };
   }
+}
+
+function serviceEndpoints(vars: Variables): ServiceEndpoints {
+  const endpoints: Record<keyof ServiceEndpoints, string | undefined> = {
+    digitaloceanApi: vars.CRYPTOPULSE_DIGITALOCEAN_API_ENDPOINT,
+    spaces: vars.CRYPTOPULSE_SPACES_ENDPOINT,
+    cloudflareApi: vars.CRYPTOPULSE_CLOUDFLARE_BASE_URL,
+    chartRepository: vars.CRYPTOPULSE_CHART_REPOSITORY,
+  };
+  return Object.fromEntries(Object.entries(endpoints).filter(([, url]) => url !== undefined));
 }
 
 function splitList(text: string | undefined): string[] {

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { Release, type ReleaseConfig } from "@cdktf/provider-helm/lib/release";
+import { serviceEndpointsOf } from "./service-endpoints";
 
 /** Helm settings every release shares: a failed upgrade rolls back and leaves nothing behind. */
 export const RELEASE_DEFAULTS = {
@@ -17,12 +18,19 @@ export interface PinnedReleaseProps extends Omit<ReleaseConfig, "version" | "tim
   readonly timeout: number;
 }
 
-/** A Helm release with a pinned chart version and the shared safety settings. */
+/**
+ * A Helm release with a pinned chart version and the shared safety settings.
+ * An upstream chart (one with a `repository`) comes from the app's chart
+ * mirror instead when CRYPTOPULSE_CHART_REPOSITORY names one; a chart of this
+ * repository (a local path) is unaffected.
+ */
 export class PinnedRelease extends Release {
   constructor(scope: Construct, id: string, props: PinnedReleaseProps) {
     if (!/^\d+\.\d+\.\d+$/.test(props.version)) {
       throw new Error(`Helm release ${props.name}: chart version "${props.version}" is not an exact x.y.z version`);
     }
-    super(scope, id, { ...props, ...RELEASE_DEFAULTS });
+    const mirror = serviceEndpointsOf(scope).chartRepository;
+    const repository = props.repository !== undefined && mirror !== undefined ? { repository: mirror } : {};
+    super(scope, id, { ...props, ...repository, ...RELEASE_DEFAULTS });
   }
 }

@@ -1,6 +1,7 @@
 import { App } from "cdktf";
 import { loadPlatformConfig } from "../config";
 import { readRuntimeOptions } from "../config/runtime";
+import { useServiceEndpoints } from "../constructs/service-endpoints";
 import { defineEnvironment } from "./environment";
 
 export interface SynthesizeOptions {
@@ -27,6 +28,7 @@ export function synthesizePlatform(options: SynthesizeOptions = {}): App {
   );
   // Creation stack traces of every token are only for debugging cdktf itself; they cost a third of the synth.
   const app = new App({ stackTraces: false, ...(options.outdir === undefined ? {} : { outdir: options.outdir }) });
+  useServiceEndpoints(app, runtime.endpoints);
   for (const environment of config.environments) {
     if (runtime.environments && !runtime.environments.includes(environment.name)) continue;
     defineEnvironment(app, environment, runtime.state);

@@ -2,6 +2,7 @@ import type { Construct } from "constructs";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { DigitaloceanProvider } from "@cdktf/provider-digitalocean/lib/provider";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
+import { serviceEndpointsOf } from "../constructs/service-endpoints";
 
 /**
  * Providers a stack can ask for. Each one is configured without credentials:
@@ -9,10 +10,22 @@ import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
  * (DIGITALOCEAN_TOKEN, SPACES_ACCESS_KEY_ID / SPACES_SECRET_ACCESS_KEY,
  * CLOUDFLARE_API_TOKEN), so no token is ever written into code or JSON.
  * (tls needs no credentials: it generates keys and certificate requests.)
+ * The API endpoints are the public ones unless the runtime settings name
+ * others (CRYPTOPULSE_DIGITALOCEAN_API_ENDPOINT, CRYPTOPULSE_SPACES_ENDPOINT,
+ * CRYPTOPULSE_CLOUDFLARE_BASE_URL).
  */
 export const PROVIDERS = {
-  digitalocean: (scope: Construct) => new DigitaloceanProvider(scope, "digitalocean", {}),
-  cloudflare: (scope: Construct) => new CloudflareProvider(scope, "cloudflare", {}),
+  digitalocean: (scope: Construct) => {
+    const { digitaloceanApi, spaces } = serviceEndpointsOf(scope);
+    return new DigitaloceanProvider(scope, "digitalocean", {
+      ...(digitaloceanApi === undefined ? {} : { apiEndpoint: digitaloceanApi }),
+      ...(spaces === undefined ? {} : { spacesEndpoint: spaces }),
+    });
+  },
+  cloudflare: (scope: Construct) => {
+    const { cloudflareApi } = serviceEndpointsOf(scope);
+    return new CloudflareProvider(scope, "cloudflare", cloudflareApi === undefined ? {} : { baseUrl: cloudflareApi });
+  },
   tls: (scope: Construct) => new TlsProvider(scope, "tls", {}),
 } as const;
 
