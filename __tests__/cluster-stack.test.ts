@@ -1,6 +1,5 @@
 import { App, Testing } from "cdktf";
 import { ContainerRegistry } from "@cdktf/provider-digitalocean/lib/container-registry";
-import { DataDigitaloceanContainerRegistry } from "@cdktf/provider-digitalocean/lib/data-digitalocean-container-registry";
 import { DataDigitaloceanKubernetesVersions } from "@cdktf/provider-digitalocean/lib/data-digitalocean-kubernetes-versions";
 import { KubernetesCluster } from "@cdktf/provider-digitalocean/lib/kubernetes-cluster";
 import { KubernetesNodePool } from "@cdktf/provider-digitalocean/lib/kubernetes-node-pool";
@@ -92,15 +91,14 @@ describe("ClusterStack", () => {
     expect(only(production.json, "digitalocean_kubernetes_cluster").destroy_all_associated_resources).toBe(false);
   });
 
-  it("creates the account's registry in the owning environment only; the other looks it up", () => {
+  it("creates the account's registry in the owning environment only; every cluster pulls from it", () => {
     expect(production.synthesized).toHaveResourceWithProperties(ContainerRegistry, { name: "cryptopulse", subscription_tier_slug: "basic" });
     expect(staging.synthesized).not.toHaveResource(ContainerRegistry);
-    expect(staging.synthesized).toHaveDataSourceWithProperties(DataDigitaloceanContainerRegistry, { name: "cryptopulse" });
-    for (const { json } of [production, staging]) {
-      const cluster = only(json, "digitalocean_kubernetes_cluster");
-      expect(cluster.registry_integration).toBe(true);
-      expect(cluster.depends_on).toEqual([expect.stringMatching(/digitalocean_container_registry\.registry$/)]);
-    }
+    // Provider 2.71.0's registry data sources crash on read (GET /v2/registries/ with an empty name): none is used.
+    expect(staging.json.data?.digitalocean_container_registry).toBeUndefined();
+    for (const { json } of [production, staging]) expect(only(json, "digitalocean_kubernetes_cluster").registry_integration).toBe(true);
+    expect(only(production.json, "digitalocean_kubernetes_cluster").depends_on).toEqual([expect.stringMatching(/digitalocean_container_registry\.registry$/)]);
+    expect(only(staging.json, "digitalocean_kubernetes_cluster").depends_on).toBeUndefined();
   });
 
   it("alerts on CPU > 70 %, memory > 80 % and disk over 5 minutes for every pool's nodes, by tag", () => {

@@ -13,7 +13,9 @@ export interface DoksClusterProps {
   readonly config: ClusterConfig;
   /** Tags on the cluster; each pool's droplets also get a tag of their own (see `poolTags`). */
   readonly tags: readonly string[];
-  /** Let nodes pull from the account's container registry, which must exist first. */
+  /** Let nodes pull from the account's container registry, which must exist before the cluster. */
+  readonly registryIntegration: boolean;
+  /** The registry, when this stack creates it: the cluster is created after it. */
   readonly registry?: ITerraformDependable;
   /** `lifecycle.preventDestroy`: a routine deploy can never delete the cluster. */
   readonly preventDestroy: boolean;
@@ -60,7 +62,7 @@ export class DoksCluster extends Construct {
       surgeUpgrade: true,
       maintenancePolicy: { day: config.maintenance.day, startTime: config.maintenance.startTime },
       controlPlaneFirewall: { enabled: true, allowedAddresses: [...config.adminCidrs] },
-      registryIntegration: props.registry !== undefined,
+      registryIntegration: props.registryIntegration,
       dependsOn: props.registry ? [props.registry] : undefined,
       clusterAutoscalerConfiguration: [
         {

@@ -1,7 +1,6 @@
 import { TerraformOutput, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { ContainerRegistry } from "@cdktf/provider-digitalocean/lib/container-registry";
-import { DataDigitaloceanContainerRegistry } from "@cdktf/provider-digitalocean/lib/data-digitalocean-container-registry";
 import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resources";
 import type { EnvironmentConfig, Region } from "../config";
 import type { StateBackendOptions } from "../config/runtime";
@@ -43,6 +42,7 @@ export class ClusterStack extends PlatformStack {
       vpcId: props.network.vpc.id,
       config: environment.cluster,
       tags: ["cryptopulse", `cryptopulse-${environment.name}`],
+      registryIntegration: true,
       registry: this.registry(environment, production),
       preventDestroy: production,
     });
@@ -64,12 +64,14 @@ export class ClusterStack extends PlatformStack {
   }
 
   /**
-   * One registry per DigitalOcean account: the owning environment creates it,
-   * the others look it up, which fails the plan clearly while it is missing.
+   * One registry per DigitalOcean account: the owning environment creates it
+   * (so its cluster stack deploys first). The others do not look it up: the
+   * `digitalocean_container_registry` data source of provider 2.71.0 asks for
+   * `GET /v2/registries/` with an empty name and crashes on the answer.
    */
-  private registry(environment: EnvironmentConfig, production: boolean): ITerraformDependable {
+  private registry(environment: EnvironmentConfig, production: boolean): ITerraformDependable | undefined {
     const { registry } = environment;
-    if (!registry.owned) return new DataDigitaloceanContainerRegistry(this, "registry", { name: registry.name });
+    if (!registry.owned) return undefined;
     const created = new ContainerRegistry(this, "registry", {
       name: registry.name,
       subscriptionTierSlug: registry.subscriptionTier,
