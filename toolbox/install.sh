@@ -26,6 +26,10 @@
 #                               constraints file is looked up beside it).
 #   CRYPTOPULSE_TOOLBOX_ALLOW_FAILURES=1  exit 0 even when a part failed (env.sh is written either way
 #                               and lists the missing parts in CRYPTOPULSE_TOOLBOX_MISSING).
+#   CRYPTOPULSE_PROVIDER_MIRROR  a pre-populated provider mirror (a filesystem mirror, unpacked or packed as
+#                               `terraform providers mirror DIR` writes it, e.g. an air-gapped team's internal
+#                               one): each pinned provider found there is used as it is (linked, never copied
+#                               into or written to); only the missing ones are built.
 #   GOPROXY, GOSUMDB, GONOSUMDB, PIP_INDEX_URL, ...  honoured as usual by go and pip.
 #
 # Needs: go on PATH (only when something has to be built), node, python3 with venv
@@ -250,15 +254,48 @@ fi
 # ---------------------------------------------------------------- providers
 MIRROR="$CACHE/mirror"
 CLI_CONFIG="$CACHE/terraformrc"
+PROVIDER_MIRROR=${CRYPTOPULSE_PROVIDER_MIRROR:-}
+if [ -n "$PROVIDER_MIRROR" ]; then
+  [ -d "$PROVIDER_MIRROR" ] || die "CRYPTOPULSE_PROVIDER_MIRROR: '$PROVIDER_MIRROR' is not a directory"
+  PROVIDER_MIRROR=$(cd "$PROVIDER_MIRROR" && pwd)
+fi
+# from_mirror NS TYPE VERSION DEST: links the provider from the user's mirror (CRYPTOPULSE_PROVIDER_MIRROR) into
+#   the toolbox mirror DEST, under both registry hosts; the user's mirror is only read. Either layout counts:
+#   unpacked (<host>/<ns>/<type>/<version>/<os_arch>/terraform-provider-<type>_v<version>*) or packed, as
+#   `terraform providers mirror` writes it (<host>/<ns>/<type>/terraform-provider-<type>_<version>_<os_arch>.zip).
+#   Sets MIRROR_HIT to the file found.
+from_mirror() {
+  local ns=$1 type=$2 version=$3 dest=$4 host f rel
+  MIRROR_HIT=""
+  [ -n "$PROVIDER_MIRROR" ] || return 1
+  for host in registry.terraform.io registry.opentofu.org; do
+    for f in "$PROVIDER_MIRROR/$host/$ns/$type/$version/$GOOS_ARCH/terraform-provider-${type}_v${version}"* \
+             "$PROVIDER_MIRROR/$host/$ns/$type/terraform-provider-${type}_${version}_${GOOS_ARCH}.zip"; do
+      [ -f "$f" ] || continue
+      MIRROR_HIT=$f
+      rel=${f#"$PROVIDER_MIRROR/$host/"}
+      for host in registry.terraform.io registry.opentofu.org; do
+        mkdir -p "$(dirname "$dest/$host/$rel")"
+        ln -sfn "$f" "$dest/$host/$rel"
+      done
+      return 0
+    done
+  done
+  return 1
+}
 if want providers; then
   n=$(vj providers.length)
   new="$CACHE/tmp/mirror.$$"; TMP_FILES+=("$new")
   rm -rf "$new"; mkdir -p "$new/registry.terraform.io" "$new/registry.opentofu.org"
+  [ -n "$PROVIDER_MIRROR" ] && log "providers: looking in $PROVIDER_MIRROR first (CRYPTOPULSE_PROVIDER_MIRROR)"
   for ((i = 0; i < n; i++)); do
     src=$(vj "providers.$i.source"); pv=$(vj "providers.$i.version")
     ns=${src%%/*}; type=${src##*/}
     bin="terraform-provider-${type}_v$pv"
-    if go_tool "provider $src $pv" "provider-$type" "providers.$i" "$CACHE/store/providers/$ns-$type" "$bin"; then
+    if from_mirror "$ns" "$type" "$pv" "$new"; then
+      REUSED+=("provider $src $pv"); note "provider $src $pv" mirror "$MIRROR_HIT"
+      log "provider $src $pv: from the mirror ($MIRROR_HIT)"
+    elif go_tool "provider $src $pv" "provider-$type" "providers.$i" "$CACHE/store/providers/$ns-$type" "$bin"; then
       # OpenTofu resolves unqualified sources to registry.opentofu.org and does not follow a
       # symlinked host directory, so both hosts get real directories (hard links to one binary).
       for host in registry.terraform.io registry.opentofu.org; do
