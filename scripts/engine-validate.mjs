@@ -25,9 +25,10 @@
 // With the mirror, a stack's .terraform.lock.hcl whose checksums are the registry's (which cannot match
 // providers built from source) is moved to .terraform.lock.hcl.before-mirror and init is rerun once.
 // The closing line gains ", N skipped" only with --allow-missing-providers and stacks skipped.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { errorLines, MISSING_PROVIDER, mutex, oneLine, pickEngine, run, secs } from './lib/engine.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -70,51 +71,6 @@ function usage(err) {
   }
   console.log(text);
   process.exit(0);
-}
-
-function onPath(cmd) {
-  for (const dir of (process.env.PATH || '').split(delimiter)) {
-    if (!dir) continue;
-    const p = join(dir, cmd);
-    try {
-      if (statSync(p).isFile()) return p;
-    } catch {
-      /* not here */
-    }
-  }
-  return null;
-}
-
-function pickEngine() {
-  if (process.env.TERRAFORM_BINARY_NAME) return process.env.TERRAFORM_BINARY_NAME;
-  return onPath('terraform') || onPath('tofu');
-}
-
-const secs = (ms) => `${(ms / 1000).toFixed(1)}s`;
-
-function run(cmd, args, { cwd, env, timeoutS }) {
-  return new Promise((res) => {
-    const t0 = Date.now();
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-    }, timeoutS * 1000);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      res({ code: 127, stdout, stderr: stderr + String(e.message), ms: Date.now() - t0, timedOut });
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      res({ code: code ?? (signal ? 128 : 1), stdout, stderr, ms: Date.now() - t0, timedOut });
-    });
-  });
 }
 
 // Maps a diagnostic to "address [construct path]" using the stack's cdk.tf.json.
@@ -171,15 +127,7 @@ function addressAtLine(lines, line) {
   return '';
 }
 
-const MISSING_PROVIDER =
-  /Failed to query available provider packages|Failed to install provider|Could not retrieve the list of available versions|provider registry\S* does not have a provider|could not find .*provider|no available releases match/i;
-
 const LOCK_MISMATCH = /match any of the\s+checksums previously recorded in the dependency lock file/;
-
-function oneLine(s, max = 600) {
-  const t = String(s || '').replace(/\s+/g, ' ').trim();
-  return t.length > max ? `${t.slice(0, max)}…` : t;
-}
 
 async function validateStack(engine, stack, dir, env, opts, initLock) {
   const t0 = Date.now();
@@ -206,16 +154,7 @@ async function validateStack(engine, stack, dir, env, opts, initLock) {
     const text = `${init.stderr}\n${init.stdout}`;
     const skipped = opts.allowMissing && MISSING_PROVIDER.test(text);
     // Diagnostics go to stderr as "Error: <summary>\n\n<detail>"; keep summary and detail.
-    const errLines = init.stderr
-      .split(/\n(?=(?:│ )?Error: )/)
-      .map((b) => b.replace(/^[│╷╵] ?/gm, ''))
-      .filter((b) => b.includes('Error: '))
-      .map((b) => b.slice(b.indexOf('Error: ') + 7).split(/\n\n(?:To see which modules|Initializing)/)[0])
-      .map((b) => {
-        const [summary, ...detail] = b.split('\n');
-        const d = oneLine(detail.join('\n'), 500);
-        return `${oneLine(summary)}${d ? `: ${d}` : ''}`;
-      });
+    const errLines = errorLines(init.stderr);
     errors.push(
       ...(init.timedOut ? [`init timed out after ${opts.timeout}s`] : []),
       ...(errLines.length ? errLines : [oneLine(text.split('\n').slice(-15).join('\n'))]).map((e) => `init: ${e}`),
@@ -245,17 +184,6 @@ async function validateStack(engine, stack, dir, env, opts, initLock) {
   if (!report.valid && errors.length === 0) errors.push(`(stack): validate reported invalid (exit ${val.code})`);
   const status = report.valid && errors.length === 0 && val.code === 0 ? 'passed' : 'failed';
   return { stack, status, errors, warnings, initMs: init.ms, validateMs: val.ms, ms: Date.now() - t0 };
-}
-
-function mutex() {
-  let tail = Promise.resolve();
-  return () => {
-    let release;
-    const next = new Promise((r) => (release = r));
-    const ready = tail.then(() => release);
-    tail = tail.then(() => next);
-    return ready;
-  };
 }
 
 async function main() {

@@ -1,0 +1,97 @@
+// What the scripts that drive the Terraform engine share: which engine to run, running it with a limit,
+// and turning its diagnostics into one line each.
+import { spawn, spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+export function onPath(cmd) {
+  for (const dir of (process.env.PATH || '').split(delimiter)) {
+    if (!dir) continue;
+    const p = join(dir, cmd);
+    try {
+      if (statSync(p).isFile()) return p;
+    } catch {
+      /* not here */
+    }
+  }
+  return null;
+}
+
+/** $TERRAFORM_BINARY_NAME if set (the toolbox sets it), else terraform on PATH, else tofu on PATH. */
+export function pickEngine() {
+  if (process.env.TERRAFORM_BINARY_NAME) return process.env.TERRAFORM_BINARY_NAME;
+  return onPath('terraform') || onPath('tofu');
+}
+
+/** The engine's x.y.z, or undefined when it does not run. */
+export function engineVersion(engine, env) {
+  const ver = spawnSync(engine, ['version', '-json'], { env, encoding: 'utf8' });
+  try {
+    return JSON.parse(ver.stdout).terraform_version;
+  } catch {
+    return undefined;
+  }
+}
+
+export const secs = (ms) => `${(ms / 1000).toFixed(1)}s`;
+
+/** Runs `cmd args` and resolves to { code, stdout, stderr, ms, timedOut }; never rejects. */
+export function run(cmd, args, { cwd, env, timeoutS }) {
+  return new Promise((res) => {
+    const t0 = Date.now();
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    }, timeoutS * 1000);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      res({ code: 127, stdout, stderr: stderr + String(e.message), ms: Date.now() - t0, timedOut });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      res({ code: code ?? (signal ? 128 : 1), stdout, stderr, ms: Date.now() - t0, timedOut });
+    });
+  });
+}
+
+/** One function that hands out one turn at a time: `const release = await lock(); … release();`. */
+export function mutex() {
+  let tail = Promise.resolve();
+  return () => {
+    let release;
+    const next = new Promise((r) => (release = r));
+    const ready = tail.then(() => release);
+    tail = tail.then(() => next);
+    return ready;
+  };
+}
+
+export function oneLine(s, max = 600) {
+  const t = String(s || '').replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max)}…` : t;
+}
+
+/** The engine's human-readable "Error: <summary>\n\n<detail>" diagnostics on stderr, one line each. */
+export function errorLines(stderr) {
+  return stderr
+    .split(/\n(?=(?:│ )?Error: )/)
+    .map((b) => b.replace(/^[│╷╵] ?/gm, ''))
+    .filter((b) => b.includes('Error: '))
+    .map((b) => b.slice(b.indexOf('Error: ') + 7).split(/\n\n(?:To see which modules|Initializing)/)[0])
+    .map((b) => {
+      const [summary, ...detail] = b.split('\n');
+      const d = oneLine(detail.join('\n'), 500);
+      return `${oneLine(summary)}${d ? `: ${d}` : ''}`;
+    });
+}
+
+/** Providers a stack needs that init could not find (a missing or incomplete mirror). */
+export const MISSING_PROVIDER =
+  /Failed to query available provider packages|Failed to install provider|Could not retrieve the list of available versions|provider registry\S* does not have a provider|could not find .*provider|no available releases match/i;
