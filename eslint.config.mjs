@@ -21,6 +21,19 @@ export default tseslint.config(
     },
   },
   {
+    // Users set TF_VAR_<name>: every variable goes through SensitiveVariable, which names it exactly so.
+    files: ["main.ts", "config/**/*.ts", "constructs/**/*.ts", "stacks/**/*.ts", "guardrails/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "NewExpression[callee.name='TerraformVariable']",
+          message: "Declare variables with SensitiveVariable.of (constructs/sensitive-variable.ts): it fixes the name users set as TF_VAR_<name>.",
+        },
+      ],
+    },
+  },
+  {
     // CommonJS entry scripts load modules with require() by design.
     files: ["**/*.cjs"],
     languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly", __filename: "readonly", process: "readonly" } },

@@ -114,6 +114,9 @@ const CONFLICTS: readonly (readonly [string, (config: Tree) => void])[] = [
   ["no environment at all", (c) => setAt(c, ["environments"], {})],
   ["a Slack webhook URL in place of its variable name", (c) =>
     setAt(c, ["environments", "staging", "alerts", "slack", 0, "webhookUrlVariable"], "https://hooks.slack.com/services/T000/B000/XXXX")],
+  ["the JWT secret on the Slack webhook's variable", (c) => setAt(c, ["environments", "staging", "platform", "secrets", "jwtSecretVariable"], "alerts_slack_webhook_url")],
+  ["two Slack channels on one webhook variable", (c) =>
+    setAt(c, ["environments", "production", "alerts", "slack", 1], { channel: "#cryptopulse-oncall", webhookUrlVariable: "alerts_slack_webhook_url" })],
   ["a standby on a 1 GiB database plan", (c) => setAt(c, ["environments", "staging", "data", "valkey", "nodeCount"], 2)],
   ["PgBouncer pools above the plan's connections", (c) => setAt(c, ["environments", "staging", "data", "postgres", "pools", 0, "size"], 500)],
   ["PgBouncer floor above the smallest pool", (c) => setAt(c, ["environments", "staging", "data", "postgres", "pgbouncer", "minPoolSize"], 50)],

@@ -55,8 +55,10 @@ describe("the workflows", () => {
       "CLOUDFLARE_API_TOKEN",
       "TF_API_TOKEN",
       "TF_VAR_alerts_slack_webhook_url",
+      "TF_VAR_alerts_smtp_password",
       "TF_VAR_app_jwt_secret",
       "TF_VAR_exchange_secrets_key",
+      "TF_VAR_grafana_admin_password",
     ];
     for (const name of files) {
       const used = [...readFileSync(path.join(WORKFLOWS, name), "utf8").matchAll(/secrets\.(\w+)/g)].map((match) => match[1]);

@@ -166,6 +166,24 @@ describe("configuration validation", () => {
       `${P}.alerts.slack[0].webhookUrlVariable = "https://hooks.slack.com/services/T0/B0/X": a Terraform variable name: lowercase letters, digits and _ (set it as TF_VAR_<name>)`,
     ],
     [
+      "the JWT secret on the Slack webhook's variable",
+      (c) => (c.environments.production.platform.secrets.jwtSecretVariable = "alerts_slack_webhook_url"),
+      `${P}.platform.secrets.jwtSecretVariable = "alerts_slack_webhook_url": already used by alerts.slack[0].webhookUrlVariable; each secret needs its own Terraform variable`,
+    ],
+    [
+      "two Slack channels on one webhook variable",
+      (c) => c.environments.production.alerts.slack.push({ channel: "#cryptopulse-oncall", webhookUrlVariable: "alerts_slack_webhook_url" }),
+      `${P}.alerts.slack[1].webhookUrlVariable = "alerts_slack_webhook_url": already used by alerts.slack[0].webhookUrlVariable; each Slack channel needs its own webhook variable (an incoming webhook posts to one channel)`,
+    ],
+    [
+      "one variable name for two purposes in two environments",
+      (c) => {
+        c.environments.staging.alerts.slack[0].webhookUrlVariable = "alerts_oncall_webhook_url";
+        c.environments.production.observability.grafana.adminPasswordVariable = "alerts_oncall_webhook_url";
+      },
+      `${P}.observability.grafana.adminPasswordVariable = "alerts_oncall_webhook_url": already used by environments.staging.alerts.slack[0].webhookUrlVariable; each secret needs its own Terraform variable`,
+    ],
+    [
       "an alert window DigitalOcean does not offer",
       (c) => (c.environments.production.alerts.thresholds.window = "15m"),
       `${P}.alerts.thresholds.window = "15m": Invalid option: expected one of "5m"|"10m"|"30m"|"1h"`,

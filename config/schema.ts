@@ -8,7 +8,7 @@ import { observabilitySchema } from "./observability";
 import { platformSchema } from "./platform";
 import { backupSchema } from "./backup";
 import { isSupportedRegion, SUPPORTED_REGIONS } from "./regions";
-import { terraformVariableName } from "./terraform-variable";
+import { checkVariableNames, terraformVariableName } from "./terraform-variable";
 
 /**
  * The schema of the platform configuration. Shapes are checked field by field;
@@ -187,6 +187,7 @@ export const platformConfigSchema = z
   .superRefine((config, ctx) => {
     checkAccountWideCidrs(config.environments, ctx);
     checkRegistryOwner(config.registry, config.environments, ctx);
+    checkVariableNames(config.environments, ctx);
   }, always);
 
 export type PlatformConfigInput = z.input<typeof platformConfigSchema>;

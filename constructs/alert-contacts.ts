@@ -1,7 +1,7 @@
-import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import type { MonitorAlertAlerts } from "@cdktf/provider-digitalocean/lib/monitor-alert";
 import type { AlertsConfig } from "../config";
+import { SensitiveVariable } from "./sensitive-variable";
 
 export interface AlertContactsProps {
   readonly alerts: AlertsConfig;
@@ -10,7 +10,8 @@ export interface AlertContactsProps {
 /**
  * Where DigitalOcean monitor alerts go: the configured emails and Slack
  * channels. Each Slack webhook URL is a secret, so it enters as a sensitive
- * Terraform variable (set `TF_VAR_<name>`), never as a value in code or JSON.
+ * Terraform variable (set `TF_VAR_<name>`), never as a value in code or JSON;
+ * the config gives each channel its own.
  * Create one per stack and pass `targets` to every MonitorAlert in it.
  */
 export class AlertContacts extends Construct {
@@ -20,21 +21,10 @@ export class AlertContacts extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertContactsProps) {
     super(scope, id);
-    const webhooks = new Map<string, TerraformVariable>();
-    const slack = props.alerts.slack.map(({ channel, webhookUrlVariable }) => {
-      let variable = webhooks.get(webhookUrlVariable);
-      if (!variable) {
-        variable = new TerraformVariable(this, webhookUrlVariable, {
-          type: "string",
-          sensitive: true,
-          nullable: false,
-          description: `Slack incoming-webhook URL for alerts (set TF_VAR_${webhookUrlVariable})`,
-        });
-        variable.overrideLogicalId(webhookUrlVariable);
-        webhooks.set(webhookUrlVariable, variable);
-      }
-      return { channel, url: variable.stringValue };
-    });
+    const slack = props.alerts.slack.map(({ channel, webhookUrlVariable }) => ({
+      channel,
+      url: SensitiveVariable.of(this, { name: webhookUrlVariable, purpose: "Slack incoming-webhook URL the alerts post to" }).stringValue,
+    }));
     this.targets = { email: [...props.alerts.emails], slack };
     this.slackWebhookUrls = slack.map(({ url }) => url);
   }

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "fs";
-import { Fn, TerraformVariable } from "cdktf";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { stringify as stringifyYaml } from "yaml";
 import { DataDigitaloceanDatabaseCa } from "@cdktf/provider-digitalocean/lib/data-digitalocean-database-ca";
@@ -18,6 +18,7 @@ import { MONITORING_NAMESPACE } from "./app-service";
 import { INGRESS_NAMESPACE } from "./ingress-controller";
 import { LOKI_DATASOURCE } from "./logging";
 import { PinnedRelease } from "./pinned-release";
+import { SensitiveVariable } from "./sensitive-variable";
 import { DO_BLOCK_STORAGE } from "./storage";
 import { terraformLiteral } from "./terraform-literal";
 import { DNS_EGRESS, SecureNamespace } from "./secure-namespace";
@@ -81,16 +82,22 @@ export class Monitoring extends Construct {
     const namespace = this.namespace.name;
     const policies = this.networkPolicies(namespace, observability);
 
-    const secret = (name: string) =>
-      new TerraformVariable(this, name, { type: "string", sensitive: true, nullable: false, description: `Set TF_VAR_${name}` });
+    const grafanaPassword = SensitiveVariable.of(this, {
+      name: observability.grafana.adminPasswordVariable,
+      purpose: `Grafana admin password (the Secret ${GRAFANA_ADMIN_SECRET})`,
+    });
+    const smtpPassword = SensitiveVariable.of(this, {
+      name: observability.alerting.smtp.passwordVariable,
+      purpose: `SMTP password Alertmanager sends alert emails with (the Secret ${NOTIFIER_SECRET})`,
+    });
     const grafanaAdmin = new SecretV1(this, "grafana-admin", {
       metadata: { name: GRAFANA_ADMIN_SECRET, namespace },
-      data: { "admin-user": "admin", "admin-password": secret(observability.grafana.adminPasswordVariable).stringValue },
+      data: { "admin-user": "admin", "admin-password": grafanaPassword.stringValue },
     });
     const notifiers = new SecretV1(this, "alertmanager-notifiers", {
       metadata: { name: NOTIFIER_SECRET, namespace },
       data: {
-        [SMTP_PASSWORD_KEY]: secret(observability.alerting.smtp.passwordVariable).stringValue,
+        [SMTP_PASSWORD_KEY]: smtpPassword.stringValue,
         ...Object.fromEntries(props.slackWebhookUrls.map((url, index) => [slackWebhookKey(index), url])),
       },
     });

@@ -1,4 +1,4 @@
-import { TerraformVariable, type ITerraformDependable } from "cdktf";
+import type { ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
@@ -16,6 +16,7 @@ import { MetricsAdapter } from "../constructs/metrics-adapter";
 import { MetricsServer } from "../constructs/metrics-server";
 import { Monitoring, PROMETHEUS_SERVICE } from "../constructs/monitoring";
 import { SchemaMigrationJob } from "../constructs/schema-migration-job";
+import { SensitiveVariable } from "../constructs/sensitive-variable";
 import { DNS_EGRESS } from "../constructs/secure-namespace";
 import { UptimeChecks } from "../constructs/uptime-checks";
 import type { ClusterStack } from "./cluster-stack";
@@ -125,10 +126,14 @@ export class PlatformLayerStack extends PlatformStack {
     });
     const namespace = this.appNamespace.namespace.name;
 
-    const secret = (name: string) =>
-      new TerraformVariable(this, name, { type: "string", sensitive: true, nullable: false, description: `Set TF_VAR_${name}` });
-    const jwtSecret = secret(platform.secrets.jwtSecretVariable);
-    const exchangeKey = secret(platform.secrets.exchangeKeyVariable);
+    const jwtSecret = SensitiveVariable.of(this, {
+      name: platform.secrets.jwtSecretVariable,
+      purpose: `Secret that signs the API's JWTs (JWT_SECRET of the Secret ${appSecretName("backend")})`,
+    });
+    const exchangeKey = SensitiveVariable.of(this, {
+      name: platform.secrets.exchangeKeyVariable,
+      purpose: `Key that encrypts exchange credentials at rest (EXCHANGE_SECRETS_KEY of the Secret ${appSecretName("backend")})`,
+    });
     const redisUrl = data.cache.primary.cluster.privateUri;
     const mongodbUrl = data.mongo.primary.cluster.privateUri;
     this.appSecrets = {
