@@ -36,7 +36,7 @@ import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { startApiStub } from './rehearsal/api-stub.mjs';
 import { appliedValues, blockType, outputsState, resourceSchema, stateFile } from './rehearsal/state.mjs';
-import { engineVersion, errorLines, MISSING_PROVIDER, mutex, oneLine, pickEngine, run, secs } from './lib/engine.mjs';
+import { engineVersion, errorLines, MISSING_PROVIDER, oneLine, pickEngine, run, secs } from './lib/engine.mjs';
 import { loadTypeScript } from './lib/typescript.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -243,7 +243,6 @@ async function rehearse({ opts, engine, variables, STATEFUL_TYPES, work, world, 
     CHECKPOINT_DISABLE: '1',
     TF_IN_AUTOMATION: '1',
     TF_INPUT: '0',
-    TF_PLUGIN_CACHE_DIR: join(work, 'plugin-cache'),
     HELM_CACHE_HOME: join(work, 'helm', 'cache'),
     HELM_CONFIG_HOME: join(work, 'helm', 'config'),
     HELM_DATA_HOME: join(work, 'helm', 'data'),
@@ -254,12 +253,10 @@ async function rehearse({ opts, engine, variables, STATEFUL_TYPES, work, world, 
     SPACES_SECRET_ACCESS_KEY: 'rehearsal-not-a-real-secret-key-000000000',
     CLOUDFLARE_API_TOKEN: '0'.repeat(40),
   });
-  mkdirSync(env.TF_PLUGIN_CACHE_DIR, { recursive: true });
 
-  const initLock = mutex();
   const results = new Map();
   const started = new Set();
-  const ctx = { opts, engine, env, version, STATEFUL_TYPES, world, stub, initLock };
+  const ctx = { opts, engine, env, version, STATEFUL_TYPES, world, stub };
 
   // Dependency order: a stack starts once every stack it depends on has passed; one whose dependency failed is
   // reported as failed without a plan.
@@ -318,13 +315,8 @@ async function rehearseStack(stack, ctx) {
   const done = (summary) => ({ stack: stack.name, status: errors.length ? 'failed' : 'passed', errors, ms: Date.now() - t0, timings: timings.join(', '), summary });
   const statePath = backendStatePath(stack);
 
-  const release = await ctx.initLock();
-  let init;
-  try {
-    init = await engineStep(ctx, stack, 'init', ['init', '-input=false', '-no-color'], timings);
-  } finally {
-    release();
-  }
+  // From a filesystem mirror the engine links each provider into .terraform rather than copying it.
+  const init = await engineStep(ctx, stack, 'init', ['init', '-input=false', '-no-color'], timings);
   if (init.code !== 0) {
     const missing = MISSING_PROVIDER.test(init.stderr) ? ' (a provider is missing from the mirror: run bash toolbox/install.sh)' : '';
     errors.push(...errorLines(init.stderr).map((e) => `init: ${e}${missing}`));
