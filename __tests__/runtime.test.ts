@@ -5,7 +5,7 @@ const KNOWN = ["staging", "production"];
 
 describe("runtime options from environment variables", () => {
   it("defaults to every environment and the local backend, needing no credentials", () => {
-    expect(readRuntimeOptions({}, KNOWN)).toEqual({ environments: undefined, state: { kind: "local" } });
+    expect(readRuntimeOptions({}, KNOWN)).toEqual({ environments: undefined, state: { kind: "local" }, endpoints: {} });
   });
 
   it("filters environments by a comma-separated list", () => {
@@ -59,7 +59,40 @@ describe("runtime options from environment variables", () => {
       { CRYPTOPULSE_STATE_BACKEND: "s3", CRYPTOPULSE_STATE_BUCKET: "My_Bucket", CRYPTOPULSE_STATE_REGION: "fra1" },
       'CRYPTOPULSE_STATE_BUCKET = "My_Bucket": a Spaces bucket name: 3-63 lowercase letters, digits or dashes',
     ],
+    [
+      "an API endpoint that is not an http(s) URL",
+      { CRYPTOPULSE_DIGITALOCEAN_API_ENDPOINT: "api.digitalocean.com" },
+      'CRYPTOPULSE_DIGITALOCEAN_API_ENDPOINT = "api.digitalocean.com": an absolute https:// or http:// URL without credentials',
+    ],
+    [
+      "an API endpoint with credentials in it (they would land in the synthesized JSON)",
+      { CRYPTOPULSE_CLOUDFLARE_BASE_URL: "https://user:secret@cf.internal/client/v4" },
+      'CRYPTOPULSE_CLOUDFLARE_BASE_URL = "https://user:secret@cf.internal/client/v4": an absolute https:// or http:// URL without credentials',
+    ],
+    [
+      "a chart repository with another scheme",
+      { CRYPTOPULSE_CHART_REPOSITORY: "ftp://charts.internal" },
+      'CRYPTOPULSE_CHART_REPOSITORY = "ftp://charts.internal": an absolute https:// or http:// or oci:// URL without credentials',
+    ],
   ];
+
+  it("reads the service endpoints; unset ones stay the public services", () => {
+    const env = {
+      CRYPTOPULSE_DIGITALOCEAN_API_ENDPOINT: "https://do.mirror.internal",
+      CRYPTOPULSE_SPACES_ENDPOINT: "https://{{.Region}}.spaces.internal",
+      CRYPTOPULSE_CLOUDFLARE_BASE_URL: " http://127.0.0.1:8080/client/v4 ",
+      CRYPTOPULSE_CHART_REPOSITORY: "oci://registry.internal/charts",
+    };
+    expect(readRuntimeOptions(env, KNOWN).endpoints).toEqual({
+      digitaloceanApi: "https://do.mirror.internal",
+      spaces: "https://{{.Region}}.spaces.internal",
+      cloudflareApi: "http://127.0.0.1:8080/client/v4",
+      chartRepository: "oci://registry.internal/charts",
+    });
+    expect(readRuntimeOptions({ CRYPTOPULSE_CHART_REPOSITORY: "https://charts.internal" }, KNOWN).endpoints).toEqual({
+      chartRepository: "https://charts.internal",
+    });
+  });
 
   it.each(cases)("rejects %s with one clear line", (_name, env, expected) => {
     expect(problemsOf(() => readRuntimeOptions(env, KNOWN))).toEqual([expected]);
