@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync } from "fs";
+import { mkdtempSync, readdirSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
+import { parse } from "yaml";
 import { synthesizePlatform } from "../stacks/platform-app";
 import { loadCdktfCli } from "./cdktf-cli";
 import { checkCommand, checkDocs, commandsOf, markdownFiles, snippetsOf, type CheckContext, type Finding } from "./doc-commands";
@@ -14,6 +15,9 @@ import { checkCommand, checkDocs, commandsOf, markdownFiles, snippetsOf, type Ch
  * `cdktf diff` gets exactly one stack by name, and `cdktf deploy` includes
  * the stacks its stacks depend on, as cdktf demands. Placeholders (`<env>`,
  * `$ENV`, `{stack}`, `…`) must still fit a stack name (__tests__/doc-commands.ts).
+ * And the README's table of the suites that need tools names each suite's
+ * skip line, its CRYPTOPULSE_REQUIRE_ variable and whether the pull-request
+ * workflow sets it.
  */
 
 const ROOT = path.resolve(__dirname, "..");
@@ -98,5 +102,39 @@ describe("the check itself", () => {
     ["redirections and comments", "```sh\nnpx cdktf diff \"$stack\" < /dev/null > \"plans/$stack.log\" 2>&1   # one stack\n```"],
   ])("accepts %s", (_what, markdown) => {
     expect(report(findingsIn(markdown))).toBe("");
+  });
+});
+
+describe("the README's table of the suites that need tools", () => {
+  const readme = readFileSync(path.join(ROOT, "README.md"), "utf8").split("\n");
+  const header = readme.indexOf("| suite | needs | variable | pull-request workflow |");
+  const rows = readme
+    .slice(header + 2, readme.findIndex((line, index) => index > header && !line.startsWith("|")))
+    .map((line) => line.split(" | ").map((cell) => cell.replace(/[|`]/g, "").trim()))
+    .map(([suite, , variable, workflow]) => ({ suite, variable, workflow }));
+  const sources = (dir: string, extension: string) =>
+    readdirSync(path.join(ROOT, dir), { recursive: true, encoding: "utf8" })
+      .filter((name) => name.endsWith(extension))
+      .map((name) => readFileSync(path.join(ROOT, dir, name), "utf8"));
+
+  it("has a row per suite, by the name and the variable of its skip line", () => {
+    const declared = sources("__tests__", ".test.ts").flatMap((source) =>
+      [...source.matchAll(/requireTool(?:<\w+>)?\(\{\s*suite: "([^"]+)",\s*requireVariable: "(\w+)"/g)].map(([, suite, variable]) => `${suite}: ${variable}`),
+    );
+    expect(header).toBeGreaterThan(0);
+    expect(rows.map((row) => `${row.suite}: ${row.variable}`).sort()).toEqual(declared.sort());
+  });
+
+  it("names every CRYPTOPULSE_REQUIRE_ variable the tests and scripts read", () => {
+    const read = new Set([...sources("__tests__", ".ts"), ...sources("scripts", ".mjs")].flatMap((source) => source.match(/CRYPTOPULSE_REQUIRE_[A-Z_]+/g) ?? []));
+    expect([...read].sort()).toEqual(rows.map((row) => row.variable).sort());
+  });
+
+  it("marks the variables the pull-request workflow's unit tests set", () => {
+    const workflow = parse(readFileSync(path.join(ROOT, ".github", "workflows", "pull-request.yml"), "utf8")) as { jobs: Record<string, { steps: { name?: string; env?: Record<string, string> }[] }> };
+    const step = Object.values(workflow.jobs).flatMap((job) => job.steps).find((candidate) => candidate.name === "unit tests");
+    const set = Object.entries(step?.env ?? {}).filter(([name, value]) => name.startsWith("CRYPTOPULSE_REQUIRE_") && value === "1").map(([name]) => name);
+    expect(rows.filter((row) => row.workflow === "yes").map((row) => row.variable).sort()).toEqual(set.sort());
+    expect(rows.every((row) => ["yes", "no"].includes(row.workflow))).toBe(true);
   });
 });
