@@ -1,11 +1,12 @@
 import { spawnSync } from "child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "fs";
-import { homedir, tmpdir } from "os";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { alertRuleGroups, type RuleGroup } from "../constructs/alert-rules";
 import { additionalScrapeConfigs } from "../constructs/monitoring";
 import { environmentNamed } from "./helpers";
+import { requireTool, toolboxOrPath } from "./tools";
 
 /**
  * The alert rules checked by the real Prometheus tooling: `promtool check
@@ -13,26 +14,11 @@ import { environmentNamed } from "./helpers";
  * and `promtool test rules` runs the CPU, error-rate, latency and queue
  * alerts against synthetic series, firing and not firing. promtool is the
  * toolbox's pinned build (toolbox/versions.json), else promtool on PATH.
- * Without it the suite is skipped with a warning, unless
+ * Without it the suite is skipped with a line at the end of the run, unless
  * CRYPTOPULSE_REQUIRE_PROMTOOL=1 makes that a failure (CI sets it).
  */
 
-const TOOLBOX_PROMTOOL = path.join(process.env.CRYPTOPULSE_TOOLBOX_CACHE ?? path.join(homedir(), ".cache", "cryptopulse-toolbox"), "bin", "promtool");
-
-function findPromtool(): string | undefined {
-  return [TOOLBOX_PROMTOOL, "promtool"].find(
-    (candidate) => (candidate === "promtool" || existsSync(candidate)) && spawnSync(candidate, ["--version"]).status === 0,
-  );
-}
-
-const promtool = findPromtool();
-const required = process.env.CRYPTOPULSE_REQUIRE_PROMTOOL === "1";
-if (!promtool && !required) {
-  console.warn(
-    `\n*** SKIPPED: alert-rules-promtool.test.ts needs promtool (\`npm run toolbox\` builds the pinned one as ${TOOLBOX_PROMTOOL});` +
-      " none found there or on PATH. Set CRYPTOPULSE_REQUIRE_PROMTOOL=1 to make this a failure. ***\n",
-  );
-}
+const PROMTOOL = requireTool({ suite: "promtool alert-rule tests", requireVariable: "CRYPTOPULSE_REQUIRE_PROMTOOL", lookup: () => toolboxOrPath("promtool", ["--version"]) });
 
 const groupsOf = (name: string) => {
   const { alerts, observability } = environmentNamed(name);
@@ -48,7 +34,7 @@ function write(name: string, content: unknown): string {
 }
 
 function run(args: string[]) {
-  const result = spawnSync(promtool!, args, { encoding: "utf8", timeout: 60_000 });
+  const result = spawnSync(PROMTOOL.tool!, args, { encoding: "utf8", timeout: 60_000 });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -127,12 +113,7 @@ const UNIT_TESTS = [
   },
 ];
 
-(promtool || required ? describe : describe.skip)("alert rules checked by promtool", () => {
-  beforeAll(() => {
-    if (!promtool) {
-      throw new Error(`CRYPTOPULSE_REQUIRE_PROMTOOL=1 but no working promtool was found at ${TOOLBOX_PROMTOOL} or on PATH: run \`npm run toolbox\` first`);
-    }
-  });
+PROMTOOL.describe("alert rules checked by promtool", () => {
   afterAll(() => {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });

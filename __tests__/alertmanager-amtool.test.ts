@@ -1,10 +1,11 @@
 import { spawnSync } from "child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "fs";
-import { homedir, tmpdir } from "os";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { alertmanagerConfig } from "../constructs/alertmanager-config";
 import { environmentNamed } from "./helpers";
+import { requireTool, toolboxOrPath } from "./tools";
 
 /**
  * The Alertmanager configuration the platform renders, checked by the real
@@ -12,25 +13,10 @@ import { environmentNamed } from "./helpers";
  * intervals, receivers, file references), and alerts route to the receivers
  * of the guide's escalation matrix. amtool is the toolbox's pinned build
  * (toolbox/versions.json), else amtool on PATH; without it the suite is
- * skipped with a warning, unless CRYPTOPULSE_REQUIRE_AMTOOL=1 (CI).
+ * skipped with a line at the end of the run, unless CRYPTOPULSE_REQUIRE_AMTOOL=1 (CI).
  */
 
-const TOOLBOX_AMTOOL = path.join(process.env.CRYPTOPULSE_TOOLBOX_CACHE ?? path.join(homedir(), ".cache", "cryptopulse-toolbox"), "bin", "amtool");
-
-function findAmtool(): string | undefined {
-  return [TOOLBOX_AMTOOL, "amtool"].find(
-    (candidate) => (candidate === "amtool" || existsSync(candidate)) && spawnSync(candidate, ["--version"]).status === 0,
-  );
-}
-
-const amtool = findAmtool();
-const required = process.env.CRYPTOPULSE_REQUIRE_AMTOOL === "1";
-if (!amtool && !required) {
-  console.warn(
-    `\n*** SKIPPED: alertmanager-amtool.test.ts needs amtool (\`npm run toolbox\` builds the pinned one as ${TOOLBOX_AMTOOL});` +
-      " none found there or on PATH. Set CRYPTOPULSE_REQUIRE_AMTOOL=1 to make this a failure. ***\n",
-  );
-}
+const AMTOOL = requireTool({ suite: "amtool Alertmanager tests", requireVariable: "CRYPTOPULSE_REQUIRE_AMTOOL", lookup: () => toolboxOrPath("amtool", ["--version"]) });
 
 let scratch = "";
 function configFile(name: string, content: unknown): string {
@@ -41,7 +27,7 @@ function configFile(name: string, content: unknown): string {
 }
 
 function run(args: string[]) {
-  const result = spawnSync(amtool!, args, { encoding: "utf8", timeout: 30_000 });
+  const result = spawnSync(AMTOOL.tool!, args, { encoding: "utf8", timeout: 30_000 });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -50,10 +36,7 @@ const configOf = (name: string) => {
   return alertmanagerConfig({ alerts: environment.alerts, alerting: environment.observability.alerting });
 };
 
-(amtool || required ? describe : describe.skip)("Alertmanager configuration checked by amtool", () => {
-  beforeAll(() => {
-    if (!amtool) throw new Error(`CRYPTOPULSE_REQUIRE_AMTOOL=1 but no working amtool was found at ${TOOLBOX_AMTOOL} or on PATH: run \`npm run toolbox\` first`);
-  });
+AMTOOL.describe("Alertmanager configuration checked by amtool", () => {
   afterAll(() => {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });

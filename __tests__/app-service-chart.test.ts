@@ -1,18 +1,19 @@
 import { spawnSync } from "child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "fs";
-import { homedir, tmpdir } from "os";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import type { EnvironmentConfig, ServiceName } from "../config";
 import { SEED_SERVICES } from "../config/seed";
 import { appServiceValues, appServiceValuesYaml, type AppServiceInputs } from "../constructs/app-service";
 import { environmentNamed } from "./helpers";
+import { requireTool, toolboxOrPath } from "./tools";
 
 /**
  * The chart rendered by the real `helm` (the toolbox's pinned build, else
  * `helm` on PATH) with the values appServiceValues produces for each service
  * and environment, and refused with bad values. Without helm the suite is
- * skipped, loudly; with CRYPTOPULSE_REQUIRE_HELM=1 (CI) it fails instead.
+ * skipped with a line at the end of the run; with CRYPTOPULSE_REQUIRE_HELM=1 (CI) it fails instead.
  */
 
 const CHART = path.resolve(__dirname, "..", "charts", "app-service");
@@ -22,22 +23,7 @@ const NAMESPACE = "cryptopulse";
 const DIGEST = `sha256:${"0f".repeat(32)}`;
 const DATABASES = { cidr: "10.20.0.0/16", ports: [25060, 25061, 27017] };
 
-/** The toolbox's helm (CRYPTOPULSE_TOOLBOX_CACHE or ~/.cache/cryptopulse-toolbox), else helm on PATH, if it runs. */
-const TOOLBOX_HELM = path.join(process.env.CRYPTOPULSE_TOOLBOX_CACHE ?? path.join(homedir(), ".cache", "cryptopulse-toolbox"), "bin", "helm");
-
-function findHelm(): string | undefined {
-  const candidates = [TOOLBOX_HELM, "helm"];
-  return candidates.find((candidate) => (candidate === "helm" || existsSync(candidate)) && spawnSync(candidate, ["version", "--short"]).status === 0);
-}
-
-const helm = findHelm();
-const required = process.env.CRYPTOPULSE_REQUIRE_HELM === "1";
-if (!helm && !required) {
-  console.warn(
-    `\n*** SKIPPED: app-service-chart.test.ts needs helm (\`npm run toolbox\` builds the pinned one as ${TOOLBOX_HELM});` +
-      " none found there or on PATH. Set CRYPTOPULSE_REQUIRE_HELM=1 to make this a failure. ***\n",
-  );
-}
+const HELM = requireTool({ suite: "helm chart tests", requireVariable: "CRYPTOPULSE_REQUIRE_HELM", lookup: () => toolboxOrPath("helm", ["version", "--short"]) });
 
 interface HelmRun {
   readonly status: number | null;
@@ -60,6 +46,7 @@ function writeValues(values: unknown): string {
 }
 
 function runHelm(args: readonly string[]): HelmRun {
+  const helm = HELM.tool;
   if (!helm) throw new Error("no helm binary");
   if (!scratch) scratch = mkdtempSync(path.join(tmpdir(), "cryptopulse-helm-"));
   const run = spawnSync(helm, args, { encoding: "utf8", env: { PATH: process.env.PATH, HOME: scratch, HELM_CACHE_HOME: scratch, HELM_CONFIG_HOME: scratch, HELM_DATA_HOME: scratch } });
@@ -110,14 +97,7 @@ function backendValues(): Manifest {
   return JSON.parse(JSON.stringify(appServiceValues(environmentNamed("production"), "backend", inputsFor("backend")))) as Manifest;
 }
 
-(helm || required ? describe : describe.skip)("app-service chart rendered by helm", () => {
-  beforeAll(() => {
-    if (!helm) {
-      throw new Error(
-        `CRYPTOPULSE_REQUIRE_HELM=1 but no working helm was found at ${TOOLBOX_HELM} or on PATH: run \`npm run toolbox\` first`,
-      );
-    }
-  });
+HELM.describe("app-service chart rendered by helm", () => {
   afterAll(() => {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
@@ -139,8 +119,6 @@ function backendValues(): Manifest {
       const container = () => one("Deployment").spec.template.spec.containers[0];
 
       beforeAll(() => {
-        // Jest runs nested hooks even when the suite's own beforeAll failed (helm missing under CRYPTOPULSE_REQUIRE_HELM=1).
-        if (!helm) return;
         valuesFile = writeValues(appServiceValuesYaml(values));
         const run = template(service, valuesFile, { kubeVersion: kubeVersion(environment) });
         output = run.stdout;

@@ -1,9 +1,10 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "child_process";
-import { existsSync, readFileSync, writeFileSync } from "fs";
+import { readFileSync, writeFileSync } from "fs";
 import { createServer } from "net";
 import { homedir } from "os";
 import * as path from "path";
-import { postgresBinaries, startThrowawayPostgres, type ThrowawayPostgres } from "./postgres-server";
+import { postgresServer, startThrowawayPostgres, type ThrowawayPostgres } from "./postgres-server";
+import { found, missing, onPath, requireTool } from "./tools";
 
 /**
  * Runs the backup scripts of backup/ — the files the CronJobs mount — against
@@ -13,7 +14,7 @@ import { postgresBinaries, startThrowawayPostgres, type ThrowawayPostgres } from
  * Encryption is real `age`. MongoDB has no Debian or PyPI server, so the
  * mongodump/mongorestore branches are not run here (BACKUP_DATABASES=postgres).
  *
- * Without the tools the suite is skipped, loudly; with
+ * Without the tools the suite is skipped with a line at the end of the run; with
  * CRYPTOPULSE_REQUIRE_BACKUP_TOOLS=1 (CI) it fails instead.
  */
 
@@ -24,34 +25,35 @@ const ENV_NAME = "testenv";
 const SOURCE = "cryptopulse";
 const BUCKETS = { PRIMARY: "cp-testenv-backup-fra1", DR: "cp-testenv-backup-ams3" } as const;
 
-function which(tool: string, extra: string[] = []): string | undefined {
-  for (const dir of [...extra, ...(process.env.PATH ?? "").split(path.delimiter)]) {
-    const candidate = path.join(dir, tool);
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  return undefined;
+interface BackupTools {
+  readonly pgBin: string;
+  readonly age: string;
+  readonly ageKeygen: string;
+  readonly aws: string;
+  readonly moto_server: string;
 }
 
-const pgBin = postgresBinaries();
-const tools = {
-  postgres: pgBin,
-  age: which("age"),
-  "age-keygen": which("age-keygen"),
-  aws: which("aws", [VENV_BIN]),
-  moto_server: which("moto_server", [VENV_BIN]),
-};
-const missing = Object.entries(tools)
-  .filter(([, found]) => !found)
-  .map(([tool]) => tool);
-const required = process.env.CRYPTOPULSE_REQUIRE_BACKUP_TOOLS === "1";
-if (missing.length > 0 && !required) {
-  console.warn(
-    `\n*** SKIPPED: backup-scripts.test.ts needs ${missing.join(", ")} (apt-get install -y postgresql age; ` +
-      `python3 -m venv ~/.cache/cryptopulse-backup-venv && ~/.cache/cryptopulse-backup-venv/bin/pip install -r backup/test-requirements.txt).` +
-      " Set CRYPTOPULSE_REQUIRE_BACKUP_TOOLS=1 to make this a failure. ***\n",
-  );
-}
-
+const BACKUP_TOOLS = requireTool<BackupTools>({
+  suite: "backup script tests",
+  requireVariable: "CRYPTOPULSE_REQUIRE_BACKUP_TOOLS",
+  lookup: () => {
+    const postgres = postgresServer();
+    const located = {
+      postgres: "found" in postgres ? postgres.found : undefined,
+      age: onPath("age"),
+      "age-keygen": onPath("age-keygen"),
+      aws: onPath("aws", [VENV_BIN]),
+      moto_server: onPath("moto_server", [VENV_BIN]),
+    };
+    const { postgres: pgBin, age, "age-keygen": ageKeygen, aws, moto_server } = located;
+    if (pgBin && age && ageKeygen && aws && moto_server) return found({ pgBin, age, ageKeygen, aws, moto_server });
+    const absent = Object.entries(located).flatMap(([tool, where]) => (where ? [] : [tool]));
+    return missing(
+      `missing ${absent.join(", ")} (apt-get install -y postgresql age; python3 -m venv ~/.cache/cryptopulse-backup-venv && ` +
+        "~/.cache/cryptopulse-backup-venv/bin/pip install -r backup/test-requirements.txt)",
+    );
+  },
+});
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -70,7 +72,8 @@ interface Run {
   readonly stderr: string;
 }
 
-(missing.length === 0 || required ? describe : describe.skip)("backup scripts against PostgreSQL, age and an S3 server", () => {
+BACKUP_TOOLS.describe("backup scripts against PostgreSQL, age and an S3 server", (tools) => {
+  const { pgBin } = tools;
   let server: ThrowawayPostgres | undefined;
   let dir = "";
   let moto: ChildProcess | undefined;
@@ -78,7 +81,7 @@ interface Run {
   let baseEnv: NodeJS.ProcessEnv = {};
 
   function sql(database: string, statement: string): string {
-    const result = spawnSync(path.join(pgBin as string, "psql"), ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", dir, "-U", "postgres", "-d", database], {
+    const result = spawnSync(path.join(pgBin, "psql"), ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", dir, "-U", "postgres", "-d", database], {
       input: statement,
       encoding: "utf8",
     });
@@ -92,7 +95,7 @@ interface Run {
   }
 
   function aws(args: string[]): string {
-    return execFileSync(tools.aws as string, ["--endpoint-url", endpoint, ...args], { env: baseEnv, encoding: "utf8" });
+    return execFileSync(tools.aws, ["--endpoint-url", endpoint, ...args], { env: baseEnv, encoding: "utf8" });
   }
 
   function keysIn(bucket: string): string[] {
@@ -108,8 +111,7 @@ interface Run {
     ["users", "trades"].map((table) => sql(database, `SELECT string_agg(t::text, E'\\n' ORDER BY t::text) FROM public.${table} t`)).join("\n--\n");
 
   beforeAll(async () => {
-    if (missing.length > 0) throw new Error(`CRYPTOPULSE_REQUIRE_BACKUP_TOOLS=1 but missing: ${missing.join(", ")}`);
-    server = startThrowawayPostgres(pgBin as string, "cryptopulse-backup-");
+    server = startThrowawayPostgres(pgBin, "cryptopulse-backup-");
     dir = server.dir;
     sql("postgres", `CREATE DATABASE ${SOURCE}`);
     sql(
@@ -121,15 +123,15 @@ interface Run {
     );
 
     const keygen = (name: string) => {
-      execFileSync(tools["age-keygen"] as string, ["-o", path.join(dir, `${name}.key`)], { stdio: "pipe" });
-      writeFileSync(path.join(dir, `${name}.pub`), execFileSync(tools["age-keygen"] as string, ["-y", path.join(dir, `${name}.key`)], { encoding: "utf8" }));
+      execFileSync(tools.ageKeygen, ["-o", path.join(dir, `${name}.key`)], { stdio: "pipe" });
+      writeFileSync(path.join(dir, `${name}.pub`), execFileSync(tools.ageKeygen, ["-y", path.join(dir, `${name}.key`)], { encoding: "utf8" }));
     };
     keygen("operator");
     keygen("stranger");
 
     const port = await freePort();
     endpoint = `http://127.0.0.1:${port}`;
-    moto = spawn(tools.moto_server as string, ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
+    moto = spawn(tools.moto_server, ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
     const target = (token: string, bucket: string) => ({
       [`${token}_BUCKET`]: bucket,
       [`${token}_ENDPOINT`]: endpoint,
@@ -257,8 +259,8 @@ interface Run {
       it("fails loudly on a dump encrypted to another key and leaves the target untouched", () => {
         const foreign = path.join(dir, "foreign.age");
         const plain = path.join(dir, "plain.dump");
-        execFileSync(path.join(pgBin as string, "pg_dump"), ["-Fc", "-h", dir, "-U", "postgres", "-f", plain, SOURCE]);
-        execFileSync(tools.age as string, ["-R", path.join(dir, "stranger.pub"), "-o", foreign, plain]);
+        execFileSync(path.join(pgBin, "pg_dump"), ["-Fc", "-h", dir, "-U", "postgres", "-f", plain, SOURCE]);
+        execFileSync(tools.age, ["-R", path.join(dir, "stranger.pub"), "-o", foreign, plain]);
         plantNewest(readFileSync(foreign));
         const run = script("restore.sh", ["postgres", "PRIMARY"], { BACKUP_IDENTITY_FILE: path.join(dir, "operator.key"), RESTORE_DATABASE: target });
         expect(run.status).not.toBe(0);
@@ -269,7 +271,7 @@ interface Run {
       it("fails loudly on an archive that is not a pg_dump and leaves the target untouched", () => {
         const bogus = path.join(dir, "bogus.age");
         writeFileSync(path.join(dir, "bogus"), "CREATE TABLE intruder (n int);\n");
-        execFileSync(tools.age as string, ["-R", path.join(dir, "operator.pub"), "-o", bogus, path.join(dir, "bogus")]);
+        execFileSync(tools.age, ["-R", path.join(dir, "operator.pub"), "-o", bogus, path.join(dir, "bogus")]);
         plantNewest(readFileSync(bogus));
         const run = script("restore.sh", ["postgres", "PRIMARY"], { BACKUP_IDENTITY_FILE: path.join(dir, "operator.key"), RESTORE_DATABASE: target });
         expect(run.status).not.toBe(0);

@@ -3,6 +3,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { ROOT, runScript } from "./fixtures/ci/harness";
+import { found, missing, onPath, requireTool, TOOLBOX_BIN } from "./tools";
 
 /**
  * The GitHub workflows (.github/workflows) and the Renovate configuration: actionlint on every workflow,
@@ -15,6 +16,16 @@ import { ROOT, runScript } from "./fixtures/ci/harness";
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
 const files = readdirSync(WORKFLOWS).filter((name) => /\.ya?ml$/.test(name));
 const workflows = Object.fromEntries(files.map((name) => [name, parse(readFileSync(path.join(WORKFLOWS, name), "utf8")) as any]));
+/** Where scripts/ci/actionlint.mjs looks: PATH, then the toolbox. */
+const ACTIONLINT = requireTool({
+  suite: "actionlint workflow tests",
+  requireVariable: "CRYPTOPULSE_REQUIRE_ACTIONLINT",
+  lookup: () => {
+    const actionlint = onPath("actionlint") ?? onPath("actionlint", [TOOLBOX_BIN]);
+    return actionlint ? found(actionlint) : missing(`no actionlint on PATH or in the toolbox (${TOOLBOX_BIN}; \`npm run toolbox\` builds it)`);
+  },
+});
+
 const runs = (workflow: any): string[] => Object.values(workflow.jobs).flatMap((job: any) => job.steps.filter((step: any) => step.run).map((step: any) => step.run as string));
 
 describe("the workflows", () => {
@@ -22,20 +33,20 @@ describe("the workflows", () => {
     expect(files.sort()).toEqual(["deploy.yml", "drift.yml", "pull-request.yml"]);
   });
 
-  it("pass actionlint (skipped with a warning where it is not installed, unless CRYPTOPULSE_REQUIRE_ACTIONLINT=1)", async () => {
-    const result = await runScript("actionlint.mjs", []);
-    if (result.stderr.includes("actionlint is not installed")) console.warn(result.stderr);
-    if (result.status !== 0) throw new Error(`actionlint found problems:\n${result.stdout}${result.stderr}`);
-  }, 60_000);
+  ACTIONLINT.describe("checked by actionlint", () => {
+    it("pass actionlint", async () => {
+      const result = await runScript("actionlint.mjs", []);
+      if (result.status !== 0) throw new Error(`actionlint found problems:\n${result.stdout}${result.stderr}`);
+    }, 60_000);
 
-  it("would fail actionlint on a broken workflow", async () => {
-    const broken = path.join(mkdtempSync(path.join(tmpdir(), "workflow-")), "broken.yml");
-    writeFileSync(broken, "on: push\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.event.no_such_thing.x }}\n        uses: actions/checkout@v4\n");
-    const result = await runScript("actionlint.mjs", [broken]);
-    if (result.stderr.includes("actionlint is not installed")) return; // warned in the test above
-    expect(result.status).toBe(1);
-    expect(result.stdout).toContain("broken.yml");
-  }, 60_000);
+    it("would fail actionlint on a broken workflow", async () => {
+      const broken = path.join(mkdtempSync(path.join(tmpdir(), "workflow-")), "broken.yml");
+      writeFileSync(broken, "on: push\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.event.no_such_thing.x }}\n        uses: actions/checkout@v4\n");
+      const result = await runScript("actionlint.mjs", [broken]);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toContain("broken.yml");
+    }, 60_000);
+  });
 
   it("call only scripts and npm scripts that exist", () => {
     const scripts = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;

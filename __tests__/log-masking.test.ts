@@ -1,26 +1,30 @@
 import { spawnSync } from "child_process";
 import { projectPath } from "../config/paths";
 import { MASK_FUNCTION, MASK_SCRIPT } from "../constructs/logging";
+import { firstRunning, found, missing, onPath, requireTool } from "./tools";
 
 /**
  * The masking filter Fluent Bit runs before logs reach Loki
  * (logging/mask.lua), run with a real Lua 5.4 interpreter on sample log lines:
  * what must be masked is, and ordinary log content is left alone. Without
- * `lua5.4` the suite is skipped, loudly; with CRYPTOPULSE_REQUIRE_LUA=1 (CI)
+ * `lua5.4` the suite is skipped with a line at the end of the run; with CRYPTOPULSE_REQUIRE_LUA=1 (CI)
  * it fails instead. Fluent Bit embeds LuaJIT (Lua 5.1): the script keeps to
  * what 5.1 and 5.4 share (patterns, gsub with a function, no integer division,
  * no goto), so the interpreter here runs the same code the collector does.
  */
 
-const LUA = ["lua5.4", "lua"].find((candidate) => spawnSync(candidate, ["-v"]).status === 0);
-const required = process.env.CRYPTOPULSE_REQUIRE_LUA === "1";
-if (!LUA && !required) {
-  console.warn("\n*** SKIPPED: log-masking.test.ts needs lua5.4 (apt-get install lua5.4); none on PATH. Set CRYPTOPULSE_REQUIRE_LUA=1 to make this a failure. ***\n");
-}
+const LUA = requireTool({
+  suite: "Lua log-masking tests",
+  requireVariable: "CRYPTOPULSE_REQUIRE_LUA",
+  lookup: () => {
+    const lua = firstRunning([onPath("lua5.4"), onPath("lua")], ["-v"]);
+    return lua ? found(lua) : missing("no lua5.4 on PATH (apt-get install lua5.4)");
+  },
+});
 
 /** Runs `lua` with the script loaded, then `program`; stdin in, stdout out. */
 function lua(program: string, input = ""): string {
-  const run = spawnSync(LUA as string, ["-e", `dofile(${JSON.stringify(projectPath(MASK_SCRIPT))})`, "-e", program], { input, encoding: "utf8" });
+  const run = spawnSync(LUA.tool!, ["-e", `dofile(${JSON.stringify(projectPath(MASK_SCRIPT))})`, "-e", program], { input, encoding: "utf8" });
   if (run.status !== 0) throw new Error(`lua failed (${run.status}): ${run.stderr}`);
   return run.stdout;
 }
@@ -74,11 +78,7 @@ const UNCHANGED: readonly string[] = [
   "user@host has no domain so it is not an address",
 ];
 
-(LUA || required ? describe : describe.skip)("log masking (logging/mask.lua, real Lua)", () => {
-  beforeAll(() => {
-    if (!LUA) throw new Error("CRYPTOPULSE_REQUIRE_LUA=1 but no lua5.4 on PATH: apt-get install lua5.4");
-  });
-
+LUA.describe("log masking (logging/mask.lua, real Lua)", () => {
   it.each(MASKED)("masks %s", (line, expected) => {
     expect(maskLines([line])).toEqual([expected]);
   });

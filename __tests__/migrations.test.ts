@@ -1,13 +1,14 @@
 import { spawnSync } from "child_process";
 import { randomBytes } from "crypto";
 import * as path from "path";
-import { postgresBinaries, startThrowawayPostgres, type ThrowawayPostgres } from "./postgres-server";
+import { postgresServer, startThrowawayPostgres, type ThrowawayPostgres } from "./postgres-server";
+import { requireTool } from "./tools";
 
 /**
  * Applies the schema migrations to a real PostgreSQL server: a throwaway
  * cluster in a temporary directory, reachable only through a unix socket there,
  * started from Debian's `postgresql` package and stopped afterwards. Without
- * the server binaries the suite is skipped, loudly; with
+ * the server binaries the suite is skipped with a line at the end of the run; with
  * CRYPTOPULSE_REQUIRE_POSTGRES=1 (CI) it fails instead.
  */
 
@@ -18,14 +19,7 @@ const DATABASE = "cryptopulse";
 const ADMIN = "migrator";
 const APP = "cryptopulse_app";
 
-const bin = postgresBinaries();
-const required = process.env.CRYPTOPULSE_REQUIRE_POSTGRES === "1";
-if (!bin && !required) {
-  console.warn(
-    "\n*** SKIPPED: migrations.test.ts needs the PostgreSQL server (apt-get install -y postgresql);" +
-      " no initdb under /usr/lib/postgresql/*/bin. Set CRYPTOPULSE_REQUIRE_POSTGRES=1 to make this a failure. ***\n",
-  );
-}
+const POSTGRES = requireTool({ suite: "PostgreSQL migration tests", requireVariable: "CRYPTOPULSE_REQUIRE_POSTGRES", lookup: postgresServer });
 
 interface PsqlOptions {
   readonly user?: string;
@@ -40,7 +34,7 @@ interface PsqlResult {
   readonly stderr: string;
 }
 
-(bin || required ? describe : describe.skip)("schema migrations on a real PostgreSQL server", () => {
+POSTGRES.describe("schema migrations on a real PostgreSQL server", (bin) => {
   let server: ThrowawayPostgres | undefined;
   let dir = "";
 
@@ -49,7 +43,7 @@ interface PsqlResult {
     const vars = Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["-v", `${name}=${value}`]);
     const args = ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", dir, "-U", options.user ?? ADMIN, "-d", options.database ?? DATABASE, ...vars];
     if (input.file) args.push("-f", input.file);
-    const result = spawnSync(path.join(bin as string, "psql"), args, { input: input.sql, encoding: "utf8" });
+    const result = spawnSync(path.join(bin, "psql"), args, { input: input.sql, encoding: "utf8" });
     return { ok: result.status === 0, stdout: result.stdout.trim(), stderr: result.stderr };
   }
 
@@ -76,11 +70,6 @@ interface PsqlResult {
       ) lines`);
 
   beforeAll(() => {
-    if (!bin) {
-      throw new Error(
-        "CRYPTOPULSE_REQUIRE_POSTGRES=1 but no PostgreSQL server was found under /usr/lib/postgresql/*/bin: install it with apt-get install -y postgresql",
-      );
-    }
     server = startThrowawayPostgres(bin, "cryptopulse-pg-");
     dir = server.dir;
     query(`CREATE ROLE ${ADMIN} LOGIN; CREATE ROLE ${APP} LOGIN; CREATE DATABASE ${DATABASE} OWNER ${ADMIN};`, { user: "postgres", database: "postgres" });

@@ -2,6 +2,7 @@ import { execFileSync } from "child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
+import { found, missing, type Lookup } from "./tools";
 
 /** The newest PostgreSQL installed by Debian's packages, e.g. /usr/lib/postgresql/15/bin. */
 export function postgresBinaries(): string | undefined {
@@ -11,6 +12,12 @@ export function postgresBinaries(): string | undefined {
     .filter((major) => /^\d+$/.test(major) && existsSync(path.join(root, major, "bin", "initdb")))
     .sort((a, b) => Number(b) - Number(a));
   return majors.length > 0 ? path.join(root, majors[0], "bin") : undefined;
+}
+
+/** The server binaries for a suite's lookup (requireTool). */
+export function postgresServer(): Lookup<string> {
+  const bin = postgresBinaries();
+  return bin ? found(bin) : missing("no PostgreSQL server (no initdb under /usr/lib/postgresql/*/bin; apt-get install -y postgresql)");
 }
 
 /** initdb refuses to run as root: the server then runs as Debian's `postgres` user. */

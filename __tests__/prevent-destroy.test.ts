@@ -1,10 +1,11 @@
 import { spawnSync, type SpawnSyncReturns } from "child_process";
 import { createHash } from "crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { STATEFUL_TYPES } from "../guardrails";
 import { synthesizePlatform } from "../stacks/platform-app";
+import { found, missing, onPath, requireTool } from "./tools";
 
 /**
  * "Data cannot be lost by a routine change", proven with the real engine and
@@ -20,11 +21,10 @@ import { synthesizePlatform } from "../stacks/platform-app";
  * - so does `plan -destroy`.
  *
  * Needs the toolbox (engine + provider mirror: bash toolbox/install.sh; source its env.sh).
- * Without it the test is skipped with a warning, unless CRYPTOPULSE_REQUIRE_ENGINE=1, when it fails.
+ * Without it the test is skipped with a line at the end of the run, unless CRYPTOPULSE_REQUIRE_ENGINE=1, when it fails.
  */
 
 const ROOT = path.resolve(__dirname, "..");
-const REQUIRE_ENGINE = process.env.CRYPTOPULSE_REQUIRE_ENGINE === "1";
 const ENGINE_TIMEOUT_MS = 180_000;
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -73,13 +73,6 @@ const REPLACING_CHANGE: Readonly<Record<string, readonly string[]>> = {
 };
 
 // ---------------------------------------------------------------- the engine
-
-function onPath(command: string): string | undefined {
-  return (process.env.PATH ?? "")
-    .split(path.delimiter)
-    .map((dir) => path.join(dir, command))
-    .find((candidate) => existsSync(candidate) && statSync(candidate).isFile());
-}
 
 const ENGINE = process.env.TERRAFORM_BINARY_NAME || onPath("terraform") || onPath("tofu");
 const ENGINE_ENV: NodeJS.ProcessEnv = {
@@ -318,67 +311,54 @@ function prepare(): Ready | { skip: string } {
   return { dir, resources };
 }
 
-const setup = prepare();
+const ENGINE_TOOLS = requireTool({
+  suite: "prevent-destroy engine tests",
+  requireVariable: "CRYPTOPULSE_REQUIRE_ENGINE",
+  lookup: () => {
+    const setup = prepare();
+    if (!("skip" in setup)) return found(setup);
+    return missing(`${setup.skip}; nothing proves that a routine change cannot destroy data until this runs (bash toolbox/install.sh, source its env.sh)`);
+  },
+});
 
-if ("skip" in setup) {
-  if (REQUIRE_ENGINE) {
-    describe("prevent-destroy with the real engine", () => {
-      it("has an engine and the pinned providers (CRYPTOPULSE_REQUIRE_ENGINE=1)", () => {
-        throw new Error(setup.skip);
-      });
-    });
-  } else {
-    console.warn(
-      `\n*** SKIPPED: prevent-destroy engine test: ${setup.skip}\n` +
-        "*** Nothing proves that a routine change cannot destroy data until it runs: bash toolbox/install.sh, source its env.sh, rerun.\n" +
-        "*** CI sets CRYPTOPULSE_REQUIRE_ENGINE=1 to make this a failure.\n",
-    );
-    describe.skip("prevent-destroy with the real engine", () => {
-      it("needs the toolbox", () => undefined);
-    });
-  }
-} else {
-  const { dir, resources } = setup;
+ENGINE_TOOLS.describe("prevent-destroy with the real engine", ({ dir, resources }) => {
   const addresses = resources.map(address).sort();
+  jest.setTimeout(4 * ENGINE_TIMEOUT_MS);
 
-  describe("prevent-destroy with the real engine", () => {
-    jest.setTimeout(4 * ENGINE_TIMEOUT_MS);
-
-    it("covers every stateful type and everything production protects", () => {
-      for (const type of STATEFUL_TYPES) expect(resources.map((resource) => resource.type)).toContain(type);
-      expect(resources.filter((resource) => resource.origin !== "fixture").length).toBeGreaterThan(0);
-    });
-
-    it("plans the unchanged configuration without deleting anything (the state is realistic)", () => {
-      const result = plan(dir, configuration(resources), ["-out=unchanged.tfplan"]);
-      expect(result.errors).toEqual([]);
-      const deleting = [...plannedActions(dir, "unchanged.tfplan")].filter(([, actions]) => actions.includes("delete")).map(([where]) => where);
-      expect(deleting).toEqual([]);
-    });
-
-    it("replaces every resource on the changed configuration once prevent_destroy is gone (the change is a replacement)", () => {
-      const unprotected = configuration(resources, (resource) => {
-        const changed = replacingChange(resource);
-        delete changed.lifecycle;
-        return changed;
-      });
-      const result = plan(dir, unprotected, ["-out=unprotected.tfplan"]);
-      expect(result.errors).toEqual([]);
-      const actions = plannedActions(dir, "unprotected.tfplan");
-      const notReplaced = addresses.filter((where) => !(actions.get(where) ?? []).includes("delete"));
-      expect(notReplaced).toEqual([]);
-    });
-
-    it("refuses that configuration with the prevent-destroy error for every resource", () => {
-      const result = plan(dir, configuration(resources, replacingChange));
-      expect(result.status).toBe(1);
-      expect([...refusedToDestroy(result)].sort()).toEqual(addresses);
-    });
-
-    it("refuses plan -destroy with the prevent-destroy error for every resource", () => {
-      const result = plan(dir, configuration(resources), ["-destroy"]);
-      expect(result.status).toBe(1);
-      expect([...refusedToDestroy(result)].sort()).toEqual(addresses);
-    });
+  it("covers every stateful type and everything production protects", () => {
+    for (const type of STATEFUL_TYPES) expect(resources.map((resource) => resource.type)).toContain(type);
+    expect(resources.filter((resource) => resource.origin !== "fixture").length).toBeGreaterThan(0);
   });
-}
+
+  it("plans the unchanged configuration without deleting anything (the state is realistic)", () => {
+    const result = plan(dir, configuration(resources), ["-out=unchanged.tfplan"]);
+    expect(result.errors).toEqual([]);
+    const deleting = [...plannedActions(dir, "unchanged.tfplan")].filter(([, actions]) => actions.includes("delete")).map(([where]) => where);
+    expect(deleting).toEqual([]);
+  });
+
+  it("replaces every resource on the changed configuration once prevent_destroy is gone (the change is a replacement)", () => {
+    const unprotected = configuration(resources, (resource) => {
+      const changed = replacingChange(resource);
+      delete changed.lifecycle;
+      return changed;
+    });
+    const result = plan(dir, unprotected, ["-out=unprotected.tfplan"]);
+    expect(result.errors).toEqual([]);
+    const actions = plannedActions(dir, "unprotected.tfplan");
+    const notReplaced = addresses.filter((where) => !(actions.get(where) ?? []).includes("delete"));
+    expect(notReplaced).toEqual([]);
+  });
+
+  it("refuses that configuration with the prevent-destroy error for every resource", () => {
+    const result = plan(dir, configuration(resources, replacingChange));
+    expect(result.status).toBe(1);
+    expect([...refusedToDestroy(result)].sort()).toEqual(addresses);
+  });
+
+  it("refuses plan -destroy with the prevent-destroy error for every resource", () => {
+    const result = plan(dir, configuration(resources), ["-destroy"]);
+    expect(result.status).toBe(1);
+    expect([...refusedToDestroy(result)].sort()).toEqual(addresses);
+  });
+});

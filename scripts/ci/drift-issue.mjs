@@ -52,7 +52,17 @@ export function driftReport(summaries, { environment, runUrl, now = new Date() }
   };
 }
 
-async function main(argv) {
+/**
+ * The command line: `argv` without node and the script; returns the exit status. `io` is the process's
+ * environment and output unless a test passes its own, so the tests run it in process.
+ */
+export async function main(argv, io = {}) {
+  const { env = process.env, stdout = (text) => process.stdout.write(text), stderr = (text) => process.stderr.write(text) } = io;
+  const log = (line) => stdout(`${line}\n`);
+  const usage = (problem) => {
+    stderr(`drift-issue: ${problem}\nusage: node scripts/ci/drift-issue.mjs --plans FILE --environment NAME [--run-url URL] [--dry-run]\n`);
+    return 2;
+  };
   const o = { dryRun: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--dry-run') o.dryRun = true;
@@ -63,14 +73,14 @@ async function main(argv) {
   try {
     const summaries = JSON.parse(readFileSync(o.plans, 'utf8'));
     const report = driftReport(summaries, { environment: o.environment, runUrl: o['run-url'] });
-    for (const summary of summaries) console.log(`${summary.stack}: ${summary.status}${summary.outputsOnly ? ' (outputs only)' : ''}`);
-    if (report.failed.length) console.log(`plans failed: ${report.failed.join(', ')}`);
+    for (const summary of summaries) log(`${summary.stack}: ${summary.status}${summary.outputsOnly ? ' (outputs only)' : ''}`);
+    if (report.failed.length) log(`plans failed: ${report.failed.join(', ')}`);
     const decision = report.drift ? 'open or update the drift issue' : report.failed.length ? 'leave the drift issue as it is' : 'close the drift issue if one is open';
-    console.log(`${report.drift ? 'DRIFT' : 'no drift'}: ${decision}`);
+    log(`${report.drift ? 'DRIFT' : 'no drift'}: ${decision}`);
     if (o.dryRun) {
-      process.stdout.write(`\n${report.body}`);
+      stdout(`\n${report.body}`);
     } else if (report.drift || report.failed.length === 0) {
-      const result = await syncIssue(clientFromEnv(), {
+      const result = await syncIssue(clientFromEnv(env), {
         marker: markerFor(o.environment),
         label: LABEL,
         title: report.title,
@@ -78,18 +88,18 @@ async function main(argv) {
         open: report.drift,
         closingComment: report.closingComment,
       });
-      console.log(`drift-issue: ${result.action}${result.number ? ` #${result.number}` : ''}`);
+      log(`drift-issue: ${result.action}${result.number ? ` #${result.number}` : ''}`);
     }
     return report.failed.length ? 1 : 0;
   } catch (error) {
-    console.error(`drift-issue: ${error.message}`);
+    stderr(`drift-issue: ${error.message}\n`);
     return 1;
   }
 }
 
-function usage(problem) {
-  console.error(`drift-issue: ${problem}\nusage: node scripts/ci/drift-issue.mjs --plans FILE --environment NAME [--run-url URL] [--dry-run]`);
-  return 2;
+// Not a top-level await: the tests load this module in process, compiled to CommonJS.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).then((status) => {
+    process.exitCode = status;
+  });
 }
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv.slice(2));
