@@ -16,8 +16,8 @@ import { checkCommand, checkDocs, commandsOf, markdownFiles, snippetsOf, type Ch
  * the stacks its stacks depend on, as cdktf demands. Placeholders (`<env>`,
  * `$ENV`, `{stack}`, `…`) must still fit a stack name (__tests__/doc-commands.ts).
  * And the README's table of the suites that need tools names each suite's
- * skip line, its CRYPTOPULSE_REQUIRE_ variable and whether the pull-request
- * workflow sets it.
+ * skip line, its CRYPTOPULSE_REQUIRE_ variable and whether CI (.ci/run, which
+ * the pull-request workflow runs) sets it.
  */
 
 const ROOT = path.resolve(__dirname, "..");
@@ -107,7 +107,7 @@ describe("the check itself", () => {
 
 describe("the README's table of the suites that need tools", () => {
   const readme = readFileSync(path.join(ROOT, "README.md"), "utf8").split("\n");
-  const header = readme.indexOf("| suite | needs | variable | pull-request workflow |");
+  const header = readme.indexOf("| suite | needs | variable | CI |");
   const rows = readme
     .slice(header + 2, readme.findIndex((line, index) => index > header && !line.startsWith("|")))
     .map((line) => line.split(" | ").map((cell) => cell.replace(/[|`]/g, "").trim()))
@@ -130,11 +130,12 @@ describe("the README's table of the suites that need tools", () => {
     expect([...read].sort()).toEqual(rows.map((row) => row.variable).sort());
   });
 
-  it("marks the variables the pull-request workflow's unit tests set", () => {
-    const workflow = parse(readFileSync(path.join(ROOT, ".github", "workflows", "pull-request.yml"), "utf8")) as { jobs: Record<string, { steps: { name?: string; env?: Record<string, string> }[] }> };
-    const step = Object.values(workflow.jobs).flatMap((job) => job.steps).find((candidate) => candidate.name === "unit tests");
-    const set = Object.entries(step?.env ?? {}).filter(([name, value]) => name.startsWith("CRYPTOPULSE_REQUIRE_") && value === "1").map(([name]) => name);
+  it("marks the variables CI sets: .ci/run's, which the pull-request workflow runs as it is", () => {
+    const ciRun = readFileSync(path.join(ROOT, ".ci", "run"), "utf8");
+    const set = [...new Set([...ciRun.matchAll(/\b(CRYPTOPULSE_REQUIRE_[A-Z_]+)=1\b/g)].map(([, name]) => name))];
     expect(rows.filter((row) => row.workflow === "yes").map((row) => row.variable).sort()).toEqual(set.sort());
+    const workflow = parse(readFileSync(path.join(ROOT, ".github", "workflows", "pull-request.yml"), "utf8")) as { jobs: Record<string, { steps: { run?: string }[] }> };
+    expect(workflow.jobs.checks.steps.map((step) => step.run?.trim())).toContain("bash .ci/run");
     expect(rows.every((row) => ["yes", "no"].includes(row.workflow))).toBe(true);
   });
 });
