@@ -128,7 +128,8 @@ function protectedResources(outdir: string): Protected[] {
   const found: Protected[] = [];
   for (const stack of readdirSync(path.join(outdir, "stacks")).sort()) {
     const json = JSON.parse(readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as JsonObject;
-    const layer = stack.split("-")[2];
+    // Layer and region: the backup stacks of two regions declare the same resource names.
+    const layer = stack.split("-").slice(2).join("_");
     for (const [type, named] of Object.entries(isObject(json.resource) ? json.resource : {})) {
       for (const [name, config] of Object.entries(isObject(named) ? named : {})) {
         if (isObject(config) && isObject(config.lifecycle) && config.lifecycle.prevent_destroy === true) {
