@@ -118,11 +118,12 @@ gox() {
       GOTOOLCHAIN=local CGO_ENABLED=0 GOWORK=off "$@"
 }
 
-# go_build NAME MODULE REF PACKAGE OUT REPLACES LDFLAGS
+# go_build NAME MODULE REF PACKAGE OUT REPLACES LDFLAGS [TAGS]
 #   Builds PACKAGE from MODULE@REF in a throwaway wrapper module that repeats REPLACES (newline-separated
-#   "old => new" lines) and writes the binary to OUT atomically. Sets LAST_DL_MS / LAST_CC_MS.
+#   "old => new" lines), with the comma-separated build TAGS, and writes the binary to OUT atomically.
+#   Sets LAST_DL_MS / LAST_CC_MS.
 go_build() {
-  local name=$1 module=$2 ref=$3 pkg=$4 out=$5 replaces=$6 ldflags=$7
+  local name=$1 module=$2 ref=$3 pkg=$4 out=$5 replaces=$6 ldflags=$7 tags=${8:-}
   local logf="$CACHE/logs/$name.log" work t0 t1 t2 r
   need_go
   work=$(mktemp -d "$CACHE/tmp/build-$name.XXXXXX"); TMP_FILES+=("$work")
@@ -150,8 +151,8 @@ go_build() {
   fi
   mkdir -p "$(dirname "$out")"
   local tmpout="$out.partial.$$"; TMP_FILES+=("$tmpout")
-  echo "+ go build -trimpath -ldflags=\"-s -w $ldflags\" -o $tmpout $pkg" >>"$logf"
-  if ! (cd "$work" && gox go build -trimpath -ldflags="-s -w $ldflags" -o "$tmpout" "$pkg") >"$work/build.out" 2>&1; then
+  echo "+ go build -trimpath -tags=\"$tags\" -ldflags=\"-s -w $ldflags\" -o $tmpout $pkg" >>"$logf"
+  if ! (cd "$work" && gox go build -trimpath -tags="$tags" -ldflags="-s -w $ldflags" -o "$tmpout" "$pkg") >"$work/build.out" 2>&1; then
     cat "$work/build.out" >>"$logf"
     LAST_ERR="go build $pkg failed: $(tail -n 3 "$work/build.out" | tr '\n\t' '  ')"
     rm -f "$tmpout"; return 1
@@ -177,13 +178,14 @@ fill() {
 #   module, version, package, replaces and ldflags; sets TOOL_OUT to that path.
 go_tool() {
   local label=$1 name=$2 jp=$3 store=$4 binary=$5
-  local module ref pkg replaces ldflags version tag commit recipe out
+  local module ref pkg replaces ldflags tags version tag commit recipe out
   version=$(vj "$jp.version"); module=$(vj "$jp.module"); pkg=$(vj "$jp.package")
+  tags=$(vj "$jp.tags" | paste -sd, -)
   tag=$(vj "$jp.tag"); commit=$(vj "$jp.commit")
   ref=$(vj "$jp.goVersion"); [ -n "$ref" ] || ref=$commit
   replaces=$(vj "$jp.replace")
   ldflags=$(fill "$(vj "$jp.ldflags" | tr '\n' ' ')" "$version" "$tag" "$commit")
-  recipe=$(printf '%s\n' "$module" "$ref" "$pkg" "$replaces" "$ldflags" | sha256sum | cut -c1-8)
+  recipe=$(printf '%s\n' "$module" "$ref" "$pkg" "$replaces" "$ldflags" ${tags:+"tags=$tags"} | sha256sum | cut -c1-8)
   out="$store/$version${commit:+-${commit:0:12}}-$recipe/$binary"
   TOOL_OUT=$out
   if [ -x "$out" ]; then
@@ -194,7 +196,7 @@ go_tool() {
   need_go
   log "$label: building $module@$ref (log: $CACHE/logs/$name.log)"
   local t0; t0=$(ms)
-  if go_build "$name" "$module" "$ref" "$pkg" "$out" "$replaces" "$ldflags"; then
+  if go_build "$name" "$module" "$ref" "$pkg" "$out" "$replaces" "$ldflags" "$tags"; then
     BUILT+=("$label")
     note "$label" built "$(secs $(( $(ms) - t0 ))) (download $(secs $LAST_DL_MS), compile $(secs $LAST_CC_MS))"
     log "$label: built in $(secs $(( $(ms) - t0 ))) (download $(secs $LAST_DL_MS), compile $(secs $LAST_CC_MS))"
