@@ -28,6 +28,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { usage as cliUsage } from './lib/cli.mjs';
 import { errorLines, MISSING_PROVIDER, mutex, oneLine, pickEngine, run, secs } from './lib/engine.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -58,20 +59,7 @@ function parseArgs(argv) {
   return o;
 }
 
-function usage(err) {
-  const text = readFileSync(new URL(import.meta.url), 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('//'))
-    .map((l) => l.replace(/^\/\/ ?/, ''))
-    .join('\n');
-  if (err) {
-    console.error(`engine-validate: ${err}\n`);
-    console.error(text);
-    process.exit(2);
-  }
-  console.log(text);
-  process.exit(0);
-}
+const usage = (error) => cliUsage('engine-validate', import.meta.url, error);
 
 // Maps a diagnostic to "address [construct path]" using the stack's cdk.tf.json.
 function locate(diag, stackDir, cache) {

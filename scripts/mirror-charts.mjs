@@ -9,10 +9,10 @@
 // Usage: npm run mirror:charts -- DIR [--out CDKTF_OUT]
 //   --out DIR   the synthesized output to read (default cdktf.out)
 //   -h, --help  this text
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Failure, mirrorCharts, pinnedCharts } from './lib/chart-mirror.mjs';
+import { usage } from './lib/cli.mjs';
 
 const NAME = 'mirror-charts';
 
@@ -21,13 +21,10 @@ async function main() {
   try {
     parsed = parseArgs({ options: { out: { type: 'string', default: 'cdktf.out' }, help: { type: 'boolean', short: 'h', default: false } }, allowPositionals: true });
   } catch (error) {
-    throw new Failure(`${error.message} (see --help)`);
+    usage(NAME, import.meta.url, error.message);
   }
-  if (parsed.values.help) {
-    console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
-    return;
-  }
-  if (parsed.positionals.length !== 1) throw new Failure('give exactly one target folder (see --help)');
+  if (parsed.values.help) usage(NAME, import.meta.url);
+  if (parsed.positionals.length !== 1) usage(NAME, import.meta.url, 'give exactly one target folder');
   const charts = pinnedCharts(resolve(parsed.values.out));
   if (!charts.length) throw new Failure(`${parsed.values.out}: no helm_release with a repository`);
   await mirrorCharts(charts, resolve(parsed.positionals[0]), { log: (line) => console.log(`${NAME}: ${line}`) });

@@ -38,23 +38,12 @@ import { startApiStub } from './rehearsal/api-stub.mjs';
 import { appliedValues, blockType, outputsState, resourceSchema, stateFile } from './rehearsal/state.mjs';
 import { engineVersion, errorLines, MISSING_PROVIDER, oneLine, pickEngine, run, secs } from './lib/engine.mjs';
 import { loadTypeScript } from './lib/typescript.mjs';
+import { usage as cliUsage } from './lib/cli.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const NAME = 'plan-rehearsal';
 
-function usage(error) {
-  const text = readFileSync(new URL(import.meta.url), 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('//'))
-    .map((l) => l.replace(/^\/\/ ?/, ''))
-    .join('\n');
-  if (error) {
-    console.error(`${NAME}: ${error} (see --help)`);
-    process.exit(2);
-  }
-  console.log(text);
-  process.exit(0);
-}
+const usage = (error) => cliUsage(NAME, import.meta.url, error);
 
 function options() {
   let parsed;
