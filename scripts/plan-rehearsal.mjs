@@ -99,20 +99,25 @@ function caCertificate(dir) {
   return readFileSync(crt, 'utf8');
 }
 
-/** What exists once the producers are applied, as far as the synthesized stacks say by name. */
-function initialWorld(stacks, caCertificatePem) {
-  const world = { clusters: [], zones: [], loadBalancers: [], databaseIds: new Set(), caCertificatePem };
+/** The world the stand-in describes; it fills as the synthesis and the plans say what exists. */
+function emptyWorld(caCertificatePem) {
+  return { clusters: [], zones: [], loadBalancers: [], databaseIds: new Set(), caCertificatePem };
+}
+
+/** Adds what exists once the producers are applied, as far as the synthesized stacks say by name. */
+function addSynthesized(world, stacks) {
   for (const { json } of stacks.values()) {
     for (const cluster of Object.values(json.resource?.digitalocean_kubernetes_cluster ?? {})) world.clusters.push({ name: cluster.name, region: cluster.region });
     // The zone is a prerequisite a user creates in Cloudflare before the first deploy (README, "Zone prerequisites").
     for (const zone of Object.values(json.data?.cloudflare_zone ?? {})) if (zone.filter?.name) world.zones.push(zone.filter.name);
   }
-  return world;
 }
 
 /** The ingress load balancers a platform plan would create: the names its ingress-nginx values ask DigitalOcean for. */
-function plannedLoadBalancers(plan, stackJson) {
-  const region = Object.values(stackJson.resource?.digitalocean_spaces_bucket ?? {})[0]?.region;
+function plannedLoadBalancers(plan, stackJson, world) {
+  // In the region of the cluster the stack installs onto.
+  const clusterName = Object.values(stackJson.data?.digitalocean_kubernetes_cluster ?? {})[0]?.name;
+  const region = world.clusters.find((cluster) => cluster.name === clusterName)?.region;
   const found = [];
   for (const rc of plan.resource_changes ?? []) {
     if (rc.type !== 'helm_release' || !rc.change.after?.values) continue;
@@ -180,19 +185,17 @@ async function main() {
 
   const work = opts.work ? resolve(opts.work) : mkdtempSync(join(tmpdir(), 'cryptopulse-rehearsal-'));
   mkdirSync(work, { recursive: true });
-  const charts = join(work, 'charts');
-  cpSync(opts.charts, charts, { recursive: true });
-  const world = initialWorld(new Map(), caCertificate(work));
-  const stub = await startApiStub({ world, chartsDir: charts });
-  const cleanup = async () => {
-    await stub.close();
-    if (!opts.keep) rmSync(work, { recursive: true, force: true });
-  };
+  let stub;
   try {
+    const charts = join(work, 'charts');
+    cpSync(opts.charts, charts, { recursive: true });
+    const world = emptyWorld(caCertificate(work));
+    stub = await startApiStub({ world, chartsDir: charts });
     return await rehearse({ opts, engine, variables, STATEFUL_TYPES, work, world, stub });
   } finally {
-    await cleanup();
+    await stub?.close();
     if (opts.keep) console.log(`${NAME}: work directory kept: ${work}`);
+    else rmSync(work, { recursive: true, force: true });
   }
 }
 
@@ -218,7 +221,7 @@ async function rehearse({ opts, engine, variables, STATEFUL_TYPES, work, world, 
       return [name, { name, dir, deps: s.dependencies ?? [], json: JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), 'utf8')) }];
     }),
   );
-  Object.assign(world, initialWorld(stacks, world.caCertificatePem));
+  addSynthesized(world, stacks);
   const order = planOrder(manifest, opts.stack);
   const version = engineVersion(engine, process.env);
   if (!version) throw new Failure(`cannot run the engine ${engine}`);
@@ -361,7 +364,7 @@ async function rehearseStack(stack, ctx) {
       if (/^\$\{digitalocean_database_cluster\.[^.]+\.id\}$/.test(output.value)) ctx.world.databaseIds.add(outputs[name].value);
     }
   }
-  ctx.world.loadBalancers.push(...plannedLoadBalancers(planJson, stack.json));
+  ctx.world.loadBalancers.push(...plannedLoadBalancers(planJson, stack.json, ctx.world));
 
   const summary = `${created} to add${guarded.length ? `, ${guarded.length} protected (destroy refused)` : ''}`;
   return done(summary);
