@@ -50,13 +50,13 @@ export const PROXY_PROTOCOL_ANNOTATION = "service.beta.kubernetes.io/do-loadbala
 
 /**
  * The header ingress-nginx fills with the client address it settled on, for
- * nginx's realip module to read. The default (X-Forwarded-For-Proxy-Protocol)
- * is read once before the controller sets it, so a client that sends it
- * chooses its own address; nginx ignores a client's header with an underscore
- * in its name (see `enable-underscores-in-headers` below), so only the
- * controller can set this one.
+ * nginx's realip module to read. realip first reads it as the request arrives,
+ * before the controller has set it, so with the default name
+ * (X-Forwarded-For-Proxy-Protocol) a client that sends the header chooses its
+ * own address. nginx drops a request's header with an underscore in its name
+ * (see `enable-underscores-in-headers` below): only the controller sets this one.
  */
-export const CLIENT_ADDRESS_HEADER = "X_Client_Address";
+const CLIENT_ADDRESS_HEADER = "X_Client_Address";
 
 /**
  * How nginx learns the client's address for Client → Cloudflare → load
@@ -73,7 +73,7 @@ const CLIENT_ADDRESS_CONFIG = {
   "use-forwarded-headers": "true",
   "forwarded-for-header": "CF-Connecting-IP",
   "forwarded-for-proxy-protocol-header": CLIENT_ADDRESS_HEADER,
-  // nginx's defaults, pinned: a client's header with an underscore is dropped, so CLIENT_ADDRESS_HEADER cannot be forged.
+  // The controller's defaults, pinned: a request's header with an underscore is dropped, so none forges CLIENT_ADDRESS_HEADER.
   "enable-underscores-in-headers": "false",
   "ignore-invalid-headers": "true",
 } as const;
