@@ -77,11 +77,22 @@ describe("PlatformLayerStack", () => {
     expect(overrides).toMatch(/"service.beta.kubernetes.io\/do-loadbalancer-name" = "cryptopulse-production-fra1-ingress"/);
   });
 
-  it("admits only Cloudflare's ranges at the load balancer and trusts CF-Connecting-IP only from them", () => {
+  it("admits only Cloudflare's ranges at the load balancer and trusts a client address only from Cloudflare's edge and the VPC", () => {
     expect(production.synthesized).toHaveDataSource(DataCloudflareIpRanges);
     const overrides = release(production.json, "ingress-nginx").values[1] as string;
     expect(overrides).toMatch(/"loadBalancerSourceRanges" = data\.cloudflare_ip_ranges\.[\w-]+\.ipv4_cidrs/);
-    expect(overrides).toMatch(/"proxy-real-ip-cidr" = join\(",", concat\(data\.cloudflare_ip_ranges\.[\w-]+\.ipv4_cidrs, data\.cloudflare_ip_ranges\.[\w-]+\.ipv6_cidrs\)\)/);
+    const trusted = overrides.match(/"proxy-real-ip-cidr" = join\(",", concat\(data\.cloudflare_ip_ranges\.[\w-]+\.ipv4_cidrs, data\.cloudflare_ip_ranges\.[\w-]+\.ipv6_cidrs, \["([^"]+)"\]\)\)/);
+    expect(trusted?.[1]).toBe(environmentNamed("production").primaryRegion.vpcCidr);
+  });
+
+  it("switches PROXY protocol on at both ends and leaves the load balancer's health check to the cloud controller", () => {
+    for (const { json } of [production, staging]) {
+      const values = release(json, "ingress-nginx").values as string[];
+      expect(values[1]).toMatch(/"use-proxy-protocol" = "true"/);
+      expect(values[1]).toMatch(/"service\.beta\.kubernetes\.io\/do-loadbalancer-enable-proxy-protocol" = "true"/);
+      // Its default check (kube-proxy's /healthz) goes without PROXY protocol; the override would send it with.
+      expect(values.join("\n")).not.toContain("do-loadbalancer-override-health-check");
+    }
   });
 
   it("runs a single ingress replica in staging, without spread", () => {

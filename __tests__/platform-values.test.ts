@@ -65,9 +65,16 @@ describe("Helm values against the pinned charts", () => {
   });
 
   it.each(["production", "staging"])("the %s ingress-nginx overrides use only keys of the chart", (name) => {
-    const { platform, domain } = environmentNamed(name);
+    const { platform, domain, primaryRegion } = environmentNamed(name);
     const overrides = ingressOverrides(
-      { loadBalancerName: "lb", loadBalancerSizeUnit: platform.ingress.loadBalancerSizeUnit, minReplicas: platform.ingress.minReplicas, maxReplicas: platform.ingress.maxReplicas, apex: domain.apex },
+      {
+        loadBalancerName: "lb",
+        loadBalancerSizeUnit: platform.ingress.loadBalancerSizeUnit,
+        minReplicas: platform.ingress.minReplicas,
+        maxReplicas: platform.ingress.maxReplicas,
+        apex: domain.apex,
+        vpcCidr: primaryRegion.vpcCidr,
+      },
       fakeRanges as never,
       "ingress-nginx/origin-tls",
     );
@@ -94,9 +101,6 @@ describe("Helm values against the pinned charts", () => {
       "proxy-connect-timeout": "75",
       "limit-req-status-code": "429",
       "server-tokens": "false",
-      "enable-real-ip": "true",
-      "forwarded-for-header": "CF-Connecting-IP",
-      "use-forwarded-headers": "false",
     });
     expect(controller.addHeaders).toMatchObject({ "X-Frame-Options": "SAMEORIGIN", "X-Content-Type-Options": "nosniff", "X-XSS-Protection": "1; mode=block" });
     expect(controller.allowSnippetAnnotations).toBe(false);

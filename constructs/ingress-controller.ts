@@ -1,5 +1,5 @@
 import { readFileSync } from "fs";
-import { Fn } from "cdktf";
+import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { DataCloudflareIpRanges } from "@cdktf/provider-cloudflare/lib/data-cloudflare-ip-ranges";
 import { projectPath } from "../config/paths";
@@ -32,12 +32,57 @@ export interface IngressControllerProps {
   readonly maxReplicas: number;
   /** The site's apex: the origin certificate covers it and its wildcard. */
   readonly apex: string;
+  /** The cluster's VPC range: nginx's TCP peer (the load balancer, or a node forwarding for it) is in it. */
+  readonly vpcCidr: string;
 }
 
 /**
+ * DigitalOcean's Service annotation that makes the load balancer send a PROXY
+ * protocol (v1) header ahead of each connection; the value must be the string
+ * "true". Source: https://docs.digitalocean.com/products/kubernetes/how-to/configure-load-balancers/#proxy-protocol
+ * and the cloud controller's docs/controllers/services/annotations.md
+ * (github.com/digitalocean/digitalocean-cloud-controller-manager). Its default
+ * health check (HTTP /healthz of kube-proxy, port 10256) is sent without PROXY
+ * protocol, so it keeps working; setting do-loadbalancer-override-health-check
+ * would send it with PROXY protocol to the ports chosen.
+ */
+export const PROXY_PROTOCOL_ANNOTATION = "service.beta.kubernetes.io/do-loadbalancer-enable-proxy-protocol";
+
+/**
+ * The header ingress-nginx fills with the client address it settled on, for
+ * nginx's realip module to read. realip first reads it as the request arrives,
+ * before the controller has set it, so with the default name
+ * (X-Forwarded-For-Proxy-Protocol) a client that sends the header chooses its
+ * own address. nginx drops a request's header with an underscore in its name
+ * (see `enable-underscores-in-headers` below): only the controller sets this one.
+ */
+const CLIENT_ADDRESS_HEADER = "X_Client_Address";
+
+/**
+ * How nginx learns the client's address for Client → Cloudflare → load
+ * balancer → nginx (ingress-nginx controller v1.15.1, nginx.tmpl lines 77-92
+ * and 414-445): it reads the PROXY protocol source (a Cloudflare edge), takes
+ * CF-Connecting-IP only when that source is in `proxy-real-ip-cidr`, and the
+ * PROXY source itself otherwise. `$remote_addr`, and so every rate-limit key,
+ * is then the client. The load balancer's annotation must switch with
+ * `use-proxy-protocol`: either without the other breaks every connection.
+ */
+const CLIENT_ADDRESS_CONFIG = {
+  "use-proxy-protocol": "true",
+  // With use-proxy-protocol, what makes the controller choose between CF-Connecting-IP and the PROXY source.
+  "use-forwarded-headers": "true",
+  "forwarded-for-header": "CF-Connecting-IP",
+  "forwarded-for-proxy-protocol-header": CLIENT_ADDRESS_HEADER,
+  // The controller's defaults, pinned: a request's header with an underscore is dropped, so none forges CLIENT_ADDRESS_HEADER.
+  "enable-underscores-in-headers": "false",
+  "ignore-invalid-headers": "true",
+} as const;
+
+/**
  * ingress-nginx, the only way in: its DigitalOcean load balancer admits only
- * Cloudflare's ranges, so nothing reaches the origin around the WAF; client
- * IPs are restored from CF-Connecting-IP for those ranges only; it presents a
+ * Cloudflare's ranges, so nothing reaches the origin around the WAF, and hands
+ * nginx each connection's source by PROXY protocol; client IPs are restored
+ * from CF-Connecting-IP when that source is Cloudflare's only; it presents a
  * Cloudflare Origin CA certificate as its default, for Full (strict) TLS.
  * The guide's nginx settings (TLS, headers, timeouts, keep-alive, 429s) are
  * the base values in helm-values/ingress-nginx.yaml; what varies per
@@ -119,16 +164,24 @@ export function ingressOverrides(
         : [],
       extraArgs: { "default-ssl-certificate": defaultCertificate },
       config: {
-        "proxy-real-ip-cidr": Fn.join(",", Fn.concat([cloudflare.ipv4Cidrs, cloudflare.ipv6Cidrs])),
+        ...CLIENT_ADDRESS_CONFIG,
+        // Trusted to hand over a client's address: Cloudflare's edge (as PROXY source) and the VPC (nginx's peer).
+        "proxy-real-ip-cidr": commaSeparated([cloudflare.ipv4Cidrs, cloudflare.ipv6Cidrs, [props.vpcCidr]]),
       },
       service: {
         annotations: {
           "service.beta.kubernetes.io/do-loadbalancer-name": props.loadBalancerName,
           "service.beta.kubernetes.io/do-loadbalancer-size-unit": String(props.loadBalancerSizeUnit),
+          [PROXY_PROTOCOL_ANNOTATION]: "true",
         },
         // The load balancer's firewall: Cloudflare only (it is IPv4-only).
         loadBalancerSourceRanges: cloudflare.ipv4Cidrs,
       },
     },
   };
+}
+
+/** One comma-separated list, as ingress-nginx reads a list setting; joined by Terraform when a part is known only at plan. */
+function commaSeparated(lists: readonly string[][]): string {
+  return lists.some((list) => Token.isUnresolved(list)) ? Fn.join(",", Fn.concat([...lists])) : lists.flat().join(",");
 }

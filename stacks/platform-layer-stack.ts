@@ -82,6 +82,7 @@ export class PlatformLayerStack extends PlatformStack {
       minReplicas: platform.ingress.minReplicas,
       maxReplicas: platform.ingress.maxReplicas,
       apex: environment.domain.apex,
+      vpcCidr: region.vpcCidr,
     });
 
     // Observability: kube-prometheus-stack, and uptime checks of the public hosts from outside. The
