@@ -248,7 +248,7 @@ async function rehearse({ opts, engine, variables, STATEFUL_TYPES, work, world, 
 
   const results = new Map();
   const started = new Set();
-  const ctx = { opts, engine, env, version, STATEFUL_TYPES, world, stub };
+  const ctx = { opts, engine, env, version, STATEFUL_TYPES, world, stub, schemas: new Map() };
 
   // Dependency order: a stack starts once every stack it depends on has passed; one whose dependency failed is
   // reported as failed without a plan.
@@ -370,13 +370,16 @@ async function rehearseStack(stack, ctx) {
   return done(summary);
 }
 
+/** The providers' schemas, dumped once per set of required providers (stacks with the same set share them). */
 async function providerSchemas(ctx, stack, timings) {
-  if (!stack.schemas) {
-    const r = await engineStep(ctx, stack, 'schema', ['providers', 'schema', '-json'], timings);
-    if (r.code !== 0) throw new Failure(`${stack.name}: providers schema -json failed: ${oneLine(r.stderr)}`);
-    stack.schemas = JSON.parse(r.stdout);
+  const key = JSON.stringify(stack.json.terraform?.required_providers ?? {});
+  if (!ctx.schemas.has(key)) {
+    ctx.schemas.set(key, engineStep(ctx, stack, 'schema', ['providers', 'schema', '-json'], timings).then((r) => {
+      if (r.code !== 0) throw new Failure(`${stack.name}: providers schema -json failed: ${oneLine(r.stderr)}`);
+      return JSON.parse(r.stdout);
+    }));
   }
-  return stack.schemas;
+  return ctx.schemas.get(key);
 }
 
 /** The protected resources as an apply would leave them: the planned values, unknowns filled by schema type. */
