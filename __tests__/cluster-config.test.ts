@@ -83,6 +83,31 @@ describe("cluster configuration validation", () => {
       `${P}.adminCidrs[0] = "vpn.cryptopulse.com": an IPv4 CIDR such as 203.0.113.0/24`,
     ],
     [
+      "an admin CIDR that opens the API to the whole internet",
+      (c) => (c.environments.production.cluster.adminCidrs = ["198.51.100.0/28", "0.0.0.0/0"]),
+      `${P}.adminCidrs[1] = "0.0.0.0/0": opens the Kubernetes API to 100% of the IPv4 internet; admin CIDRs may cover at most 1/256 of it together (16777216 addresses, one /8)`,
+    ],
+    [
+      "admin CIDRs that open most of the internet only together",
+      (c) => (c.environments.production.cluster.adminCidrs = ["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2"]),
+      `${P}.adminCidrs[0] = "0.0.0.0/2": opens the Kubernetes API to 25% of the IPv4 internet; admin CIDRs may cover at most 1/256 of it together (16777216 addresses, one /8)`,
+    ],
+    [
+      "admin CIDRs each within the limit but wider than it together",
+      (c) => (c.environments.production.cluster.adminCidrs = ["11.0.0.0/8", "12.0.0.0/9", "12.128.0.0/9"]),
+      `${P}.adminCidrs = [3 items]: together open the Kubernetes API to 0.78% of the IPv4 internet (33554432 addresses); admin CIDRs may cover at most 1/256 of it together (16777216 addresses, one /8)`,
+    ],
+    [
+      "an admin CIDR with host bits set",
+      (c) => (c.environments.production.cluster.adminCidrs = ["203.0.113.7/24"]),
+      `${P}.adminCidrs[0] = "203.0.113.7/24": host bits set: the address must be the first of its range`,
+    ],
+    [
+      "an admin CIDR written with leading zeros",
+      (c) => (c.environments.production.cluster.adminCidrs = ["203.0.113.010/32"]),
+      `${P}.adminCidrs[0] = "203.0.113.010/32": leading zeros: write 203.0.113.10/32 (some tools read a number with a leading zero as octal)`,
+    ],
+    [
       "a pinned version slug instead of a minor prefix",
       (c) => (c.environments.production.cluster.versionPrefix = "1.35.1-do.0"),
       `${P}.versionPrefix = "1.35.1-do.0": a Kubernetes minor followed by a dot, e.g. "1.35."`,
@@ -113,6 +138,12 @@ describe("cluster configuration validation", () => {
     const input = shippedConfig();
     mutate(input);
     expect(problemsOf(() => loadPlatformConfig(input))).toContain(expected);
+  });
+
+  it("accepts admin CIDRs up to one /8 together, overlaps counted once", () => {
+    const input: any = shippedConfig();
+    input.environments.production.cluster.adminCidrs = ["11.0.0.0/8", "11.128.0.0/9", "11.0.0.0/24"];
+    expect(() => loadPlatformConfig(input)).not.toThrow();
   });
 
   it("re-checks capacity when replicas grow, naming the pool", () => {

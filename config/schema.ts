@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { budgetSchema } from "./budget";
-import { cidrContains, cidrsOverlap, parseCidr, PRIVATE_RANGES, RESERVED_RANGES, type Ipv4Cidr } from "./cidr";
+import { cidrContains, cidrsOverlap, malformedCidrMessage, parseCidr, PRIVATE_RANGES, RESERVED_RANGES, type Ipv4Cidr } from "./cidr";
 import { checkCapacity, clusterSchema, largestPool } from "./cluster";
 import { dataSchema } from "./data";
 import { edgeSchema } from "./edge";
@@ -40,7 +40,7 @@ const regionSlug = z.string().refine(isSupportedRegion, {
 const vpcCidr = z.string().superRefine((text, ctx) => {
   const cidr = parseCidr(text);
   if (!cidr) {
-    ctx.addIssue({ code: "custom", message: "malformed CIDR: expected an IPv4 range such as 10.20.0.0/16" });
+    ctx.addIssue({ code: "custom", message: malformedCidrMessage(text, "malformed CIDR: expected an IPv4 range such as 10.20.0.0/16") });
     return;
   }
   if (cidr.prefix < VPC_PREFIX.min || cidr.prefix > VPC_PREFIX.max) {
