@@ -231,3 +231,85 @@ describe("configuration validation", () => {
     for (const line of problems) expect(line).not.toContain("\n");
   });
 });
+
+describe("names and entries that must not repeat", () => {
+  const P = "environments.production";
+  const S = "environments.staging";
+  const cases: [string, Mutation, string][] = [
+    [
+      "the app host on the apex's www alias",
+      (c) => (c.environments.production.domain.appHost = "www"),
+      `${P}.domain.appHost = "www": duplicate hostname: www.cryptopulse.com is the apex's www alias already; the apex, www.<apex>, the app host and the API host must all differ`,
+    ],
+    [
+      "a host name longer than DNS allows",
+      (c) => {
+        const apex = `${"a".repeat(61)}.${"b".repeat(61)}.${"c".repeat(61)}.${"d".repeat(61)}.com`;
+        c.environments.production.domain = { ...c.environments.production.domain, zone: apex, apex };
+      },
+      `${P}.domain.apiHost = "api": the API host is 255 characters long; DNS names end at 253`,
+    ],
+    [
+      "two environments on one Cloudflare zone",
+      (c) => (c.environments.production.domain = { ...c.environments.production.domain, zone: "cryptopulse-staging.com", apex: "www.cryptopulse-staging.com" }),
+      `${P}.domain.zone = "cryptopulse-staging.com": zone already used by ${S}.domain.zone; each environment needs a zone of its own (its edge stack owns the zone's settings and rulesets)`,
+    ],
+    [
+      "a name served by two environments from nested zones",
+      (c) => (c.environments.staging.domain = { ...c.environments.staging.domain, zone: "app.cryptopulse.com", apex: "app.cryptopulse.com" }),
+      `${P}.domain.appHost = "app": duplicate hostname: the app host app.cryptopulse.com is served by ${S}.domain.apex already`,
+    ],
+    [
+      "an alert recipient listed twice",
+      (c) => c.environments.production.alerts.emails.push("devops@cryptopulse.app"),
+      `${P}.alerts.emails[2] = "devops@cryptopulse.app": duplicate recipient: already listed at emails[0]`,
+    ],
+    [
+      "a backup recipient listed twice",
+      (c) => (c.environments.production.backup = { ...c.environments.production.backup, recipients: [c.environments.production.backup.recipients[0], c.environments.production.backup.recipients[0]] }),
+      `${P}.backup.recipients[1] = "age1j3namta3vm9r689d433p7ae8mslextuz59f3pyf6xmql7vst2y3svutwm3": duplicate recipient: already listed at recipients[0]`,
+    ],
+    [
+      "an admin CIDR listed twice",
+      (c) => c.environments.production.cluster.adminCidrs.push("198.51.100.0/28"),
+      `${P}.cluster.adminCidrs[2] = "198.51.100.0/28": duplicate admin CIDR: already listed at adminCidrs[0]`,
+    ],
+    [
+      "a blocked path listed twice",
+      (c) => (c.environments.production.edge = { ...c.environments.production.edge, blockedPathPrefixes: ["/admin", "/actuator", "/admin"] }),
+      `${P}.edge.blockedPathPrefixes[2] = "/admin": duplicate path prefix: already listed at blockedPathPrefixes[0]`,
+    ],
+    [
+      "a cached extension listed twice",
+      (c) => (c.environments.production.edge = { ...c.environments.production.edge, staticAssets: { ...c.environments.production.edge.staticAssets, extensions: ["js", "css", "js"] } }),
+      `${P}.edge.staticAssets.extensions[2] = "js": duplicate extension: already listed at extensions[0]`,
+    ],
+    [
+      "a rate-limit method listed twice",
+      (c) => {
+        const edge = c.environments.production.edge;
+        c.environments.production.edge = { ...edge, plan: "business", rateLimits: [{ ...edge.rateLimits[0], methods: ["POST", "PUT", "POST"] }, edge.rateLimits[1]] };
+      },
+      `${P}.edge.rateLimits[0].methods[2] = "POST": duplicate method: already listed at methods[0]`,
+    ],
+    [
+      "a deployer group listed twice",
+      (c) => (c.environments.production.platform = { ...c.environments.production.platform, rbac: { developerGroups: [], deployerGroups: ["ci", "ci"] } }),
+      `${P}.platform.rbac.deployerGroups[1] = "ci": duplicate group: already listed at deployerGroups[0]`,
+    ],
+  ];
+
+  it.each(cases)("rejects %s with one line", (_name, mutate, expected) => {
+    const input = shippedConfig();
+    mutate(input);
+    expect(problemsOf(() => loadPlatformConfig(input))).toContain(expected);
+  });
+
+  it("reports a host clash inside one environment once, not again as a clash with itself", () => {
+    const input: any = shippedConfig();
+    input.environments.production.domain.apiHost = "app";
+    expect(problemsOf(() => loadPlatformConfig(input))).toEqual([
+      `${P}.domain.apiHost = "app": duplicate hostname: app.cryptopulse.com is the app host already; the apex, www.<apex>, the app host and the API host must all differ`,
+    ]);
+  });
+});

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { imageSchema } from "./platform";
+import { uniqueList } from "./unique";
 
 /**
  * The `backup` section of an environment: where the dumps go and who can
@@ -18,7 +19,7 @@ export const backupSchema = z.strictObject({
    */
   bucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{2,29}[a-z0-9]$/, "4-31 lowercase letters, digits or dashes, not starting or ending with a dash"),
   /** The operators' keys: every dump and snapshot is encrypted to all of them. */
-  recipients: z.array(ageRecipient).min(1, "at least one recipient, or nobody can restore"),
+  recipients: uniqueList(ageRecipient, "recipients", "recipient").min(1, "at least one recipient, or nobody can restore"),
   /**
    * The key of the monthly restore test. Its identity is the one private key
    * that enters the cluster (as a Secret created by the operator, never by

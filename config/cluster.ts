@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { coveredAddresses, IPV4_ADDRESSES, malformedCidrMessage, parseCidr, type Ipv4Cidr } from "./cidr";
 import { DROPLET_SIZE_SLUGS, DROPLET_SIZES } from "./droplet-sizes";
+import { uniqueList } from "./unique";
 
 /**
  * The `cluster` section of an environment: the DOKS cluster in its primary
@@ -97,8 +98,7 @@ export const clusterSchema = z
       startTime: z.string().regex(/^([01]\d|2[0-3]):00$/, 'a whole hour in UTC such as "03:00"'),
     }),
     /** Who may reach the Kubernetes API: the administrators' VPN and the deploy runners' egress ranges. */
-    adminCidrs: z
-      .array(adminCidr)
+    adminCidrs: uniqueList(adminCidr, "adminCidrs", "admin CIDR")
       .min(1, "at least one admin CIDR: an empty list would lock everyone out of the API")
       .superRefine((entries, ctx) => checkAdminCidrsReach(entries, ctx), { when: (payload) => Array.isArray(payload.value) }),
     systemPool: poolSchema,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { terraformVariableName } from "./terraform-variable";
+import { uniqueList } from "./unique";
 
 /**
  * The `platform` section of an environment: what runs inside the workload
@@ -44,9 +45,9 @@ export const platformSchema = z.strictObject({
   /** Identity-provider groups bound to the cluster roles (the guide's RBAC). */
   rbac: z.strictObject({
     /** Read-only access to the app namespace. */
-    developerGroups: z.array(groupName),
+    developerGroups: uniqueList(groupName, "developerGroups", "group"),
     /** What CI needs to roll out the app services. */
-    deployerGroups: z.array(groupName),
+    deployerGroups: uniqueList(groupName, "deployerGroups", "group"),
   }),
   /** Sensitive Terraform variables holding the app's own secrets. */
   secrets: z.strictObject({
