@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { decodeBech32, wordsToBytes } from "./bech32";
 import { imageSchema } from "./platform";
 import { uniqueList } from "./unique";
 
@@ -8,8 +9,26 @@ import { uniqueList } from "./unique";
  * dumps are held by the operators, outside the cluster and Terraform.
  */
 
-/** An age X25519 recipient (`age-keygen -y` prints it from an identity file). */
-const ageRecipient = z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/, "an age public key (age1 followed by 58 bech32 characters)");
+/** X25519 public keys are 32 bytes. */
+const AGE_KEY_BYTES = 32;
+
+/**
+ * An age X25519 recipient (`age-keygen -y` prints it from an identity file):
+ * Bech32 with the prefix `age`, so its checksum catches a key copied wrong.
+ */
+const AGE_RECIPIENT_PATTERN = /^age1[02-9ac-hj-np-z]{58}$/;
+const ageRecipient = z
+  .string()
+  .regex(AGE_RECIPIENT_PATTERN, "an age public key (age1 followed by 58 bech32 characters)")
+  .superRefine((text, ctx) => {
+    if (!AGE_RECIPIENT_PATTERN.test(text)) return; // the pattern's own line says why
+    const decoded = decodeBech32(text);
+    if (!decoded) {
+      ctx.addIssue({ code: "custom", message: "Bech32 checksum mismatch: a character is mistyped, swapped or missing; copy the key again from age-keygen -y" });
+    } else if (wordsToBytes(decoded.words)?.length !== AGE_KEY_BYTES) {
+      ctx.addIssue({ code: "custom", message: `not an X25519 key: its data does not decode to ${AGE_KEY_BYTES} bytes` });
+    }
+  });
 
 export const backupSchema = z.strictObject({
   /**
