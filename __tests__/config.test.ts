@@ -313,3 +313,26 @@ describe("names and entries that must not repeat", () => {
     ]);
   });
 });
+
+describe("time zones, as Alertmanager will load them", () => {
+  const field = (environment: string) => `environments.${environment}.observability.alerting.businessHours.timezone`;
+  const withTimeZone = (timezone: string) => {
+    const input: any = shippedConfig();
+    input.environments.staging.observability.alerting.businessHours = { ...input.environments.staging.observability.alerting.businessHours, timezone };
+    return input;
+  };
+
+  it.each(["Europe/Berlin", "UTC", "Etc/GMT+5", "America/Argentina/Buenos_Aires", "America/Port-au-Prince", "US/Eastern"])("accepts %s", (timezone) => {
+    expect(() => loadPlatformConfig(withTimeZone(timezone))).not.toThrow();
+  });
+
+  it.each([
+    ["a zone spelled wrong", "Europe/Berlinn", "unknown time zone: not in the IANA time zone database; e.g. Europe/Berlin, America/New_York, UTC"],
+    ["a zone that does not exist", "Mars/Olympus_Mons", "unknown time zone: not in the IANA time zone database; e.g. Europe/Berlin, America/New_York, UTC"],
+    ["a zone in lower case, which Go looks up case-sensitively", "europe/berlin", "time zone names are case-sensitive: write Europe/Berlin"],
+    ["an alias in lower case", "us/eastern", "time zone names are case-sensitive: each part starts with a capital, e.g. America/New_York"],
+    ["an offset instead of a zone", "+01:00", "an IANA time zone such as Europe/Berlin"],
+  ])("rejects %s with one line", (_name, timezone, rule) => {
+    expect(problemsOf(() => loadPlatformConfig(withTimeZone(timezone)))).toEqual([`${field("staging")} = ${JSON.stringify(timezone)}: ${rule}`]);
+  });
+});

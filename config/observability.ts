@@ -15,10 +15,36 @@ const volumeGiB = (min: number, max: number) =>
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time of day as HH:MM (24 h)");
 const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 
+const TIME_ZONE_PATTERN = /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/;
+
+/**
+ * Why Alertmanager could not load the time zone `name`, or undefined. Node's
+ * copy of the IANA database decides whether the zone exists; Alertmanager
+ * (Go) looks names up case-sensitively, where Node does not, so the case is
+ * checked too: every part of an IANA name starts with a capital.
+ */
+function timeZoneProblem(name: string): string | undefined {
+  let canonical: string;
+  try {
+    canonical = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return "unknown time zone: not in the IANA time zone database; e.g. Europe/Berlin, America/New_York, UTC";
+  }
+  if (canonical !== name && canonical.toLowerCase() === name.toLowerCase()) return `time zone names are case-sensitive: write ${canonical}`;
+  if (name.split("/").some((part) => !/^[A-Z]/.test(part))) return "time zone names are case-sensitive: each part starts with a capital, e.g. America/New_York";
+  return undefined;
+}
+
 const businessHoursSchema = z
   .strictObject({
     /** IANA time zone the hours are read in, e.g. Europe/Berlin. */
-    timezone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, "an IANA time zone such as Europe/Berlin"),
+    timezone: z
+      .string()
+      .regex(TIME_ZONE_PATTERN, "an IANA time zone such as Europe/Berlin")
+      .superRefine((name, ctx) => {
+        const problem = TIME_ZONE_PATTERN.test(name) ? timeZoneProblem(name) : undefined; // else the pattern's line says why
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
     firstDay: z.enum(WEEKDAYS),
     lastDay: z.enum(WEEKDAYS),
     start: clock,
