@@ -1,6 +1,8 @@
 import { loadPlatformConfig } from "../config";
 import { checkCapacity, type NodePoolConfig } from "../config/cluster";
-import { problemsOf, shippedConfig } from "./helpers";
+import { DOKS_MINORS, DOKS_RELEASE_SLUGS, DOKS_RELEASES_READ_ON } from "../config/doks-releases";
+import { KUBERNETES_VERSIONS } from "../scripts/rehearsal/fixtures.mjs";
+import { environmentNamed, problemsOf, shippedConfig } from "./helpers";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- invalid inputs are deliberately off-type */
 type Mutation = (config: any) => void;
@@ -113,6 +115,11 @@ describe("cluster configuration validation", () => {
       `${P}.versionPrefix = "1.35.1-do.0": a Kubernetes minor followed by a dot, e.g. "1.35."`,
     ],
     [
+      "a Kubernetes minor DigitalOcean has retired",
+      (c) => (c.environments.production.cluster.versionPrefix = "1.31."),
+      `${P}.versionPrefix = "1.31.": a DOKS minor DigitalOcean offers; on offer (read ${DOKS_RELEASES_READ_ON}): "1.35.", "1.34.", "1.33."`,
+    ],
+    [
       "a maintenance window off the hour",
       (c) => (c.environments.production.cluster.maintenance.startTime = "3:30"),
       `${P}.maintenance.startTime = "3:30": a whole hour in UTC such as "03:00"`,
@@ -156,5 +163,24 @@ describe("cluster configuration validation", () => {
 
   it("accepts the shipped configuration, whose pools hold the guide's maximums", () => {
     expect(() => loadPlatformConfig()).not.toThrow();
+  });
+});
+
+describe("the DOKS releases on offer", () => {
+  it("are one list, which the plan rehearsal's stand-in API serves too", () => {
+    expect(KUBERNETES_VERSIONS).toEqual(DOKS_RELEASE_SLUGS);
+  });
+
+  it("give each minor once, newest first, from the release slugs", () => {
+    expect(DOKS_MINORS).toEqual(["1.35", "1.34", "1.33"]);
+  });
+
+  it("say when they were read", () => {
+    expect(DOKS_RELEASES_READ_ON).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it.each(["production", "staging"])("hold a release for %s's version prefix", (name) => {
+    const { versionPrefix } = environmentNamed(name).cluster;
+    expect(DOKS_RELEASE_SLUGS.filter((slug) => slug.startsWith(versionPrefix))).not.toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { coveredAddresses, IPV4_ADDRESSES, malformedCidrMessage, parseCidr, type Ipv4Cidr } from "./cidr";
+import { DOKS_MINORS, DOKS_RELEASES_READ_ON } from "./doks-releases";
 import { DROPLET_SIZE_SLUGS, DROPLET_SIZES } from "./droplet-sizes";
 import { uniqueList } from "./unique";
 
@@ -19,6 +20,8 @@ export const APP_POOL_TAINT = { key: "cryptopulse.com/dedicated", effect: "NoSch
 const MIN_POOL_NODES = 1;
 /** DigitalOcean's default droplet limit per account. */
 const MAX_POOL_NODES = 25;
+
+const VERSION_PREFIX_PATTERN = /^1\.\d{2}\.$/;
 
 const WEEKDAYS = ["any", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 
@@ -89,7 +92,13 @@ function checkAdminCidrsReach(entries: readonly unknown[], ctx: z.RefinementCtx)
 export const clusterSchema = z
   .strictObject({
     /** DOKS minor to track, e.g. "1.35.": the newest patch is looked up at plan time. */
-    versionPrefix: z.string().regex(/^1\.\d{2}\.$/, 'a Kubernetes minor followed by a dot, e.g. "1.35."'),
+    versionPrefix: z
+      .string()
+      .regex(VERSION_PREFIX_PATTERN, 'a Kubernetes minor followed by a dot, e.g. "1.35."')
+      .refine(
+        (prefix) => !VERSION_PREFIX_PATTERN.test(prefix) || DOKS_MINORS.includes(prefix.slice(0, -1)), // else the pattern's line says why
+        `a DOKS minor DigitalOcean offers; on offer (read ${DOKS_RELEASES_READ_ON}): ${DOKS_MINORS.map((minor) => `"${minor}."`).join(", ")}`,
+      ),
     /** HA control plane: 99.95 % SLA; cannot be turned off once on. */
     highAvailability: z.boolean(),
     /** Weekly window (UTC) for DOKS patch upgrades. */
