@@ -336,3 +336,41 @@ describe("time zones, as Alertmanager will load them", () => {
     expect(problemsOf(() => loadPlatformConfig(withTimeZone(timezone)))).toEqual([`${field("staging")} = ${JSON.stringify(timezone)}: ${rule}`]);
   });
 });
+
+describe("ports, wherever the configuration takes one", () => {
+  const P = "environments.production";
+  const cases: [string, Mutation, string][] = [
+    [
+      "an SMTP relay on port 0",
+      (c) => (c.environments.production.observability.alerting = { ...c.environments.production.observability.alerting, smtp: { ...c.environments.production.observability.alerting.smtp, smarthost: "smtp.sendgrid.net:00" } }),
+      `${P}.observability.alerting.smtp.smarthost = "smtp.sendgrid.net:00": the port is out of range: ports are 1-65535, e.g. 587`,
+    ],
+    [
+      "an SMTP relay on a port past 65535",
+      (c) => (c.environments.production.observability.alerting = { ...c.environments.production.observability.alerting, smtp: { ...c.environments.production.observability.alerting.smtp, smarthost: "smtp.sendgrid.net:65536" } }),
+      `${P}.observability.alerting.smtp.smarthost = "smtp.sendgrid.net:65536": the port is out of range: ports are 1-65535, e.g. 587`,
+    ],
+    [
+      "an image registry on a port past 65535",
+      (c) => (c.environments.production.platform.images.backend = { ...c.environments.production.platform.images.backend, repository: "registry.internal:70000/cryptopulse/backend" }),
+      `${P}.platform.images.backend.repository = "registry.internal:70000/cryptopulse/backend": the registry's port is out of range: ports are 1-65535`,
+    ],
+    [
+      "a service port past 65535",
+      (c) => (c.environments.production.services.backend = { ...c.environments.production.services.backend, port: 70000 }),
+      `${P}.services.backend.port = 70000: ports end at 65535`,
+    ],
+  ];
+
+  it.each(cases)("rejects %s with one line", (_name, mutate, expected) => {
+    const input = shippedConfig();
+    mutate(input);
+    expect(problemsOf(() => loadPlatformConfig(input))).toEqual([expected]);
+  });
+
+  it("accepts an image registry with a port in range", () => {
+    const input: any = shippedConfig();
+    input.environments.production.platform.images.backend = { ...input.environments.production.platform.images.backend, repository: "registry.internal:5000/cryptopulse/backend" };
+    expect(() => loadPlatformConfig(input)).not.toThrow();
+  });
+});

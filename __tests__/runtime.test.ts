@@ -70,6 +70,16 @@ describe("runtime options from environment variables", () => {
       'CRYPTOPULSE_CLOUDFLARE_BASE_URL = "https://user:secret@cf.internal/client/v4": an absolute https:// or http:// URL without credentials',
     ],
     [
+      "an API endpoint on port 0",
+      { CRYPTOPULSE_DIGITALOCEAN_API_ENDPOINT: "http://127.0.0.1:0/" },
+      'CRYPTOPULSE_DIGITALOCEAN_API_ENDPOINT = "http://127.0.0.1:0/": port 0 is out of range: ports are 1-65535',
+    ],
+    [
+      "a chart repository on a port past 65535",
+      { CRYPTOPULSE_CHART_REPOSITORY: "oci://registry.internal:65536/charts" },
+      'CRYPTOPULSE_CHART_REPOSITORY = "oci://registry.internal:65536/charts": port 65536 is out of range: ports are 1-65535',
+    ],
+    [
       "a chart repository with another scheme",
       { CRYPTOPULSE_CHART_REPOSITORY: "ftp://charts.internal" },
       'CRYPTOPULSE_CHART_REPOSITORY = "ftp://charts.internal": an absolute https:// or http:// or oci:// URL without credentials',

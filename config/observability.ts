@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isPort, portOf, PORT_RULE } from "./port";
 import { terraformVariableName } from "./terraform-variable";
 
 /**
@@ -12,6 +13,7 @@ import { terraformVariableName } from "./terraform-variable";
 
 const volumeGiB = (min: number, max: number) =>
   z.int().min(min, `at least ${min} GiB`).max(max, `at most ${max} GiB (one DigitalOcean volume)`);
+const SMARTHOST_PATTERN = /^[a-z0-9.-]+:\d{2,5}$/;
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time of day as HH:MM (24 h)");
 const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 
@@ -118,7 +120,11 @@ export const observabilitySchema = z.strictObject({
     businessHours: businessHoursSchema,
     smtp: z.strictObject({
       /** host:port of the mail relay (STARTTLS). */
-      smarthost: z.string().regex(/^[a-z0-9.-]+:\d{2,5}$/, "host:port of the SMTP relay, e.g. smtp.sendgrid.net:587"),
+      smarthost: z
+        .string()
+        .regex(SMARTHOST_PATTERN, "host:port of the SMTP relay, e.g. smtp.sendgrid.net:587")
+        // Only where the pattern holds: else its own line says why.
+        .refine((text) => !SMARTHOST_PATTERN.test(text) || isPort(portOf(text) ?? 0), `the port is out of range: ${PORT_RULE}, e.g. 587`),
       from: z.email("not an email address"),
       username: z.string().min(1),
       /** Sensitive variable holding the SMTP password. */

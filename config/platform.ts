@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isPort, PORT_RULE } from "./port";
 import { terraformVariableName } from "./terraform-variable";
 import { uniqueList } from "./unique";
 
@@ -8,10 +9,19 @@ import { uniqueList } from "./unique";
  * do what in the cluster.
  */
 
+/** `registry[:port]/path`; the port, if any, is the first group. */
+const REPOSITORY_PATTERN = /^[a-z0-9.-]+(?::(\d+))?(\/[a-z0-9._-]+)+$/;
+
 /** An image by immutable tag or by digest; a moving tag would deploy whatever was pushed last. */
 export const imageSchema = z
   .strictObject({
-    repository: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/, "an image repository such as registry.digitalocean.com/cryptopulse/backend"),
+    repository: z
+      .string()
+      .regex(REPOSITORY_PATTERN, "an image repository such as registry.digitalocean.com/cryptopulse/backend")
+      .refine((repository) => {
+        const port = REPOSITORY_PATTERN.exec(repository)?.[1]; // none where the pattern fails: its own line says why
+        return port === undefined || isPort(Number(port));
+      }, `the registry's port is out of range: ${PORT_RULE}`),
     tag: z
       .string()
       .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "a Docker tag")

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isPort, PORT_RULE } from "./port";
 import { isSupportedRegion, SUPPORTED_REGIONS, type RegionSlug } from "./regions";
 import { parseOrThrow } from "./validate";
 
@@ -50,20 +51,29 @@ const optionalText = z
   .optional()
   .transform((value) => (value?.trim() ? value.trim() : undefined));
 
+/** The port written in a URL's authority (`https://host:8443/...`), even one the URL parser refuses. */
+const URL_PORT = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*:(\d+)(?:[/?#]|$)/i;
+
 /** An absolute URL with one of `schemes`, without credentials (they would land in the synthesized JSON). */
 function serviceUrl(schemes: readonly string[]) {
   const allowed = schemes.map((scheme) => `${scheme}://`).join(" or ");
   return optionalText.pipe(
     z
       .string()
-      .refine((text) => {
+      .superRefine((text, ctx) => {
+        const port = URL_PORT.exec(text)?.[1];
+        if (port !== undefined && !isPort(Number(port))) {
+          ctx.addIssue({ code: "custom", message: `port ${port} is out of range: ${PORT_RULE}` });
+          return;
+        }
         try {
           const url = new URL(text.replaceAll("{{.Region}}", "region"));
-          return schemes.includes(url.protocol.slice(0, -1)) && url.host !== "" && !url.username && !url.password;
+          if (schemes.includes(url.protocol.slice(0, -1)) && url.host !== "" && !url.username && !url.password) return;
         } catch {
-          return false;
+          // reported below
         }
-      }, `an absolute ${allowed} URL without credentials`)
+        ctx.addIssue({ code: "custom", message: `an absolute ${allowed} URL without credentials` });
+      })
       .optional(),
   );
 }
