@@ -35,6 +35,16 @@ describe("runtime options from environment variables", () => {
       'CRYPTOPULSE_ENVIRONMENTS = "production,qa": unknown environment "qa"; allowed: staging, production',
     ],
     [
+      "a filter of separators only",
+      { CRYPTOPULSE_ENVIRONMENTS: " , " },
+      'CRYPTOPULSE_ENVIRONMENTS = " , ": selects no environment: name one or more, comma-separated (allowed: staging, production), or unset it for all',
+    ],
+    [
+      "a filter that is set but empty",
+      { CRYPTOPULSE_ENVIRONMENTS: "" },
+      'CRYPTOPULSE_ENVIRONMENTS = "": selects no environment: name one or more, comma-separated (allowed: staging, production), or unset it for all',
+    ],
+    [
       "an unknown backend kind",
       { CRYPTOPULSE_STATE_BACKEND: "consul" },
       'CRYPTOPULSE_STATE_BACKEND = "consul": unknown state backend; allowed: local, cloud, s3',

@@ -80,7 +80,8 @@ function serviceUrl(schemes: readonly string[]) {
 
 const environmentSchema = z
   .object({
-    CRYPTOPULSE_ENVIRONMENTS: optionalText,
+    /** Kept as given: set but naming nothing is an error, not "all" (see readRuntimeOptions). */
+    CRYPTOPULSE_ENVIRONMENTS: z.string().optional(),
     CRYPTOPULSE_STATE_BACKEND: optionalText.pipe(
       z.enum(STATE_BACKENDS, { message: `unknown state backend; allowed: ${STATE_BACKENDS.join(", ")}` }).default("local"),
     ),
@@ -116,6 +117,14 @@ const environmentSchema = z
  */
 export function readRuntimeOptions(env: NodeJS.ProcessEnv, knownEnvironments: readonly string[]): RuntimeOptions {
   const filterSchema = environmentSchema.superRefine((vars, ctx) => {
+    if (vars.CRYPTOPULSE_ENVIRONMENTS !== undefined && splitList(vars.CRYPTOPULSE_ENVIRONMENTS).length === 0) {
+      // An empty synth would look like success: a typo in a workflow must not deploy nothing quietly.
+      ctx.addIssue({
+        code: "custom",
+        path: ["CRYPTOPULSE_ENVIRONMENTS"],
+        message: `selects no environment: name one or more, comma-separated (allowed: ${knownEnvironments.join(", ")}), or unset it for all`,
+      });
+    }
     for (const name of splitList(vars.CRYPTOPULSE_ENVIRONMENTS)) {
       if (!knownEnvironments.includes(name)) {
         ctx.addIssue({
