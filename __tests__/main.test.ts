@@ -64,6 +64,16 @@ describe("main.ts", () => {
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(existsSync(run.outdir)).toBe(false);
   });
+
+  it("refuses an output directory it cannot create, in one line, before writing anything", () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "cryptopulse-main-")), "a-file");
+    writeFileSync(file, "");
+    const run = runApp({ CDKTF_OUTDIR: file });
+    expect([run.status, run.stderr]).toEqual([
+      1,
+      `invalid output directory: 1 problem(s)\n  CDKTF_OUTDIR = ${JSON.stringify(file)}: ${file} is not a directory; the synthesized stacks are written there (cdktf synth --output <dir>)\n`,
+    ]);
+  });
 });
 
 /**
