@@ -181,6 +181,11 @@ describe("configuration validation", () => {
       `${P}.alerts.slack[1].webhookUrlVariable = "alerts_slack_webhook_url": already used by alerts.slack[0].webhookUrlVariable; each Slack channel needs its own webhook variable (an incoming webhook posts to one channel)`,
     ],
     [
+      "a variable name Terraform reserves",
+      (c) => (c.environments.production.observability.grafana.adminPasswordVariable = "count"),
+      `${P}.observability.grafana.adminPasswordVariable = "count": reserved by Terraform (source, version, providers, count, for_each, lifecycle, depends_on, locals); choose another name`,
+    ],
+    [
       "one variable name for two purposes in two environments",
       (c) => {
         c.environments.staging.alerts.slack[0].webhookUrlVariable = "alerts_oncall_webhook_url";
