@@ -70,6 +70,11 @@ describe("cluster configuration validation", () => {
       `${P}.appPools[0].size = "s-64vcpu-1tb": unknown node size; allowed: s-2vcpu-4gb, s-4vcpu-8gb, s-8vcpu-16gb, c-4, c-8, c-16, g-4vcpu-16gb, g-8vcpu-32gb, g-16vcpu-64gb`,
     ],
     [
+      "a node size that is a name every JavaScript object has",
+      (c) => (c.environments.production.cluster.systemPool.size = "constructor"),
+      `${P}.systemPool.size = "constructor": unknown node size; allowed: s-2vcpu-4gb, s-4vcpu-8gb, s-8vcpu-16gb, c-4, c-8, c-16, g-4vcpu-16gb, g-8vcpu-32gb, g-16vcpu-64gb`,
+    ],
+    [
       "an app pool named like the system pool",
       (c) => (c.environments.production.cluster.appPools[0].name = "system"),
       `${P}.appPools[0].name = "system": duplicate pool name`,

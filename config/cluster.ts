@@ -25,7 +25,7 @@ const VERSION_PREFIX_PATTERN = /^1\.\d{2}\.$/;
 
 const WEEKDAYS = ["any", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 
-const dropletSize = z.string().refine((slug) => slug in DROPLET_SIZES, {
+const dropletSize = z.string().refine((slug) => Object.hasOwn(DROPLET_SIZES, slug), {
   message: `unknown node size; allowed: ${DROPLET_SIZE_SLUGS.join(", ")}`,
 });
 
