@@ -96,9 +96,9 @@ describe("configuration validation", () => {
       `${P}.regions[0].vpcCidr = "10.20.0.0": malformed CIDR: expected an IPv4 range such as 10.20.0.0/16`,
     ],
     [
-      "CIDR written with leading zeros",
-      (c) => (c.environments.production.regions[0].vpcCidr = "10.020.0.0/16"),
-      `${P}.regions[0].vpcCidr = "10.020.0.0/16": leading zeros: write 10.20.0.0/16 (some tools read a number with a leading zero as octal)`,
+      "CIDR with a zero octet written twice",
+      (c) => (c.environments.production.regions[0].vpcCidr = "10.20.00.0/16"),
+      `${P}.regions[0].vpcCidr = "10.20.00.0/16": leading zeros: write 10.20.0.0/16 (some tools read a number with a leading zero as octal)`,
     ],
     [
       "CIDR too large for a VPC",

@@ -36,8 +36,8 @@ describe("runtime options from environment variables", () => {
     ],
     [
       "a filter of separators only",
-      { CRYPTOPULSE_ENVIRONMENTS: " , " },
-      'CRYPTOPULSE_ENVIRONMENTS = " , ": selects no environment: name one or more, comma-separated (allowed: staging, production), or unset it for all',
+      { CRYPTOPULSE_ENVIRONMENTS: ",," },
+      'CRYPTOPULSE_ENVIRONMENTS = ",,": selects no environment: name one or more, comma-separated (allowed: staging, production), or unset it for all',
     ],
     [
       "a filter that is set but empty",
