@@ -55,6 +55,11 @@ describe("runtime options from environment variables", () => {
       "CRYPTOPULSE_TFC_ORGANIZATION = (missing): required when CRYPTOPULSE_STATE_BACKEND=cloud (the Terraform Cloud organization)",
     ],
     [
+      "a Terraform Cloud host name of dots only",
+      { CRYPTOPULSE_STATE_BACKEND: "cloud", CRYPTOPULSE_TFC_ORGANIZATION: "cryptopulse", CRYPTOPULSE_TFC_HOSTNAME: "..." },
+      'CRYPTOPULSE_TFC_HOSTNAME = "...": a host name such as app.terraform.io',
+    ],
+    [
       "Spaces without a bucket",
       { CRYPTOPULSE_STATE_BACKEND: "s3", CRYPTOPULSE_STATE_REGION: "fra1" },
       "CRYPTOPULSE_STATE_BUCKET = (missing): required when CRYPTOPULSE_STATE_BACKEND=s3 (the Spaces bucket holding state)",

@@ -42,6 +42,8 @@ export interface RuntimeOptions {
   readonly endpoints: ServiceEndpoints;
 }
 
+/** DNS labels joined by dots: "..." or "-tfe." is no host. */
+const HOSTNAME_PATTERN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const BUCKET_PATTERN = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const TFC_NAME_PATTERN = /^[A-Za-z0-9_-]{1,90}$/;
 const KEY_PREFIX_PATTERN = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
@@ -86,7 +88,7 @@ const environmentSchema = z
       z.enum(STATE_BACKENDS, { message: `unknown state backend; allowed: ${STATE_BACKENDS.join(", ")}` }).default("local"),
     ),
     CRYPTOPULSE_TFC_ORGANIZATION: optionalText.pipe(z.string().regex(TFC_NAME_PATTERN, "letters, digits, - and _ only").optional()),
-    CRYPTOPULSE_TFC_HOSTNAME: optionalText.pipe(z.string().regex(/^[a-z0-9.-]+$/, "a host name such as app.terraform.io").default("app.terraform.io")),
+    CRYPTOPULSE_TFC_HOSTNAME: optionalText.pipe(z.string().regex(HOSTNAME_PATTERN, "a host name such as app.terraform.io").default("app.terraform.io")),
     CRYPTOPULSE_TFC_PROJECT: optionalText,
     CRYPTOPULSE_STATE_BUCKET: optionalText.pipe(z.string().regex(BUCKET_PATTERN, "a Spaces bucket name: 3-63 lowercase letters, digits or dashes").optional()),
     CRYPTOPULSE_STATE_REGION: optionalText.pipe(
