@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { ConfigError } from "../config";
+import { DOKS_RELEASES_READ_ON } from "../config/doks-releases";
 import { GuardrailError, reportFileName } from "../guardrails";
 import { synthesizePlatform } from "../stacks/platform-app";
-import { shippedConfig } from "./helpers";
+import { problemsOf, shippedConfig } from "./helpers";
 
 /**
  * A seeded corpus of mutated configurations (and a few runtime settings), each
@@ -298,5 +299,185 @@ describe("bad-input corpus", () => {
     const accepted = CONFLICTS.map(([name]) => `conflict: ${name}`).filter((name) => kinds.get(name) !== "refused" && name !== "conflict: staging with an HA control plane");
     expect(accepted).toEqual([]);
     expect(kinds.get("conflict: staging with an HA control plane")).toBe("synthesized");
+  });
+});
+
+/** Runs one case through synthesizePlatform into a fresh directory: its outcome and what is wrong with it. */
+function runCase(mutate: (config: any) => void, env: NodeJS.ProcessEnv = {}) { // eslint-disable-line @typescript-eslint/no-explicit-any -- deliberately off-type
+  const config = shippedConfig();
+  mutate(config);
+  const outdir = path.join(mkdtempSync(path.join(tmpdir(), "cryptopulse-case-")), "out");
+  const outcome = run({ name: "", config, env }, outdir);
+  return { outcome, problems: verdict(outcome, outdir) };
+}
+
+/** The problem lines of a refused case, after checking it left nothing behind. */
+function refusal(mutate: (config: any) => void, env: NodeJS.ProcessEnv = {}): readonly string[] { // eslint-disable-line @typescript-eslint/no-explicit-any -- deliberately off-type
+  const { outcome, problems } = runCase(mutate, env);
+  expect(problems).toEqual([]);
+  if (outcome.kind !== "refused") throw new Error(`expected a refusal, got ${outcome.kind}`);
+  return outcome.error.problems;
+}
+
+const PROD = "environments.production";
+
+/**
+ * The classes of bad input an audit found accepted or crashing, one case each,
+ * with the exact line that now refuses it before anything is written. (A
+ * config file with a syntax error is main.test.ts's: it needs the bundling
+ * app command, not synthesizePlatform.)
+ */
+describe("audit cases", () => {
+  // The runtime settings come last in every row: jest would take a missing one for `done`.
+  const cases: [string, (config: any) => void, string[], NodeJS.ProcessEnv][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any -- deliberately off-type
+    [
+      "the API host equal to the app host",
+      (c) => (c.environments.production.domain.apiHost = "app"),
+      [`${PROD}.domain.apiHost = "app": duplicate hostname: app.cryptopulse.com is the app host already; the apex, www.<apex>, the app host and the API host must all differ`],
+      {},
+    ],
+    [
+      "the API host equal to another environment's apex",
+      (c) => (c.environments.staging.domain = { ...c.environments.staging.domain, zone: "api.cryptopulse.com", apex: "api.cryptopulse.com" }),
+      [`${PROD}.domain.apiHost = "api": duplicate hostname: the API host api.cryptopulse.com is served by environments.staging.domain.apex already`],
+      {},
+    ],
+    [
+      "a CAA issuer listed twice",
+      (c) => (c.environments.production.edge = { ...c.environments.production.edge, caaIssuers: ["letsencrypt.org", "pki.goog", "ssl.com", "pki.goog"] }),
+      [`${PROD}.edge.caaIssuers[3] = "pki.goog": duplicate CAA issuer: already listed at caaIssuers[1]`],
+      {},
+    ],
+    [
+      "admin CIDRs open to the whole internet",
+      (c) => (c.environments.production.cluster.adminCidrs = ["0.0.0.0/0"]),
+      [`${PROD}.cluster.adminCidrs[0] = "0.0.0.0/0": opens the Kubernetes API to 100% of the IPv4 internet; admin CIDRs may cover at most 1/256 of it together (16777216 addresses, one /8)`],
+      {},
+    ],
+    [
+      "admin CIDRs that are the whole internet in two halves",
+      (c) => (c.environments.production.cluster.adminCidrs = ["0.0.0.0/1", "128.0.0.0/1"]),
+      [
+        `${PROD}.cluster.adminCidrs[0] = "0.0.0.0/1": opens the Kubernetes API to 50% of the IPv4 internet; admin CIDRs may cover at most 1/256 of it together (16777216 addresses, one /8)`,
+        `${PROD}.cluster.adminCidrs[1] = "128.0.0.0/1": opens the Kubernetes API to 50% of the IPv4 internet; admin CIDRs may cover at most 1/256 of it together (16777216 addresses, one /8)`,
+      ],
+      {},
+    ],
+    [
+      "an age recipient with a bad checksum",
+      (c) => (c.environments.production.backup = { ...c.environments.production.backup, restoreTestRecipient: "age1ua5ujdmu6gpxvc0c9nyykwtd48tfxatgvaxzc69tshnvxx45zuxqp0qtla" }),
+      [`${PROD}.backup.restoreTestRecipient = "age1ua5ujdmu6gpxvc0c9nyykwtd48tfxatgvaxzc69tshnvxx45zuxqp0qtla": Bech32 checksum mismatch: a character is mistyped, swapped or missing; copy the key again from age-keygen -y`],
+      {},
+    ],
+    [
+      "an unknown time zone",
+      (c) => {
+        const alerting = c.environments.production.observability.alerting;
+        c.environments.production.observability.alerting = { ...alerting, businessHours: { ...alerting.businessHours, timezone: "Europe/Frankfurt" } };
+      },
+      [`${PROD}.observability.alerting.businessHours.timezone = "Europe/Frankfurt": unknown time zone: not in the IANA time zone database; e.g. Europe/Berlin, America/New_York, UTC`],
+      {},
+    ],
+    [
+      "a VPC CIDR with leading zeros",
+      (c) => (c.environments.production.regions[0].vpcCidr = "10.020.0.0/16"),
+      [`${PROD}.regions[0].vpcCidr = "10.020.0.0/16": leading zeros: write 10.20.0.0/16 (some tools read a number with a leading zero as octal)`],
+      {},
+    ],
+    [
+      "a Kubernetes version prefix DigitalOcean does not offer",
+      (c) => (c.environments.production.cluster.versionPrefix = "1.29."),
+      [`${PROD}.cluster.versionPrefix = "1.29.": a DOKS minor DigitalOcean offers; on offer (read ${DOKS_RELEASES_READ_ON}): "1.35.", "1.34.", "1.33."`],
+      {},
+    ],
+    [
+      "an SMTP relay port past 65535",
+      (c) => {
+        const alerting = c.environments.production.observability.alerting;
+        c.environments.production.observability.alerting = { ...alerting, smtp: { ...alerting.smtp, smarthost: "smtp.sendgrid.net:99999" } };
+      },
+      [`${PROD}.observability.alerting.smtp.smarthost = "smtp.sendgrid.net:99999": the port is out of range: ports are 1-65535, e.g. 587`],
+      {},
+    ],
+    [
+      "an image registry on port 0",
+      (c) => (c.environments.production.platform.images.backend = { ...c.environments.production.platform.images.backend, repository: "registry.internal:0/cryptopulse/backend" }),
+      [`${PROD}.platform.images.backend.repository = "registry.internal:0/cryptopulse/backend": the registry's port is out of range: ports are 1-65535`],
+      {},
+    ],
+    [
+      "a service on port 0",
+      (c) => (c.environments.production.services.backend = { ...c.environments.production.services.backend, port: 0 }),
+      [`${PROD}.services.backend.port = 0: ports below 1024 need root; use 1024-65535`],
+      {},
+    ],
+    [
+      "an environment filter of separators only",
+      () => undefined,
+      ['CRYPTOPULSE_ENVIRONMENTS = " , ": selects no environment: name one or more, comma-separated (allowed: staging, production), or unset it for all'],
+      { CRYPTOPULSE_ENVIRONMENTS: " , " },
+    ],
+  ];
+
+  it.each(cases)("refuses %s, one line per problem, writing nothing", (_name, mutate, lines, env) => {
+    expect(refusal(mutate, env)).toEqual(lines);
+  });
+});
+
+/** Further odd values tried through the same entry: crashes found and fixed, and values that must stay accepted. */
+describe("more bad input", () => {
+  it.each<[string, (config: any) => void, string]>([ // eslint-disable-line @typescript-eslint/no-explicit-any -- deliberately off-type
+    [
+      "the app host named www, the apex's alias",
+      (c) => (c.environments.production.domain.appHost = "www"),
+      `${PROD}.domain.appHost = "www": duplicate hostname: www.cryptopulse.com is the apex's www alias already; the apex, www.<apex>, the app host and the API host must all differ`,
+    ],
+    [
+      "two environments on one Cloudflare zone",
+      (c) => (c.environments.production.domain = { ...c.environments.production.domain, zone: "cryptopulse-staging.com", apex: "www.cryptopulse-staging.com" }),
+      `${PROD}.domain.zone = "cryptopulse-staging.com": zone already used by environments.staging.domain.zone; each environment needs a zone of its own (its edge stack owns the zone's settings and rulesets)`,
+    ],
+    [
+      "a Terraform-reserved variable name",
+      (c) => (c.environments.production.platform = { ...c.environments.production.platform, secrets: { ...c.environments.production.platform.secrets, jwtSecretVariable: "source" } }),
+      `${PROD}.platform.secrets.jwtSecretVariable = "source": reserved by Terraform (source, version, providers, count, for_each, lifecycle, depends_on, locals); choose another name`,
+    ],
+    [
+      "a node size every JavaScript object has",
+      (c) => (c.environments.production.cluster.systemPool.size = "__proto__"),
+      `${PROD}.cluster.systemPool.size = "__proto__": unknown node size; allowed: s-2vcpu-4gb, s-4vcpu-8gb, s-8vcpu-16gb, c-4, c-8, c-16, g-4vcpu-16gb, g-8vcpu-32gb, g-16vcpu-64gb`,
+    ],
+    [
+      "a time zone in lower case",
+      (c) => (c.environments.production.observability.alerting = { ...c.environments.production.observability.alerting, businessHours: { ...c.environments.production.observability.alerting.businessHours, timezone: "europe/berlin" } }),
+      `${PROD}.observability.alerting.businessHours.timezone = "europe/berlin": time zone names are case-sensitive: write Europe/Berlin`,
+    ],
+    [
+      "an admin CIDR with host bits set",
+      (c) => (c.environments.production.cluster.adminCidrs = ["203.0.113.9/24"]),
+      `${PROD}.cluster.adminCidrs[0] = "203.0.113.9/24": host bits set: the address must be the first of its range`,
+    ],
+  ])("refuses %s with one line, writing nothing", (_name, mutate, line) => {
+    expect(refusal(mutate)).toEqual([line]);
+  });
+
+  it("refuses an output directory that is a file, in one line", () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "cryptopulse-case-")), "a-file");
+    writeFileSync(file, "");
+    expect(problemsOf(() => synthesizePlatform({ config: shippedConfig(), env: {}, outdir: file }))).toEqual([
+      `CDKTF_OUTDIR = ${JSON.stringify(file)}: ${file} is not a directory; the synthesized stacks are written there (cdktf synth --output <dir>)`,
+    ]);
+  });
+
+  it("synthesizes secret variables named like constructs of their stacks (the platform's ingress, the cluster's doks)", () => {
+    const { outcome, problems } = runCase(
+      (c) => {
+        const production = c.environments.production;
+        production.observability.grafana = { ...production.observability.grafana, adminPasswordVariable: "ingress" };
+        production.alerts = { ...production.alerts, slack: [{ ...production.alerts.slack[0], webhookUrlVariable: "doks" }] };
+      },
+      { CRYPTOPULSE_ENVIRONMENTS: "production" },
+    );
+    expect([outcome.kind, problems]).toEqual(["synthesized", []]);
   });
 });

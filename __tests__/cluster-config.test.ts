@@ -1,6 +1,8 @@
 import { loadPlatformConfig } from "../config";
 import { checkCapacity, type NodePoolConfig } from "../config/cluster";
-import { problemsOf, shippedConfig } from "./helpers";
+import { DOKS_MINORS, DOKS_RELEASE_SLUGS, DOKS_RELEASES_READ_ON } from "../config/doks-releases";
+import { KUBERNETES_VERSIONS } from "../scripts/rehearsal/fixtures.mjs";
+import { environmentNamed, problemsOf, shippedConfig } from "./helpers";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- invalid inputs are deliberately off-type */
 type Mutation = (config: any) => void;
@@ -68,6 +70,11 @@ describe("cluster configuration validation", () => {
       `${P}.appPools[0].size = "s-64vcpu-1tb": unknown node size; allowed: s-2vcpu-4gb, s-4vcpu-8gb, s-8vcpu-16gb, c-4, c-8, c-16, g-4vcpu-16gb, g-8vcpu-32gb, g-16vcpu-64gb`,
     ],
     [
+      "a node size that is a name every JavaScript object has",
+      (c) => (c.environments.production.cluster.systemPool.size = "constructor"),
+      `${P}.systemPool.size = "constructor": unknown node size; allowed: s-2vcpu-4gb, s-4vcpu-8gb, s-8vcpu-16gb, c-4, c-8, c-16, g-4vcpu-16gb, g-8vcpu-32gb, g-16vcpu-64gb`,
+    ],
+    [
       "an app pool named like the system pool",
       (c) => (c.environments.production.cluster.appPools[0].name = "system"),
       `${P}.appPools[0].name = "system": duplicate pool name`,
@@ -83,9 +90,39 @@ describe("cluster configuration validation", () => {
       `${P}.adminCidrs[0] = "vpn.cryptopulse.com": an IPv4 CIDR such as 203.0.113.0/24`,
     ],
     [
+      "an admin CIDR that opens the API to the whole internet",
+      (c) => (c.environments.production.cluster.adminCidrs = ["198.51.100.0/28", "0.0.0.0/0"]),
+      `${P}.adminCidrs[1] = "0.0.0.0/0": opens the Kubernetes API to 100% of the IPv4 internet; admin CIDRs may cover at most 1/256 of it together (16777216 addresses, one /8)`,
+    ],
+    [
+      "admin CIDRs that open most of the internet only together",
+      (c) => (c.environments.production.cluster.adminCidrs = ["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2"]),
+      `${P}.adminCidrs[0] = "0.0.0.0/2": opens the Kubernetes API to 25% of the IPv4 internet; admin CIDRs may cover at most 1/256 of it together (16777216 addresses, one /8)`,
+    ],
+    [
+      "admin CIDRs each within the limit but wider than it together",
+      (c) => (c.environments.production.cluster.adminCidrs = ["11.0.0.0/8", "12.0.0.0/9", "12.128.0.0/9"]),
+      `${P}.adminCidrs = [3 items]: together open the Kubernetes API to 0.78% of the IPv4 internet (33554432 addresses); admin CIDRs may cover at most 1/256 of it together (16777216 addresses, one /8)`,
+    ],
+    [
+      "an admin CIDR with host bits set",
+      (c) => (c.environments.production.cluster.adminCidrs = ["203.0.113.7/24"]),
+      `${P}.adminCidrs[0] = "203.0.113.7/24": host bits set: the address must be the first of its range`,
+    ],
+    [
+      "an admin CIDR written with leading zeros",
+      (c) => (c.environments.production.cluster.adminCidrs = ["203.0.113.010/32"]),
+      `${P}.adminCidrs[0] = "203.0.113.010/32": leading zeros: write 203.0.113.10/32 (some tools read a number with a leading zero as octal)`,
+    ],
+    [
       "a pinned version slug instead of a minor prefix",
       (c) => (c.environments.production.cluster.versionPrefix = "1.35.1-do.0"),
       `${P}.versionPrefix = "1.35.1-do.0": a Kubernetes minor followed by a dot, e.g. "1.35."`,
+    ],
+    [
+      "a Kubernetes minor DigitalOcean has retired",
+      (c) => (c.environments.production.cluster.versionPrefix = "1.31."),
+      `${P}.versionPrefix = "1.31.": a DOKS minor DigitalOcean offers; on offer (read ${DOKS_RELEASES_READ_ON}): "1.35.", "1.34.", "1.33."`,
     ],
     [
       "a maintenance window off the hour",
@@ -115,6 +152,12 @@ describe("cluster configuration validation", () => {
     expect(problemsOf(() => loadPlatformConfig(input))).toContain(expected);
   });
 
+  it("accepts admin CIDRs up to one /8 together, overlaps counted once", () => {
+    const input: any = shippedConfig();
+    input.environments.production.cluster.adminCidrs = ["11.0.0.0/8", "11.128.0.0/9", "11.0.0.0/24"];
+    expect(() => loadPlatformConfig(input)).not.toThrow();
+  });
+
   it("re-checks capacity when replicas grow, naming the pool", () => {
     const input: any = shippedConfig();
     input.environments.staging.services.backend.replicas = { min: 1, max: 8 };
@@ -125,5 +168,24 @@ describe("cluster configuration validation", () => {
 
   it("accepts the shipped configuration, whose pools hold the guide's maximums", () => {
     expect(() => loadPlatformConfig()).not.toThrow();
+  });
+});
+
+describe("the DOKS releases on offer", () => {
+  it("are one list, which the plan rehearsal's stand-in API serves too", () => {
+    expect(KUBERNETES_VERSIONS).toEqual(DOKS_RELEASE_SLUGS);
+  });
+
+  it("give each minor once, newest first, from the release slugs", () => {
+    expect(DOKS_MINORS).toEqual(["1.35", "1.34", "1.33"]);
+  });
+
+  it("say when they were read", () => {
+    expect(DOKS_RELEASES_READ_ON).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it.each(["production", "staging"])("hold a release for %s's version prefix", (name) => {
+    const { versionPrefix } = environmentNamed(name).cluster;
+    expect(DOKS_RELEASE_SLUGS.filter((slug) => slug.startsWith(versionPrefix))).not.toEqual([]);
   });
 });

@@ -96,6 +96,11 @@ describe("configuration validation", () => {
       `${P}.regions[0].vpcCidr = "10.20.0.0": malformed CIDR: expected an IPv4 range such as 10.20.0.0/16`,
     ],
     [
+      "CIDR with a zero octet written twice",
+      (c) => (c.environments.production.regions[0].vpcCidr = "10.20.00.0/16"),
+      `${P}.regions[0].vpcCidr = "10.20.00.0/16": leading zeros: write 10.20.0.0/16 (some tools read a number with a leading zero as octal)`,
+    ],
+    [
       "CIDR too large for a VPC",
       (c) => (c.environments.production.regions[0].vpcCidr = "10.0.0.0/12"),
       `${P}.regions[0].vpcCidr = "10.0.0.0/12": VPC prefix must be between /16 and /24`,
@@ -176,6 +181,11 @@ describe("configuration validation", () => {
       `${P}.alerts.slack[1].webhookUrlVariable = "alerts_slack_webhook_url": already used by alerts.slack[0].webhookUrlVariable; each Slack channel needs its own webhook variable (an incoming webhook posts to one channel)`,
     ],
     [
+      "a variable name Terraform reserves",
+      (c) => (c.environments.production.observability.grafana.adminPasswordVariable = "count"),
+      `${P}.observability.grafana.adminPasswordVariable = "count": reserved by Terraform (source, version, providers, count, for_each, lifecycle, depends_on, locals); choose another name`,
+    ],
+    [
       "one variable name for two purposes in two environments",
       (c) => {
         c.environments.staging.alerts.slack[0].webhookUrlVariable = "alerts_oncall_webhook_url";
@@ -224,5 +234,148 @@ describe("configuration validation", () => {
     const problems = problemsOf(() => loadPlatformConfig(input as PlatformConfigInput));
     expect(problems).toHaveLength(3);
     for (const line of problems) expect(line).not.toContain("\n");
+  });
+});
+
+describe("names and entries that must not repeat", () => {
+  const P = "environments.production";
+  const S = "environments.staging";
+  const cases: [string, Mutation, string][] = [
+    [
+      "the app host on the apex's www alias",
+      (c) => (c.environments.production.domain.appHost = "www"),
+      `${P}.domain.appHost = "www": duplicate hostname: www.cryptopulse.com is the apex's www alias already; the apex, www.<apex>, the app host and the API host must all differ`,
+    ],
+    [
+      "a host name longer than DNS allows",
+      (c) => {
+        const apex = `${"a".repeat(61)}.${"b".repeat(61)}.${"c".repeat(61)}.${"d".repeat(61)}.com`;
+        c.environments.production.domain = { ...c.environments.production.domain, zone: apex, apex };
+      },
+      `${P}.domain.apiHost = "api": the API host is 255 characters long; DNS names end at 253`,
+    ],
+    [
+      "two environments on one Cloudflare zone",
+      (c) => (c.environments.production.domain = { ...c.environments.production.domain, zone: "cryptopulse-staging.com", apex: "www.cryptopulse-staging.com" }),
+      `${P}.domain.zone = "cryptopulse-staging.com": zone already used by ${S}.domain.zone; each environment needs a zone of its own (its edge stack owns the zone's settings and rulesets)`,
+    ],
+    [
+      "a name served by two environments from nested zones",
+      (c) => (c.environments.staging.domain = { ...c.environments.staging.domain, zone: "app.cryptopulse.com", apex: "app.cryptopulse.com" }),
+      `${P}.domain.appHost = "app": duplicate hostname: the app host app.cryptopulse.com is served by ${S}.domain.apex already`,
+    ],
+    [
+      "an alert recipient listed twice",
+      (c) => c.environments.production.alerts.emails.push("devops@cryptopulse.app"),
+      `${P}.alerts.emails[2] = "devops@cryptopulse.app": duplicate recipient: already listed at emails[0]`,
+    ],
+    [
+      "a backup recipient listed twice",
+      (c) => (c.environments.production.backup = { ...c.environments.production.backup, recipients: [c.environments.production.backup.recipients[0], c.environments.production.backup.recipients[0]] }),
+      `${P}.backup.recipients[1] = "age1j3namta3vm9r689d433p7ae8mslextuz59f3pyf6xmql7vst2y3svutwm3": duplicate recipient: already listed at recipients[0]`,
+    ],
+    [
+      "an admin CIDR listed twice",
+      (c) => c.environments.production.cluster.adminCidrs.push("198.51.100.0/28"),
+      `${P}.cluster.adminCidrs[2] = "198.51.100.0/28": duplicate admin CIDR: already listed at adminCidrs[0]`,
+    ],
+    [
+      "a blocked path listed twice",
+      (c) => (c.environments.production.edge = { ...c.environments.production.edge, blockedPathPrefixes: ["/admin", "/actuator", "/admin"] }),
+      `${P}.edge.blockedPathPrefixes[2] = "/admin": duplicate path prefix: already listed at blockedPathPrefixes[0]`,
+    ],
+    [
+      "a cached extension listed twice",
+      (c) => (c.environments.production.edge = { ...c.environments.production.edge, staticAssets: { ...c.environments.production.edge.staticAssets, extensions: ["js", "css", "js"] } }),
+      `${P}.edge.staticAssets.extensions[2] = "js": duplicate extension: already listed at extensions[0]`,
+    ],
+    [
+      "a rate-limit method listed twice",
+      (c) => {
+        const edge = c.environments.production.edge;
+        c.environments.production.edge = { ...edge, plan: "business", rateLimits: [{ ...edge.rateLimits[0], methods: ["POST", "PUT", "POST"] }, edge.rateLimits[1]] };
+      },
+      `${P}.edge.rateLimits[0].methods[2] = "POST": duplicate method: already listed at methods[0]`,
+    ],
+    [
+      "a deployer group listed twice",
+      (c) => (c.environments.production.platform = { ...c.environments.production.platform, rbac: { developerGroups: [], deployerGroups: ["ci", "ci"] } }),
+      `${P}.platform.rbac.deployerGroups[1] = "ci": duplicate group: already listed at deployerGroups[0]`,
+    ],
+  ];
+
+  it.each(cases)("rejects %s with one line", (_name, mutate, expected) => {
+    const input = shippedConfig();
+    mutate(input);
+    expect(problemsOf(() => loadPlatformConfig(input))).toContain(expected);
+  });
+
+  it("reports a host clash inside one environment once, not again as a clash with itself", () => {
+    const input: any = shippedConfig();
+    input.environments.production.domain.apiHost = "app";
+    expect(problemsOf(() => loadPlatformConfig(input))).toEqual([
+      `${P}.domain.apiHost = "app": duplicate hostname: app.cryptopulse.com is the app host already; the apex, www.<apex>, the app host and the API host must all differ`,
+    ]);
+  });
+});
+
+describe("time zones, as Alertmanager will load them", () => {
+  const field = (environment: string) => `environments.${environment}.observability.alerting.businessHours.timezone`;
+  const withTimeZone = (timezone: string) => {
+    const input: any = shippedConfig();
+    input.environments.staging.observability.alerting.businessHours = { ...input.environments.staging.observability.alerting.businessHours, timezone };
+    return input;
+  };
+
+  it.each(["Europe/Berlin", "UTC", "Etc/GMT+5", "America/Argentina/Buenos_Aires", "America/Port-au-Prince", "US/Eastern"])("accepts %s", (timezone) => {
+    expect(() => loadPlatformConfig(withTimeZone(timezone))).not.toThrow();
+  });
+
+  it.each([
+    ["a zone spelled wrong", "Europe/Berlinn", "unknown time zone: not in the IANA time zone database; e.g. Europe/Berlin, America/New_York, UTC"],
+    ["a zone that does not exist", "Mars/Olympus_Mons", "unknown time zone: not in the IANA time zone database; e.g. Europe/Berlin, America/New_York, UTC"],
+    ["a zone in lower case, which Go looks up case-sensitively", "europe/berlin", "time zone names are case-sensitive: write Europe/Berlin"],
+    ["an alias in lower case", "us/eastern", "time zone names are case-sensitive: each part starts with a capital, e.g. America/New_York"],
+    ["an offset instead of a zone", "+01:00", "an IANA time zone such as Europe/Berlin"],
+  ])("rejects %s with one line", (_name, timezone, rule) => {
+    expect(problemsOf(() => loadPlatformConfig(withTimeZone(timezone)))).toEqual([`${field("staging")} = ${JSON.stringify(timezone)}: ${rule}`]);
+  });
+});
+
+describe("ports, wherever the configuration takes one", () => {
+  const P = "environments.production";
+  const cases: [string, Mutation, string][] = [
+    [
+      "an SMTP relay on port 0",
+      (c) => (c.environments.production.observability.alerting = { ...c.environments.production.observability.alerting, smtp: { ...c.environments.production.observability.alerting.smtp, smarthost: "smtp.sendgrid.net:00" } }),
+      `${P}.observability.alerting.smtp.smarthost = "smtp.sendgrid.net:00": the port is out of range: ports are 1-65535, e.g. 587`,
+    ],
+    [
+      "an SMTP relay on a port past 65535",
+      (c) => (c.environments.production.observability.alerting = { ...c.environments.production.observability.alerting, smtp: { ...c.environments.production.observability.alerting.smtp, smarthost: "smtp.sendgrid.net:65536" } }),
+      `${P}.observability.alerting.smtp.smarthost = "smtp.sendgrid.net:65536": the port is out of range: ports are 1-65535, e.g. 587`,
+    ],
+    [
+      "an image registry on a port past 65535",
+      (c) => (c.environments.production.platform.images.backend = { ...c.environments.production.platform.images.backend, repository: "registry.internal:70000/cryptopulse/backend" }),
+      `${P}.platform.images.backend.repository = "registry.internal:70000/cryptopulse/backend": the registry's port is out of range: ports are 1-65535`,
+    ],
+    [
+      "a service port past 65535",
+      (c) => (c.environments.production.services.backend = { ...c.environments.production.services.backend, port: 70000 }),
+      `${P}.services.backend.port = 70000: ports end at 65535`,
+    ],
+  ];
+
+  it.each(cases)("rejects %s with one line", (_name, mutate, expected) => {
+    const input = shippedConfig();
+    mutate(input);
+    expect(problemsOf(() => loadPlatformConfig(input))).toEqual([expected]);
+  });
+
+  it("accepts an image registry with a port in range", () => {
+    const input: any = shippedConfig();
+    input.environments.production.platform.images.backend = { ...input.environments.production.platform.images.backend, repository: "registry.internal:5000/cryptopulse/backend" };
+    expect(() => loadPlatformConfig(input)).not.toThrow();
   });
 });

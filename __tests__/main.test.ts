@@ -1,5 +1,5 @@
 import { spawnSync } from "child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 
@@ -7,11 +7,11 @@ const root = path.resolve(__dirname, "..");
 const appCommand = JSON.parse(readFileSync(path.join(root, "cdktf.json"), "utf8")).app as string;
 
 /** Runs the app exactly as cdktf.json does, into a fresh output directory. */
-function runApp(env: Record<string, string>) {
+function runApp(env: Record<string, string>, cwd = root) {
   const outdir = path.join(mkdtempSync(path.join(tmpdir(), "cryptopulse-main-")), "out");
   const result = spawnSync(appCommand, {
     shell: true,
-    cwd: root,
+    cwd,
     env: { PATH: process.env.PATH, CDKTF_OUTDIR: outdir, ...env },
     encoding: "utf8",
   });
@@ -62,6 +62,54 @@ describe("main.ts", () => {
     expect(run.status).toBe(1);
     expect(run.stderr.split("\n")).toContain(`  ${line}`);
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(existsSync(run.outdir)).toBe(false);
+  });
+
+  it("refuses an output directory it cannot create, in one line, before writing anything", () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "cryptopulse-main-")), "a-file");
+    writeFileSync(file, "");
+    const run = runApp({ CDKTF_OUTDIR: file });
+    expect([run.status, run.stderr]).toEqual([
+      1,
+      `invalid output directory: 1 problem(s)\n  CDKTF_OUTDIR = ${JSON.stringify(file)}: ${file} is not a directory; the synthesized stacks are written there (cdktf synth --output <dir>)\n`,
+    ]);
+  });
+});
+
+/**
+ * A copy of the app's sources in a scratch folder, with one edit. Its
+ * node_modules links each package of this checkout's but is a folder of its
+ * own, so the bundle cache (node_modules/.cache) of the copy stays apart.
+ */
+function scratchCopy(file: string, from: string, to: string): string {
+  const scratch = mkdtempSync(path.join(tmpdir(), "cryptopulse-main-src-"));
+  for (const entry of ["main.ts", "package-lock.json", "cdktf.json", "config", "constructs", "guardrails", "stacks", "scripts/app.cjs"]) {
+    cpSync(path.join(root, entry), path.join(scratch, entry), { recursive: true });
+  }
+  mkdirSync(path.join(scratch, "node_modules"));
+  for (const name of readdirSync(path.join(root, "node_modules")).filter((name) => name !== ".cache")) {
+    symlinkSync(path.join(root, "node_modules", name), path.join(scratch, "node_modules", name));
+  }
+  const text = readFileSync(path.join(scratch, file), "utf8");
+  if (!text.includes(from)) throw new Error(`${file} has no ${from}`);
+  writeFileSync(path.join(scratch, file), text.replace(from, to));
+  return scratch;
+}
+
+describe("a configuration file that does not build or load", () => {
+  it("stops at a syntax error with one line naming the file, line and column, writing nothing", () => {
+    const scratch = scratchCopy("config/environments/staging.ts", 'tier: "staging",', 'tier: "staging"');
+    const run = runApp({}, scratch);
+    expect([run.status, run.stderr]).toEqual([1, 'config/environments/staging.ts:24:3: Expected "}" but found "description"\n']);
+    expect(existsSync(run.outdir)).toBe(false);
+    expect(existsSync(path.join(scratch, "node_modules", ".cache"))).toBe(false); // no bundle either
+  });
+
+  it("stops at a name that does not exist with one line naming where it is used", () => {
+    const scratch = scratchCopy("config/environments/staging.ts", "  SEED_PGBOUNCER,\n", "  SEED_PGBOUNCERS,\n");
+    const run = runApp({}, scratch);
+    const line = readFileSync(path.join(scratch, "config/environments/staging.ts"), "utf8").split("\n").findIndex((text) => text.includes("pgbouncer: SEED_PGBOUNCER")) + 1;
+    expect([run.status, run.stderr]).toEqual([1, `config/environments/staging.ts:${line}:18: ReferenceError: SEED_PGBOUNCER is not defined\n`]);
     expect(existsSync(run.outdir)).toBe(false);
   });
 });

@@ -35,6 +35,16 @@ describe("runtime options from environment variables", () => {
       'CRYPTOPULSE_ENVIRONMENTS = "production,qa": unknown environment "qa"; allowed: staging, production',
     ],
     [
+      "a filter of separators only",
+      { CRYPTOPULSE_ENVIRONMENTS: ",," },
+      'CRYPTOPULSE_ENVIRONMENTS = ",,": selects no environment: name one or more, comma-separated (allowed: staging, production), or unset it for all',
+    ],
+    [
+      "a filter that is set but empty",
+      { CRYPTOPULSE_ENVIRONMENTS: "" },
+      'CRYPTOPULSE_ENVIRONMENTS = "": selects no environment: name one or more, comma-separated (allowed: staging, production), or unset it for all',
+    ],
+    [
       "an unknown backend kind",
       { CRYPTOPULSE_STATE_BACKEND: "consul" },
       'CRYPTOPULSE_STATE_BACKEND = "consul": unknown state backend; allowed: local, cloud, s3',
@@ -43,6 +53,11 @@ describe("runtime options from environment variables", () => {
       "Terraform Cloud without an organization",
       { CRYPTOPULSE_STATE_BACKEND: "cloud" },
       "CRYPTOPULSE_TFC_ORGANIZATION = (missing): required when CRYPTOPULSE_STATE_BACKEND=cloud (the Terraform Cloud organization)",
+    ],
+    [
+      "a Terraform Cloud host name of dots only",
+      { CRYPTOPULSE_STATE_BACKEND: "cloud", CRYPTOPULSE_TFC_ORGANIZATION: "cryptopulse", CRYPTOPULSE_TFC_HOSTNAME: "..." },
+      'CRYPTOPULSE_TFC_HOSTNAME = "...": a host name such as app.terraform.io',
     ],
     [
       "Spaces without a bucket",
@@ -68,6 +83,16 @@ describe("runtime options from environment variables", () => {
       "an API endpoint with credentials in it (they would land in the synthesized JSON)",
       { CRYPTOPULSE_CLOUDFLARE_BASE_URL: "https://user:secret@cf.internal/client/v4" },
       'CRYPTOPULSE_CLOUDFLARE_BASE_URL = "https://user:secret@cf.internal/client/v4": an absolute https:// or http:// URL without credentials',
+    ],
+    [
+      "an API endpoint on port 0",
+      { CRYPTOPULSE_DIGITALOCEAN_API_ENDPOINT: "http://127.0.0.1:0/" },
+      'CRYPTOPULSE_DIGITALOCEAN_API_ENDPOINT = "http://127.0.0.1:0/": port 0 is out of range: ports are 1-65535',
+    ],
+    [
+      "a chart repository on a port past 65535",
+      { CRYPTOPULSE_CHART_REPOSITORY: "oci://registry.internal:65536/charts" },
+      'CRYPTOPULSE_CHART_REPOSITORY = "oci://registry.internal:65536/charts": port 65536 is out of range: ports are 1-65535',
     ],
     [
       "a chart repository with another scheme",

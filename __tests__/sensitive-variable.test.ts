@@ -28,6 +28,12 @@ describe("SensitiveVariable", () => {
     expect(SensitiveVariable.of(nested, props)).toBe(SensitiveVariable.of(stack, props));
   });
 
+  it("takes any name, even one a construct of the stack already has", () => {
+    const { stack, nested } = stackWithNestedScope();
+    SensitiveVariable.of(nested, { name: "outer", purpose: "a secret named like the stack's construct outer" });
+    expect(Object.keys(synthJson(stack).variable)).toEqual(["outer"]);
+  });
+
   it("refuses one variable for two purposes", () => {
     const { stack, nested } = stackWithNestedScope();
     SensitiveVariable.of(nested, { name: "alerts_slack_webhook_url", purpose: "Slack incoming-webhook URL" });

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { decodeBech32, wordsToBytes } from "./bech32";
 import { imageSchema } from "./platform";
+import { uniqueList } from "./unique";
 
 /**
  * The `backup` section of an environment: where the dumps go and who can
@@ -7,8 +9,26 @@ import { imageSchema } from "./platform";
  * dumps are held by the operators, outside the cluster and Terraform.
  */
 
-/** An age X25519 recipient (`age-keygen -y` prints it from an identity file). */
-const ageRecipient = z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/, "an age public key (age1 followed by 58 bech32 characters)");
+/** X25519 public keys are 32 bytes. */
+const AGE_KEY_BYTES = 32;
+
+/**
+ * An age X25519 recipient (`age-keygen -y` prints it from an identity file):
+ * Bech32 with the prefix `age`, so its checksum catches a key copied wrong.
+ */
+const AGE_RECIPIENT_PATTERN = /^age1[02-9ac-hj-np-z]{58}$/;
+const ageRecipient = z
+  .string()
+  .regex(AGE_RECIPIENT_PATTERN, "an age public key (age1 followed by 58 bech32 characters)")
+  .superRefine((text, ctx) => {
+    if (!AGE_RECIPIENT_PATTERN.test(text)) return; // the pattern's own line says why
+    const decoded = decodeBech32(text);
+    if (!decoded) {
+      ctx.addIssue({ code: "custom", message: "Bech32 checksum mismatch: a character is mistyped, swapped or missing; copy the key again from age-keygen -y" });
+    } else if (wordsToBytes(decoded.words)?.length !== AGE_KEY_BYTES) {
+      ctx.addIssue({ code: "custom", message: `not an X25519 key: its data does not decode to ${AGE_KEY_BYTES} bytes` });
+    }
+  });
 
 export const backupSchema = z.strictObject({
   /**
@@ -18,7 +38,7 @@ export const backupSchema = z.strictObject({
    */
   bucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{2,29}[a-z0-9]$/, "4-31 lowercase letters, digits or dashes, not starting or ending with a dash"),
   /** The operators' keys: every dump and snapshot is encrypted to all of them. */
-  recipients: z.array(ageRecipient).min(1, "at least one recipient, or nobody can restore"),
+  recipients: uniqueList(ageRecipient, "recipients", "recipient").min(1, "at least one recipient, or nobody can restore"),
   /**
    * The key of the monthly restore test. Its identity is the one private key
    * that enters the cluster (as a Secret created by the operator, never by

@@ -11,11 +11,20 @@ export interface Ipv4Cidr {
 }
 
 const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+/** A number written with a leading zero, e.g. `020` or `/08`. */
+const LEADING_ZERO = /(^|[./])0\d/;
 
-/** Parses `a.b.c.d/n`; returns undefined when the text is not an IPv4 CIDR. */
+/** IPv4 addresses: every CIDR covers a share of these. */
+export const IPV4_ADDRESSES = 2 ** 32;
+
+/**
+ * Parses `a.b.c.d/n`; returns undefined when the text is not an IPv4 CIDR.
+ * Numbers with a leading zero are refused: `10.020.0.0/16` is 10.20.0.0/16 to
+ * one tool and 10.16.0.0/16 (octal) to another.
+ */
 export function parseCidr(text: string): Ipv4Cidr | undefined {
   const match = CIDR_PATTERN.exec(text);
-  if (!match) return undefined;
+  if (!match || LEADING_ZERO.test(text)) return undefined;
   const octets = match.slice(1, 5).map(Number);
   const prefix = Number(match[5]);
   if (octets.some((octet) => octet > 255) || prefix > 32) return undefined;
@@ -23,6 +32,32 @@ export function parseCidr(text: string): Ipv4Cidr | undefined {
   const size = 2 ** (32 - prefix);
   const start = address - (address % size);
   return { text, start, end: start + size - 1, prefix, hostBitsSet: start !== address };
+}
+
+/**
+ * Why `text` is not an IPv4 CIDR, for an error line: a CIDR written with
+ * leading zeros gets its plain spelling, anything else the field's `rule`.
+ */
+export function malformedCidrMessage(text: string, rule: string): string {
+  const match = CIDR_PATTERN.exec(text);
+  if (match && LEADING_ZERO.test(text)) {
+    const plain = `${match.slice(1, 5).map(Number).join(".")}/${Number(match[5])}`;
+    if (parseCidr(plain)) return `leading zeros: write ${plain} (some tools read a number with a leading zero as octal)`;
+  }
+  return rule;
+}
+
+/** The number of addresses the CIDRs cover together, each address counted once. */
+export function coveredAddresses(cidrs: readonly Ipv4Cidr[]): number {
+  const sorted = [...cidrs].sort((a, b) => a.start - b.start);
+  let total = 0;
+  let reach = -1; // the last address counted so far
+  for (const cidr of sorted) {
+    if (cidr.end <= reach) continue;
+    total += cidr.end - Math.max(cidr.start, reach + 1) + 1;
+    reach = cidr.end;
+  }
+  return total;
 }
 
 export function cidrsOverlap(a: Ipv4Cidr, b: Ipv4Cidr): boolean {

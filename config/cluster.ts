@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { parseCidr } from "./cidr";
+import { coveredAddresses, IPV4_ADDRESSES, malformedCidrMessage, parseCidr, type Ipv4Cidr } from "./cidr";
+import { DOKS_MINORS, DOKS_RELEASES_READ_ON } from "./doks-releases";
 import { DROPLET_SIZE_SLUGS, DROPLET_SIZES } from "./droplet-sizes";
+import { uniqueList } from "./unique";
 
 /**
  * The `cluster` section of an environment: the DOKS cluster in its primary
@@ -19,9 +21,11 @@ const MIN_POOL_NODES = 1;
 /** DigitalOcean's default droplet limit per account. */
 const MAX_POOL_NODES = 25;
 
+const VERSION_PREFIX_PATTERN = /^1\.\d{2}\.$/;
+
 const WEEKDAYS = ["any", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 
-const dropletSize = z.string().refine((slug) => slug in DROPLET_SIZES, {
+const dropletSize = z.string().refine((slug) => Object.hasOwn(DROPLET_SIZES, slug), {
   message: `unknown node size; allowed: ${DROPLET_SIZE_SLUGS.join(", ")}`,
 });
 
@@ -44,12 +48,57 @@ const poolSchema = z.strictObject({
   nodes: nodeRange,
 });
 
-const adminCidr = z.string().refine((text) => parseCidr(text) !== undefined, "an IPv4 CIDR such as 203.0.113.0/24");
+const adminCidr = z.string().superRefine((text, ctx) => {
+  const cidr = parseCidr(text);
+  if (!cidr) ctx.addIssue({ code: "custom", message: malformedCidrMessage(text, "an IPv4 CIDR such as 203.0.113.0/24") });
+  else if (cidr.hostBitsSet) ctx.addIssue({ code: "custom", message: "host bits set: the address must be the first of its range" });
+});
+
+/**
+ * The most of the IPv4 space the admin CIDRs may open the Kubernetes API to,
+ * together: 1/256 of it, the size of one /8 (16,777,216 addresses). VPN
+ * egress and deploy runners are a handful of small ranges; a union beyond a
+ * /8 (0.0.0.0/0, two /1s, a list of /4s, ...) is most of the internet, not
+ * the administrators.
+ */
+export const ADMIN_CIDRS_MAX_ADDRESSES = IPV4_ADDRESSES / 256;
+
+/** `100%`, `50%`, `0.39%`: a share of the IPv4 space for an error line. */
+function ipv4Share(addresses: number): string {
+  return `${Number(((addresses / IPV4_ADDRESSES) * 100).toPrecision(2))}%`;
+}
+
+const ADMIN_CIDRS_RULE = `admin CIDRs may cover at most 1/256 of it together (${ADMIN_CIDRS_MAX_ADDRESSES} addresses, one /8)`;
+
+/**
+ * Rejects admin CIDRs that open the API to most of the internet, one at a
+ * time or together. Runs on the raw list, so a malformed entry beside them
+ * (reported by its own rule) does not hide a wide one.
+ */
+function checkAdminCidrsReach(entries: readonly unknown[], ctx: z.RefinementCtx): void {
+  const cidrs = entries.map((entry) => (typeof entry === "string" ? parseCidr(entry) : undefined));
+  let tooWideAlone = false;
+  cidrs.forEach((cidr, index) => {
+    if (!cidr || coveredAddresses([cidr]) <= ADMIN_CIDRS_MAX_ADDRESSES) return;
+    tooWideAlone = true;
+    ctx.addIssue({ code: "custom", path: [index], message: `opens the Kubernetes API to ${ipv4Share(coveredAddresses([cidr]))} of the IPv4 internet; ${ADMIN_CIDRS_RULE}` });
+  });
+  const covered = coveredAddresses(cidrs.filter((cidr): cidr is Ipv4Cidr => cidr !== undefined));
+  if (!tooWideAlone && covered > ADMIN_CIDRS_MAX_ADDRESSES) {
+    ctx.addIssue({ code: "custom", message: `together open the Kubernetes API to ${ipv4Share(covered)} of the IPv4 internet (${covered} addresses); ${ADMIN_CIDRS_RULE}` });
+  }
+}
 
 export const clusterSchema = z
   .strictObject({
     /** DOKS minor to track, e.g. "1.35.": the newest patch is looked up at plan time. */
-    versionPrefix: z.string().regex(/^1\.\d{2}\.$/, 'a Kubernetes minor followed by a dot, e.g. "1.35."'),
+    versionPrefix: z
+      .string()
+      .regex(VERSION_PREFIX_PATTERN, 'a Kubernetes minor followed by a dot, e.g. "1.35."')
+      .refine(
+        (prefix) => !VERSION_PREFIX_PATTERN.test(prefix) || DOKS_MINORS.includes(prefix.slice(0, -1)), // else the pattern's line says why
+        `a DOKS minor DigitalOcean offers; on offer (read ${DOKS_RELEASES_READ_ON}): ${DOKS_MINORS.map((minor) => `"${minor}."`).join(", ")}`,
+      ),
     /** HA control plane: 99.95 % SLA; cannot be turned off once on. */
     highAvailability: z.boolean(),
     /** Weekly window (UTC) for DOKS patch upgrades. */
@@ -58,7 +107,9 @@ export const clusterSchema = z
       startTime: z.string().regex(/^([01]\d|2[0-3]):00$/, 'a whole hour in UTC such as "03:00"'),
     }),
     /** Who may reach the Kubernetes API: the administrators' VPN and the deploy runners' egress ranges. */
-    adminCidrs: z.array(adminCidr).min(1, "at least one admin CIDR: an empty list would lock everyone out of the API"),
+    adminCidrs: uniqueList(adminCidr, "adminCidrs", "admin CIDR")
+      .min(1, "at least one admin CIDR: an empty list would lock everyone out of the API")
+      .superRefine((entries, ctx) => checkAdminCidrsReach(entries, ctx), { when: (payload) => Array.isArray(payload.value) }),
     systemPool: poolSchema,
     appPools: z.array(poolSchema).min(1, "at least one app pool: the app services never run on the system pool"),
     /** Requests of the per-node system pods (CNI, CSI, node agents, log and metric collectors). */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SEED_EDGE, SEED_RATE_LIMITS } from "./seed";
+import { uniqueList } from "./unique";
 
 /**
  * The `edge` section of an environment: the Cloudflare zone in front of the
@@ -118,7 +119,7 @@ const rateLimitSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "a short lowercase name such as api"),
   scope: z.enum(RATE_LIMIT_SCOPES),
   /** Count only these methods (Business and above); all methods when absent. */
-  methods: z.array(z.enum(ACCEPTED_METHODS)).min(1).optional(),
+  methods: uniqueList(z.enum(ACCEPTED_METHODS), "methods", "method").min(1).optional(),
   /** The guide's rates are per second and per client IP. */
   requestsPerSecond: z.int().min(1).max(10000),
   /** The counting window; defaults to 10 s, the one period every plan accepts. */
@@ -144,18 +145,22 @@ export const edgeSchema = z
     /** Whether the zone has the Advanced Certificate Manager add-on: then the Let's Encrypt wildcard pack, else Universal SSL. */
     advancedCertificateManager: z.boolean(),
     /** CAA `issue`/`issuewild` values: the only CAs allowed to issue for the apex. */
-    caaIssuers: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "a CA's CAA domain such as letsencrypt.org")).min(1),
+    caaIssuers: uniqueList(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "a CA's CAA domain such as letsencrypt.org"), "caaIssuers", "CAA issuer").min(1),
     rateLimits: z.array(rateLimitSchema),
     /** Cached at the edge and in browsers for cacheSeconds; only on the web hosts, never on api. */
     staticAssets: z.strictObject({
-      pathPrefixes: z.array(z.string().regex(/^\/[\w\-./]*\/$/, "a path prefix such as /static/ (leading and trailing slash)")),
-      extensions: z.array(z.string().regex(/^[a-z0-9]{1,10}$/, "an extension without the dot, such as js")).min(1),
+      pathPrefixes: uniqueList(z.string().regex(/^\/[\w\-./]*\/$/, "a path prefix such as /static/ (leading and trailing slash)"), "pathPrefixes", "path prefix"),
+      extensions: uniqueList(z.string().regex(/^[a-z0-9]{1,10}$/, "an extension without the dot, such as js"), "extensions", "extension").min(1),
       cacheSeconds: z.int().min(60).max(31536000),
     }),
     /** Path prefixes of authenticated pages and API routes on any host: never cached. */
-    uncachedPathPrefixes: z.array(z.string().regex(/^\/[\w\-./]*$/, "a path prefix such as /account")).min(1),
+    uncachedPathPrefixes: uniqueList(z.string().regex(/^\/[\w\-./]*$/, "a path prefix such as /account"), "uncachedPathPrefixes", "path prefix").min(1),
     /** Path prefixes the API never serves publicly (admin consoles, scanners' favourites): blocked at the edge. */
-    blockedPathPrefixes: z.array(z.string().regex(/^\/[a-z0-9_\-./]+$/, "a lowercase path prefix such as /admin (the rule compares the lowercased path)")),
+    blockedPathPrefixes: uniqueList(
+      z.string().regex(/^\/[a-z0-9_\-./]+$/, "a lowercase path prefix such as /admin (the rule compares the lowercased path)"),
+      "blockedPathPrefixes",
+      "path prefix",
+    ),
     securityHeaders: z.strictObject({
       /**
        * Where HSTS is set: the response-header transform (next to the other

@@ -24,6 +24,7 @@ import { parseOrThrow } from "./validate";
 
 export { ConfigError } from "./errors";
 export type { RegionSlug } from "./regions";
+export { WWW_LABEL } from "./schema";
 export type { AlertsConfig, EnvironmentInput, PlatformConfigInput, RegionConfig, ServiceConfig, ServiceName } from "./schema";
 
 /** A validated region with its slug narrowed to the supported set. */

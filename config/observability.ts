@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isPort, portOf, PORT_RULE } from "./port";
 import { terraformVariableName } from "./terraform-variable";
 
 /**
@@ -12,13 +13,40 @@ import { terraformVariableName } from "./terraform-variable";
 
 const volumeGiB = (min: number, max: number) =>
   z.int().min(min, `at least ${min} GiB`).max(max, `at most ${max} GiB (one DigitalOcean volume)`);
+const SMARTHOST_PATTERN = /^[a-z0-9.-]+:\d{2,5}$/;
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time of day as HH:MM (24 h)");
 const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
+
+const TIME_ZONE_PATTERN = /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/;
+
+/**
+ * Why Alertmanager could not load the time zone `name`, or undefined. Node's
+ * copy of the IANA database decides whether the zone exists; Alertmanager
+ * (Go) looks names up case-sensitively, where Node does not, so the case is
+ * checked too: every part of an IANA name starts with a capital.
+ */
+function timeZoneProblem(name: string): string | undefined {
+  let canonical: string;
+  try {
+    canonical = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return "unknown time zone: not in the IANA time zone database; e.g. Europe/Berlin, America/New_York, UTC";
+  }
+  if (canonical !== name && canonical.toLowerCase() === name.toLowerCase()) return `time zone names are case-sensitive: write ${canonical}`;
+  if (name.split("/").some((part) => !/^[A-Z]/.test(part))) return "time zone names are case-sensitive: each part starts with a capital, e.g. America/New_York";
+  return undefined;
+}
 
 const businessHoursSchema = z
   .strictObject({
     /** IANA time zone the hours are read in, e.g. Europe/Berlin. */
-    timezone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, "an IANA time zone such as Europe/Berlin"),
+    timezone: z
+      .string()
+      .regex(TIME_ZONE_PATTERN, "an IANA time zone such as Europe/Berlin")
+      .superRefine((name, ctx) => {
+        const problem = TIME_ZONE_PATTERN.test(name) ? timeZoneProblem(name) : undefined; // else the pattern's line says why
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
     firstDay: z.enum(WEEKDAYS),
     lastDay: z.enum(WEEKDAYS),
     start: clock,
@@ -92,7 +120,11 @@ export const observabilitySchema = z.strictObject({
     businessHours: businessHoursSchema,
     smtp: z.strictObject({
       /** host:port of the mail relay (STARTTLS). */
-      smarthost: z.string().regex(/^[a-z0-9.-]+:\d{2,5}$/, "host:port of the SMTP relay, e.g. smtp.sendgrid.net:587"),
+      smarthost: z
+        .string()
+        .regex(SMARTHOST_PATTERN, "host:port of the SMTP relay, e.g. smtp.sendgrid.net:587")
+        // Only where the pattern holds: else its own line says why.
+        .refine((text) => !SMARTHOST_PATTERN.test(text) || isPort(portOf(text) ?? 0), `the port is out of range: ${PORT_RULE}, e.g. 587`),
       from: z.email("not an email address"),
       username: z.string().min(1),
       /** Sensitive variable holding the SMTP password. */

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { isPort, PORT_RULE } from "./port";
 import { terraformVariableName } from "./terraform-variable";
+import { uniqueList } from "./unique";
 
 /**
  * The `platform` section of an environment: what runs inside the workload
@@ -7,10 +9,19 @@ import { terraformVariableName } from "./terraform-variable";
  * do what in the cluster.
  */
 
+/** `registry[:port]/path`; the port, if any, is the first group. */
+const REPOSITORY_PATTERN = /^[a-z0-9.-]+(?::(\d+))?(\/[a-z0-9._-]+)+$/;
+
 /** An image by immutable tag or by digest; a moving tag would deploy whatever was pushed last. */
 export const imageSchema = z
   .strictObject({
-    repository: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/, "an image repository such as registry.digitalocean.com/cryptopulse/backend"),
+    repository: z
+      .string()
+      .regex(REPOSITORY_PATTERN, "an image repository such as registry.digitalocean.com/cryptopulse/backend")
+      .refine((repository) => {
+        const port = REPOSITORY_PATTERN.exec(repository)?.[1]; // none where the pattern fails: its own line says why
+        return port === undefined || isPort(Number(port));
+      }, `the registry's port is out of range: ${PORT_RULE}`),
     tag: z
       .string()
       .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "a Docker tag")
@@ -44,9 +55,9 @@ export const platformSchema = z.strictObject({
   /** Identity-provider groups bound to the cluster roles (the guide's RBAC). */
   rbac: z.strictObject({
     /** Read-only access to the app namespace. */
-    developerGroups: z.array(groupName),
+    developerGroups: uniqueList(groupName, "developerGroups", "group"),
     /** What CI needs to roll out the app services. */
-    deployerGroups: z.array(groupName),
+    deployerGroups: uniqueList(groupName, "deployerGroups", "group"),
   }),
   /** Sensitive Terraform variables holding the app's own secrets. */
   secrets: z.strictObject({

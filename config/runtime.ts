@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isPort, PORT_RULE } from "./port";
 import { isSupportedRegion, SUPPORTED_REGIONS, type RegionSlug } from "./regions";
 import { parseOrThrow } from "./validate";
 
@@ -41,6 +42,8 @@ export interface RuntimeOptions {
   readonly endpoints: ServiceEndpoints;
 }
 
+/** DNS labels joined by dots: "..." or "-tfe." is no host. */
+const HOSTNAME_PATTERN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const BUCKET_PATTERN = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const TFC_NAME_PATTERN = /^[A-Za-z0-9_-]{1,90}$/;
 const KEY_PREFIX_PATTERN = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
@@ -50,32 +53,42 @@ const optionalText = z
   .optional()
   .transform((value) => (value?.trim() ? value.trim() : undefined));
 
+/** The port written in a URL's authority (`https://host:8443/...`), even one the URL parser refuses. */
+const URL_PORT = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*:(\d+)(?:[/?#]|$)/i;
+
 /** An absolute URL with one of `schemes`, without credentials (they would land in the synthesized JSON). */
 function serviceUrl(schemes: readonly string[]) {
   const allowed = schemes.map((scheme) => `${scheme}://`).join(" or ");
   return optionalText.pipe(
     z
       .string()
-      .refine((text) => {
+      .superRefine((text, ctx) => {
+        const port = URL_PORT.exec(text)?.[1];
+        if (port !== undefined && !isPort(Number(port))) {
+          ctx.addIssue({ code: "custom", message: `port ${port} is out of range: ${PORT_RULE}` });
+          return;
+        }
         try {
           const url = new URL(text.replaceAll("{{.Region}}", "region"));
-          return schemes.includes(url.protocol.slice(0, -1)) && url.host !== "" && !url.username && !url.password;
+          if (schemes.includes(url.protocol.slice(0, -1)) && url.host !== "" && !url.username && !url.password) return;
         } catch {
-          return false;
+          // reported below
         }
-      }, `an absolute ${allowed} URL without credentials`)
+        ctx.addIssue({ code: "custom", message: `an absolute ${allowed} URL without credentials` });
+      })
       .optional(),
   );
 }
 
 const environmentSchema = z
   .object({
-    CRYPTOPULSE_ENVIRONMENTS: optionalText,
+    /** Kept as given: set but naming nothing is an error, not "all" (see readRuntimeOptions). */
+    CRYPTOPULSE_ENVIRONMENTS: z.string().optional(),
     CRYPTOPULSE_STATE_BACKEND: optionalText.pipe(
       z.enum(STATE_BACKENDS, { message: `unknown state backend; allowed: ${STATE_BACKENDS.join(", ")}` }).default("local"),
     ),
     CRYPTOPULSE_TFC_ORGANIZATION: optionalText.pipe(z.string().regex(TFC_NAME_PATTERN, "letters, digits, - and _ only").optional()),
-    CRYPTOPULSE_TFC_HOSTNAME: optionalText.pipe(z.string().regex(/^[a-z0-9.-]+$/, "a host name such as app.terraform.io").default("app.terraform.io")),
+    CRYPTOPULSE_TFC_HOSTNAME: optionalText.pipe(z.string().regex(HOSTNAME_PATTERN, "a host name such as app.terraform.io").default("app.terraform.io")),
     CRYPTOPULSE_TFC_PROJECT: optionalText,
     CRYPTOPULSE_STATE_BUCKET: optionalText.pipe(z.string().regex(BUCKET_PATTERN, "a Spaces bucket name: 3-63 lowercase letters, digits or dashes").optional()),
     CRYPTOPULSE_STATE_REGION: optionalText.pipe(
@@ -106,6 +119,14 @@ const environmentSchema = z
  */
 export function readRuntimeOptions(env: NodeJS.ProcessEnv, knownEnvironments: readonly string[]): RuntimeOptions {
   const filterSchema = environmentSchema.superRefine((vars, ctx) => {
+    if (vars.CRYPTOPULSE_ENVIRONMENTS !== undefined && splitList(vars.CRYPTOPULSE_ENVIRONMENTS).length === 0) {
+      // An empty synth would look like success: a typo in a workflow must not deploy nothing quietly.
+      ctx.addIssue({
+        code: "custom",
+        path: ["CRYPTOPULSE_ENVIRONMENTS"],
+        message: `selects no environment: name one or more, comma-separated (allowed: ${knownEnvironments.join(", ")}), or unset it for all`,
+      });
+    }
     for (const name of splitList(vars.CRYPTOPULSE_ENVIRONMENTS)) {
       if (!knownEnvironments.includes(name)) {
         ctx.addIssue({

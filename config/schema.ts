@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { budgetSchema } from "./budget";
-import { cidrContains, cidrsOverlap, parseCidr, PRIVATE_RANGES, RESERVED_RANGES, type Ipv4Cidr } from "./cidr";
+import { cidrContains, cidrsOverlap, malformedCidrMessage, parseCidr, PRIVATE_RANGES, RESERVED_RANGES, type Ipv4Cidr } from "./cidr";
 import { checkCapacity, clusterSchema, largestPool } from "./cluster";
 import { dataSchema } from "./data";
 import { edgeSchema } from "./edge";
@@ -9,6 +9,7 @@ import { platformSchema } from "./platform";
 import { backupSchema } from "./backup";
 import { isSupportedRegion, SUPPORTED_REGIONS } from "./regions";
 import { checkVariableNames, terraformVariableName } from "./terraform-variable";
+import { uniqueList } from "./unique";
 
 /**
  * The schema of the platform configuration. Shapes are checked field by field;
@@ -27,6 +28,11 @@ const VPC_PREFIX = { min: 16, max: 24 } as const;
 
 const always = { when: () => true } as const;
 
+/** The label of the apex's `www.` alias, which the edge serves like the apex. */
+export const WWW_LABEL = "www";
+/** DNS: a name is at most 253 characters. */
+const MAX_HOSTNAME_LENGTH = 253;
+
 const domainName = z
   .string()
   .regex(DOMAIN_PATTERN, "malformed domain: expected lowercase DNS labels joined by dots, e.g. example.com (no scheme, no trailing dot)");
@@ -40,7 +46,7 @@ const regionSlug = z.string().refine(isSupportedRegion, {
 const vpcCidr = z.string().superRefine((text, ctx) => {
   const cidr = parseCidr(text);
   if (!cidr) {
-    ctx.addIssue({ code: "custom", message: "malformed CIDR: expected an IPv4 range such as 10.20.0.0/16" });
+    ctx.addIssue({ code: "custom", message: malformedCidrMessage(text, "malformed CIDR: expected an IPv4 range such as 10.20.0.0/16") });
     return;
   }
   if (cidr.prefix < VPC_PREFIX.min || cidr.prefix > VPC_PREFIX.max) {
@@ -110,7 +116,7 @@ const healthCheckSchema = z
 
 const alertsSchema = z.strictObject({
   /** Who receives DigitalOcean monitor alerts by email. */
-  emails: z.array(z.email("not an email address")).min(1, "at least one email recipient"),
+  emails: uniqueList(z.email("not an email address"), "emails", "recipient").min(1, "at least one email recipient"),
   /** Slack channels; each webhook URL is a secret, so only its sensitive Terraform variable is named. */
   slack: z.array(
     z.strictObject({
@@ -157,6 +163,7 @@ const environmentSchema = z
   .superRefine((environment, ctx) => {
     checkRegions(environment.regions, environment.tier, ctx);
     checkApexInZone(environment.domain, ctx);
+    checkHostnames(environment.domain, ctx);
     checkServicePorts(environment.services, ctx);
     checkAppPoolCapacity(environment, ctx);
     checkProductionHighAvailability(environment, ctx);
@@ -186,6 +193,7 @@ export const platformConfigSchema = z
   })
   .superRefine((config, ctx) => {
     checkAccountWideCidrs(config.environments, ctx);
+    checkAccountWideDomains(config.environments, ctx);
     checkRegistryOwner(config.registry, config.environments, ctx);
     checkVariableNames(config.environments, ctx);
   }, always);
@@ -244,6 +252,86 @@ function checkApexInZone(domain: unknown, ctx: Ctx): void {
   if (!DOMAIN_PATTERN.test(domain.zone)) return; // reported by the zone's own rule
   if (domain.apex !== domain.zone && !domain.apex.endsWith(`.${domain.zone}`)) {
     ctx.addIssue({ code: "custom", path: ["domain", "apex"], message: `must be the zone ${domain.zone} or a name inside it` });
+  }
+}
+
+interface SiteHostname {
+  /** The field that names it, inside `domain`. */
+  readonly field: string;
+  /** How an error line speaks of it. */
+  readonly role: string;
+  readonly host: string;
+}
+
+/**
+ * Every name the edge stack creates a DNS record for: the apex, its www
+ * alias, the app and API hosts. Undefined while the domain's own fields are
+ * malformed (their rules report why).
+ */
+function siteHostnames(domain: unknown): SiteHostname[] | undefined {
+  if (!isRecord(domain) || typeof domain.apex !== "string" || !DOMAIN_PATTERN.test(domain.apex)) return undefined;
+  const { apex, appHost, apiHost } = domain;
+  if (typeof appHost !== "string" || typeof apiHost !== "string" || !LABEL_PATTERN.test(appHost) || !LABEL_PATTERN.test(apiHost)) return undefined;
+  return [
+    { field: "apex", role: "the apex", host: apex },
+    { field: "apex", role: `the apex's ${WWW_LABEL} alias`, host: `${WWW_LABEL}.${apex}` },
+    { field: "appHost", role: "the app host", host: `${appHost}.${apex}` },
+    { field: "apiHost", role: "the API host", host: `${apiHost}.${apex}` },
+  ];
+}
+
+/** The apex, www, app and API hosts are four records: two of them with one name would be one record twice. */
+function checkHostnames(domain: unknown, ctx: Ctx): void {
+  const hostnames = siteHostnames(domain);
+  if (!hostnames) return;
+  hostnames.forEach(({ field, role, host }, index) => {
+    const earlier = hostnames.slice(0, index).find((other) => other.host === host);
+    if (earlier) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["domain", field],
+        message: `duplicate hostname: ${host} is ${earlier.role} already; the apex, ${WWW_LABEL}.<apex>, the app host and the API host must all differ`,
+      });
+    } else if (host.length > MAX_HOSTNAME_LENGTH) {
+      ctx.addIssue({ code: "custom", path: ["domain", field], message: `${role} is ${host.length} characters long; DNS names end at ${MAX_HOSTNAME_LENGTH}` });
+    }
+  });
+}
+
+/**
+ * Every environment's edge stack owns its zone: the zone settings and one
+ * entry-point ruleset per phase, of which Cloudflare allows exactly one per
+ * zone. Two environments on one zone would fight over them, and two
+ * environments serving one name would create its record twice.
+ */
+function checkAccountWideDomains(environments: unknown, ctx: Ctx): void {
+  if (!isRecord(environments)) return;
+  const zones = new Map<string, string>();
+  const hosts = new Map<string, { environment: string; where: string }>();
+  for (const [name, environment] of Object.entries(environments)) {
+    if (!isRecord(environment) || !isRecord(environment.domain)) continue;
+    const { zone } = environment.domain;
+    const where = (field: string) => `environments.${name}.domain.${field}`;
+    if (typeof zone === "string" && DOMAIN_PATTERN.test(zone)) {
+      const owner = zones.get(zone);
+      if (owner) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["environments", name, "domain", "zone"],
+          message: `zone already used by ${owner}; each environment needs a zone of its own (its edge stack owns the zone's settings and rulesets)`,
+        });
+        continue; // its hostnames clash for the same reason
+      }
+      zones.set(zone, where("zone"));
+    }
+    for (const { field, role, host } of siteHostnames(environment.domain) ?? []) {
+      const owner = hosts.get(host);
+      if (!owner) hosts.set(host, { environment: name, where: where(field) });
+      else if (owner.environment !== name) {
+        // Inside one environment, checkHostnames reports it.
+        ctx.addIssue({ code: "custom", path: ["environments", name, "domain", field], message: `duplicate hostname: ${role} ${host} is served by ${owner.where} already` });
+      }
+    }
   }
 }
 

@@ -1,10 +1,20 @@
 import { z } from "zod";
 import { formatPath } from "./errors";
 
+/**
+ * Names Terraform refuses for a variable in any module, the root one too
+ * ("reserved due to its special meaning inside module blocks").
+ */
+export const RESERVED_VARIABLE_NAMES = ["source", "version", "providers", "count", "for_each", "lifecycle", "depends_on", "locals"] as const;
+
 /** Terraform variable names: how the config points at a secret without holding it. */
 export const terraformVariableName = z
   .string()
-  .regex(/^[a-z][a-z0-9_]{0,63}$/, "a Terraform variable name: lowercase letters, digits and _ (set it as TF_VAR_<name>)");
+  .regex(/^[a-z][a-z0-9_]{0,63}$/, "a Terraform variable name: lowercase letters, digits and _ (set it as TF_VAR_<name>)")
+  .refine(
+    (name) => !(RESERVED_VARIABLE_NAMES as readonly string[]).includes(name),
+    `reserved by Terraform (${RESERVED_VARIABLE_NAMES.join(", ")}); choose another name`,
+  );
 
 /**
  * A config field that names a Terraform variable. By convention every such

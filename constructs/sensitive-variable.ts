@@ -14,6 +14,10 @@ export interface SensitiveVariableProps {
  * a logical id with a construct-path hash, and the description says what the
  * value is for. Every variable of the project is declared here (lint forbids
  * `new TerraformVariable` elsewhere), so the rule holds for all of them.
+ *
+ * The construct's id is the name with a prefix of its own: the configured name
+ * is any Terraform variable name, and as a bare id it could meet the stack's
+ * other constructs (a variable named `ingress` beside the ingress controller).
  */
 export class SensitiveVariable extends TerraformVariable {
   readonly purpose: string;
@@ -25,7 +29,7 @@ export class SensitiveVariable extends TerraformVariable {
    */
   static of(scope: Construct, props: SensitiveVariableProps): SensitiveVariable {
     const stack = TerraformStack.of(scope);
-    const existing = stack.node.tryFindChild(props.name);
+    const existing = stack.node.tryFindChild(constructId(props.name));
     if (existing instanceof SensitiveVariable && existing.purpose === props.purpose) return existing;
     if (existing) {
       const other = existing instanceof SensitiveVariable ? `"${existing.purpose}"` : `the construct ${existing.node.path}`;
@@ -35,7 +39,7 @@ export class SensitiveVariable extends TerraformVariable {
   }
 
   private constructor(stack: TerraformStack, props: SensitiveVariableProps) {
-    super(stack, props.name, {
+    super(stack, constructId(props.name), {
       type: "string",
       sensitive: true,
       nullable: false,
@@ -44,6 +48,11 @@ export class SensitiveVariable extends TerraformVariable {
     this.overrideLogicalId(props.name);
     this.purpose = props.purpose;
   }
+}
+
+/** The id in the stack's construct tree; the Terraform name is `name` itself (overrideLogicalId). */
+function constructId(name: string): string {
+  return `variable-${name}`;
 }
 
 /** The one wording of every variable description: the purpose, then how to set it. */

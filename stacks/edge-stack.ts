@@ -5,7 +5,7 @@ import { DataCloudflareZone } from "@cdktf/provider-cloudflare/lib/data-cloudfla
 import { DnsRecord } from "@cdktf/provider-cloudflare/lib/dns-record";
 import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
 import { DataDigitaloceanLoadbalancer } from "@cdktf/provider-digitalocean/lib/data-digitalocean-loadbalancer";
-import type { EnvironmentConfig } from "../config";
+import { WWW_LABEL, type EnvironmentConfig } from "../config";
 import type { StateBackendOptions } from "../config/runtime";
 import { EdgeRulesets } from "../constructs/edge-rulesets";
 import { PlatformStack } from "./platform-stack";
@@ -93,7 +93,7 @@ export class EdgeStack extends PlatformStack {
         : []),
     ];
 
-    const webHosts = [domain.apex, `www.${domain.apex}`, domain.app];
+    const webHosts = [domain.apex, `${WWW_LABEL}.${domain.apex}`, domain.app];
     this.records = [...webHosts, domain.api].map(
       (name) =>
         new DnsRecord(this, `a-${name}`, {

@@ -1,5 +1,7 @@
+import { accessSync, constants, statSync, type Stats } from "fs";
+import * as path from "path";
 import { App } from "cdktf";
-import { loadPlatformConfig } from "../config";
+import { ConfigError, loadPlatformConfig } from "../config";
 import { readRuntimeOptions } from "../config/runtime";
 import { useServiceEndpoints } from "../constructs/service-endpoints";
 import { defineEnvironment } from "./environment";
@@ -26,6 +28,8 @@ export function synthesizePlatform(options: SynthesizeOptions = {}): App {
     options.env ?? process.env,
     config.environments.map((environment) => environment.name),
   );
+  // cdktf's own choice (App): the option, else CDKTF_OUTDIR, else cdktf.out. The App creates it at once.
+  checkOutputDirectory(options.outdir ?? process.env.CDKTF_OUTDIR ?? "cdktf.out");
   // Creation stack traces of every token are only for debugging cdktf itself; they cost a third of the synth.
   const app = new App({ stackTraces: false, ...(options.outdir === undefined ? {} : { outdir: options.outdir }) });
   useServiceEndpoints(app, runtime.endpoints);
@@ -35,4 +39,46 @@ export function synthesizePlatform(options: SynthesizeOptions = {}): App {
   }
   app.synth();
   return app;
+}
+
+/**
+ * cdktf creates the output directory (not its parents) and its `stacks`
+ * folder with plain mkdir calls, which fail with a stack trace on a path that
+ * is a file or lies in a missing or read-only directory. The same conditions,
+ * checked first, give one line instead.
+ */
+function checkOutputDirectory(outdir: string): void {
+  const problem = outputDirectoryProblem(path.resolve(outdir));
+  if (problem) {
+    throw new ConfigError("invalid output directory", [`CDKTF_OUTDIR = ${JSON.stringify(outdir)}: ${problem}; the synthesized stacks are written there (cdktf synth --output <dir>)`]);
+  }
+}
+
+function outputDirectoryProblem(outdir: string): string | undefined {
+  const stat = statOrUndefined(outdir);
+  if (stat) {
+    const stacks = path.join(outdir, "stacks");
+    return directoryProblem(outdir, stat) ?? (statOrUndefined(stacks)?.isDirectory() === false ? `${stacks} is not a directory` : undefined);
+  }
+  const parent = path.dirname(outdir);
+  const parentStat = statOrUndefined(parent);
+  return parentStat ? directoryProblem(parent, parentStat) : `${parent} does not exist (cdktf creates the output directory, not its parents)`;
+}
+
+function directoryProblem(directory: string, stat: Stats): string | undefined {
+  if (!stat.isDirectory()) return `${directory} is not a directory`;
+  try {
+    accessSync(directory, constants.W_OK);
+    return undefined;
+  } catch {
+    return `${directory} is not writable`;
+  }
+}
+
+function statOrUndefined(file: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
 }

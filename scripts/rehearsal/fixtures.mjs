@@ -3,6 +3,7 @@
 // the values describe the world a first deploy would find: the resources the producer stacks create (from the
 // rehearsal's `world`) and the prerequisites a user creates by hand (the Cloudflare zone).
 import { createHash } from 'node:crypto';
+import doksReleases from '../../config/doks-releases.json' with { type: 'json' };
 
 /** A stable UUID (version-4 shaped) for `seed`: the same object gets the same id in every response and state file. */
 export function fakeUuid(seed) {
@@ -19,10 +20,11 @@ function doList(key, items) {
 
 /**
  * GET /v2/kubernetes/options — https://docs.digitalocean.com/reference/api/digitalocean/#tag/Kubernetes/operation/kubernetes_list_options
- * The DOKS releases on offer (newest first, as the API lists them). A config whose version prefix matches none of
- * them fails the plan, as it would against the real API.
+ * The DOKS releases on offer (newest first, as the API lists them): the list the configuration's versionPrefix is
+ * validated against (config/doks-releases.json), so the stand-in answers what the validation assumes. A version
+ * prefix none of them matches fails the plan, as it would against the real API.
  */
-export const KUBERNETES_VERSIONS = ['1.35.1-do.2', '1.34.5-do.1', '1.33.9-do.3'];
+export const KUBERNETES_VERSIONS = doksReleases.slugs;
 export function kubernetesOptions() {
   return {
     options: {
