@@ -1,8 +1,9 @@
-import releases from "./doks-releases.json";
+// Not doks-releases.json: beside this module, require("./doks-releases") would resolve to the JSON under ts-node.
+import releases from "./doks-offer.json";
 
 /**
  * The DOKS releases DigitalOcean offers, as read from its API on
- * `DOKS_RELEASES_READ_ON` (config/doks-releases.json). The configuration's
+ * `DOKS_RELEASES_READ_ON` (config/doks-offer.json). The configuration's
  * `cluster.versionPrefix` must name one of their minors, and the plan
  * rehearsal's stand-in API serves exactly these slugs
  * (scripts/rehearsal/fixtures.mjs imports the same file). DigitalOcean adds a

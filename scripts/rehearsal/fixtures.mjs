@@ -3,7 +3,7 @@
 // the values describe the world a first deploy would find: the resources the producer stacks create (from the
 // rehearsal's `world`) and the prerequisites a user creates by hand (the Cloudflare zone).
 import { createHash } from 'node:crypto';
-import doksReleases from '../../config/doks-releases.json' with { type: 'json' };
+import doksReleases from '../../config/doks-offer.json' with { type: 'json' };
 
 /** A stable UUID (version-4 shaped) for `seed`: the same object gets the same id in every response and state file. */
 export function fakeUuid(seed) {
@@ -21,7 +21,7 @@ function doList(key, items) {
 /**
  * GET /v2/kubernetes/options — https://docs.digitalocean.com/reference/api/digitalocean/#tag/Kubernetes/operation/kubernetes_list_options
  * The DOKS releases on offer (newest first, as the API lists them): the list the configuration's versionPrefix is
- * validated against (config/doks-releases.json), so the stand-in answers what the validation assumes. A version
+ * validated against (config/doks-offer.json), so the stand-in answers what the validation assumes. A version
  * prefix none of them matches fails the plan, as it would against the real API.
  */
 export const KUBERNETES_VERSIONS = doksReleases.slugs;
