@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { App, Testing, type TerraformStack } from "cdktf";
+import type { IngressControllerProps } from "../constructs/ingress-controller";
 import { defineEnvironment } from "../stacks/environment";
 import { ConfigError, loadPlatformConfig, PLATFORM_CONFIG, type EnvironmentConfig, type PlatformConfigInput } from "../config";
 
@@ -67,4 +68,17 @@ export function releaseNamed(json: TerraformJson, name: string): TerraformJson {
   const release = resourcesOf(json, "helm_release").find((candidate) => candidate.name === name);
   if (!release) throw new Error(`no helm_release named ${name}`);
   return release;
+}
+
+/** The ingress controller's props as the platform stack builds them from `environment`, with a stand-in load balancer name. */
+export function ingressPropsOf(environment: EnvironmentConfig, vpcCidr: string): IngressControllerProps {
+  const { ingress } = environment.platform;
+  return {
+    loadBalancerName: "lb",
+    loadBalancerSizeUnit: ingress.loadBalancerSizeUnit,
+    minReplicas: ingress.minReplicas,
+    maxReplicas: ingress.maxReplicas,
+    apex: environment.domain.apex,
+    vpcCidr,
+  };
 }

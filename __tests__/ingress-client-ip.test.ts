@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { projectPath } from "../config/paths";
 import { appServiceValues } from "../constructs/app-service";
 import { INGRESS_NGINX_CHART, ingressOverrides, PROXY_PROTOCOL_ANNOTATION } from "../constructs/ingress-controller";
-import { environmentNamed } from "./helpers";
+import { environmentNamed, ingressPropsOf } from "./helpers";
 import { httpDirectives, listenOptions, rateLimitDirectives, readControllerConfig, type ControllerConfig, type RateLimitAnnotations } from "./ingress-nginx-template";
 import { firstRunning, found, missing, onPath, requireTool } from "./tools";
 
@@ -69,17 +69,9 @@ function helmMerge(base: Values, override: Values): Values {
 
 /** The ingress-nginx release's values as the platform stack hands them to Helm: the base file, then the production overrides. */
 function releaseValues(): { config: Record<string, string>; annotations: Record<string, string> } {
-  const { platform, domain } = environmentNamed("production");
   const base = parse(readFileSync(projectPath(INGRESS_NGINX_CHART.baseValues), "utf8")) as Values;
   const overrides = ingressOverrides(
-    {
-      loadBalancerName: "lb",
-      loadBalancerSizeUnit: platform.ingress.loadBalancerSizeUnit,
-      minReplicas: platform.ingress.minReplicas,
-      maxReplicas: platform.ingress.maxReplicas,
-      apex: domain.apex,
-      vpcCidr: VPC,
-    },
+    ingressPropsOf(environmentNamed("production"), VPC),
     CLOUDFLARE,
     "ingress-nginx/origin-tls",
   );

@@ -6,7 +6,7 @@ import { METRICS_SERVER_CHART, metricsServerValues } from "../constructs/metrics
 import { metricsAdapterValues, PROMETHEUS_ADAPTER_CHART } from "../constructs/metrics-adapter";
 import { KUBE_PROMETHEUS_STACK_CHART, monitoringValues, scrapeValues } from "../constructs/monitoring";
 import { FLUENT_BIT_CHART, fluentBitValues, LOKI_CHART, lokiValues } from "../constructs/logging";
-import { environmentNamed } from "./helpers";
+import { environmentNamed, ingressPropsOf } from "./helpers";
 
 /**
  * Every key this project sets must exist in the pinned chart version's
@@ -65,16 +65,9 @@ describe("Helm values against the pinned charts", () => {
   });
 
   it.each(["production", "staging"])("the %s ingress-nginx overrides use only keys of the chart", (name) => {
-    const { platform, domain, primaryRegion } = environmentNamed(name);
+    const environment = environmentNamed(name);
     const overrides = ingressOverrides(
-      {
-        loadBalancerName: "lb",
-        loadBalancerSizeUnit: platform.ingress.loadBalancerSizeUnit,
-        minReplicas: platform.ingress.minReplicas,
-        maxReplicas: platform.ingress.maxReplicas,
-        apex: domain.apex,
-        vpcCidr: primaryRegion.vpcCidr,
-      },
+      ingressPropsOf(environment, environment.primaryRegion.vpcCidr),
       fakeRanges as never,
       "ingress-nginx/origin-tls",
     );
