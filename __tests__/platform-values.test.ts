@@ -100,6 +100,26 @@ describe("Helm values against the pinned charts", () => {
     expect(controller.metrics.enabled).toBe(true);
   });
 
+  describe("ingress-nginx's ConfigMap settings (controller.config)", () => {
+    /** The keys controller v1.15.1 reads, recorded from its sources (see the file's header). */
+    const recorded = chartKeys("ingress-nginx.config");
+    const base = parse(readFileSync(projectPath(INGRESS_NGINX_CHART.baseValues), "utf8"));
+
+    it("records the keys of the controller the pinned chart runs", () => {
+      expect(recorded.header).toContain(`chart ${INGRESS_NGINX_CHART.version}`);
+    });
+
+    it("the base values set only keys the controller reads", () => {
+      expect(Object.keys(base.controller.config).filter((key) => !recorded.keys.has(key))).toEqual([]);
+    });
+
+    it.each(["production", "staging"])("the %s overrides set only keys the controller reads", (name) => {
+      const environment = environmentNamed(name);
+      const { config } = ingressOverrides(ingressPropsOf(environment, environment.primaryRegion.vpcCidr), fakeRanges as never, "ingress-nginx/origin-tls").controller;
+      expect(Object.keys(config).filter((key) => !recorded.keys.has(key))).toEqual([]);
+    });
+  });
+
   describe("kube-prometheus-stack", () => {
     const monitoring = chartKeys("kube-prometheus-stack");
     /** Alertmanager's own configuration file, which the chart renders whole (checked in observability.test.ts). */
