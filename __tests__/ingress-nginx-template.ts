@@ -1,13 +1,15 @@
 /**
  * The nginx directives ingress-nginx controller v1.15.1 (the image of chart
- * 4.15.1) renders for the settings that decide a client's address and its
- * rate-limit key, mirrored from the controller's sources at the tag
+ * 4.15.1) renders for some of its ConfigMap settings, mirrored from the controller's sources at the tag
  * controller-v1.15.1 (commit 0a5901f3c64f11e92e487799b8da3f00cca37515):
  *
  * - rootfs/etc/nginx/template/nginx.tmpl (cited by line below),
  * - internal/ingress/controller/template/template.go and configmap.go,
  * - internal/ingress/controller/config/config.go (the defaults, NewDefault),
  * - internal/ingress/annotations/ratelimit/main.go.
+ *
+ * It covers two things: the settings that decide a client's address and its
+ * rate-limit key, and how a request is retried on another pod.
  *
  * Only these branches are mirrored, so that a real nginx can be configured as
  * the controller would configure it; the rest of nginx.conf is left out.
@@ -25,6 +27,11 @@ export interface ControllerConfig {
   readonly ignoreInvalidHeaders: boolean;
   readonly limitReqStatusCode: number;
   readonly limitConnZoneVariable: string;
+  readonly proxyNextUpstream: string;
+  readonly proxyNextUpstreamTimeout: number;
+  readonly proxyNextUpstreamTries: number;
+  readonly retryNonIdempotent: boolean;
+  readonly upstreamKeepaliveConnections: number;
 }
 
 /** Go's strconv.ParseBool, which the controller's weakly typed decoding applies to a ConfigMap string. */
@@ -53,7 +60,58 @@ export function readControllerConfig(data: Readonly<Record<string, string>>): Co
     ignoreInvalidHeaders: parseBool("ignore-invalid-headers", data["ignore-invalid-headers"], true),
     limitReqStatusCode: Number(data["limit-req-status-code"] ?? 503),
     limitConnZoneVariable: data["limit-conn-zone-variable"] ?? "$binary_remote_addr",
+    proxyNextUpstream: data["proxy-next-upstream"] ?? "error timeout",
+    proxyNextUpstreamTimeout: Number(data["proxy-next-upstream-timeout"] ?? 0),
+    proxyNextUpstreamTries: Number(data["proxy-next-upstream-tries"] ?? 3),
+    retryNonIdempotent: parseBool("retry-non-idempotent", data["retry-non-idempotent"], false),
+    upstreamKeepaliveConnections: Number(data["upstream-keepalive-connections"] ?? 320),
   };
+}
+
+/**
+ * template.go 977-1008 (buildNextUpstream): the retry conditions, with
+ * `non_idempotent` moved to the end, and added when retry-non-idempotent is on.
+ */
+function nextUpstream(config: ControllerConfig): string {
+  const parts = config.proxyNextUpstream.split(" ").filter((part) => part !== "");
+  const conditions = parts.filter((part) => part !== "non_idempotent");
+  const retryNonIdempotent = config.retryNonIdempotent || parts.includes("non_idempotent");
+  return [...conditions, ...(retryNonIdempotent ? ["non_idempotent"] : [])].join(" ");
+}
+
+/**
+ * How a location proxies to its pods, the part that decides retries and
+ * upstream keep-alive: HTTP/1.1 with the Connection header cleared when
+ * keep-alive is on (nginx.tmpl 380-388, 1296-1300, 1347), and the
+ * next-upstream conditions, time and tries (1353-1355).
+ */
+export function proxyDirectives(config: ControllerConfig): { http: string[]; location: string[] } {
+  return {
+    http: ["map $http_upgrade $connection_upgrade {", "    default upgrade;", config.upstreamKeepaliveConnections > 0 ? "    '' '';" : "    '' close;", "}"],
+    location: [
+      "proxy_set_header Upgrade $http_upgrade;",
+      "proxy_set_header Connection $connection_upgrade;",
+      "proxy_http_version 1.1;",
+      `proxy_next_upstream ${nextUpstream(config)};`,
+      `proxy_next_upstream_timeout ${config.proxyNextUpstreamTimeout};`,
+      `proxy_next_upstream_tries ${config.proxyNextUpstreamTries};`,
+    ],
+  };
+}
+
+/**
+ * The balancer's upstream (nginx.tmpl 518-540): keep-alive connections to
+ * the pods. The controller picks each pod in Lua (load-balance), which plain
+ * nginx cannot run; `servers` stand in for the pods, in round robin, with
+ * nginx's own failure accounting off as the Lua balancer has none.
+ */
+export function upstreamBlock(config: ControllerConfig, name: string, servers: readonly string[]): string[] {
+  return [
+    `upstream ${name} {`,
+    ...servers.map((server) => `    server ${server} max_fails=0;`),
+    ...(config.upstreamKeepaliveConnections > 0 ? [`    keepalive ${config.upstreamKeepaliveConnections};`] : []),
+    "}",
+  ];
 }
 
 /** template.go 1159-1169 (buildForwardedFor): the nginx variable of a request header. */

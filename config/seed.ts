@@ -4,7 +4,12 @@
  * spreading these objects, so a reader always sees where a number came from.
  */
 
-/** Service Configuration: ports, CPU and memory per service. */
+/**
+ * Service Configuration: ports, CPU and memory per service. The frontend is on
+ * 3000 as the guide's architecture says (its nginx example's `frontend:80`
+ * contradicts it); at least 2 replicas as its scaling limits say (its HA
+ * diagram draws 3): docs/guide-adaptations.md.
+ */
 export const SEED_SERVICES = {
   frontend: {
     port: 3000,

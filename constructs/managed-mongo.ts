@@ -8,7 +8,8 @@ export interface ManagedMongoProps extends DatabasePlacementProps {
 }
 
 /**
- * MongoDB for application logs and trading analytics. With three nodes it is a
+ * MongoDB for trading analytics and user behaviour (the guide's application
+ * logs go to Loki instead: docs/guide-adaptations.md). With three nodes it is a
  * replica set; a "majority" write concern acknowledges a write only once most
  * members hold it, so a failover never loses an acknowledged write.
  */

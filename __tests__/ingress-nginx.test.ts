@@ -1,5 +1,6 @@
 import { spawnSync } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import * as http from "http";
 import * as net from "net";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -8,14 +9,16 @@ import { projectPath } from "../config/paths";
 import { appServiceValues } from "../constructs/app-service";
 import { INGRESS_NGINX_CHART, ingressOverrides, PROXY_PROTOCOL_ANNOTATION } from "../constructs/ingress-controller";
 import { environmentNamed, ingressPropsOf } from "./helpers";
-import { httpDirectives, listenOptions, rateLimitDirectives, readControllerConfig, type ControllerConfig, type RateLimitAnnotations } from "./ingress-nginx-template";
+import { httpDirectives, listenOptions, proxyDirectives, rateLimitDirectives, readControllerConfig, upstreamBlock, type ControllerConfig, type RateLimitAnnotations } from "./ingress-nginx-template";
 import { firstRunning, found, missing, onPath, requireTool } from "./tools";
 
 /**
- * The client's identity, end to end, on a real nginx: Client → Cloudflare →
- * load balancer → ingress-nginx. nginx is configured with the directives the
- * controller renders (./ingress-nginx-template.ts) for the values the
- * platform stack gives the release, and is sent raw requests as the load
+ * ingress-nginx's settings on a real nginx, configured with the directives the
+ * controller renders (./ingress-nginx-template.ts) for the values the platform
+ * stack gives the release.
+ *
+ * The client's identity, end to end: Client → Cloudflare →
+ * load balancer → ingress-nginx. nginx is sent raw requests as the load
  * balancer delivers them: with a PROXY protocol v1 header naming the
  * connection's source when the values switch PROXY protocol on, else from its
  * own address. The address nginx settles on is what every rate-limit key is
@@ -40,7 +43,7 @@ interface Nginx {
 }
 
 const NGINX = requireTool<Nginx>({
-  suite: "nginx client-address tests",
+  suite: "nginx ingress tests",
   requireVariable: "CRYPTOPULSE_REQUIRE_NGINX",
   lookup: () => {
     const install = "apt-get install nginx libnginx-mod-http-headers-more-filter";
@@ -80,10 +83,8 @@ function releaseValues(): { config: Record<string, string>; annotations: Record<
   return { config: Object.fromEntries(Object.entries(controller.config).map(([key, value]) => [key, String(value)])), annotations: controller.service.annotations };
 }
 
-/** nginx as the controller configures it, proxying to an app that answers with the X-Real-IP it was given. */
-function nginxConf(nginx: Nginx, dir: string, port: number, config: ControllerConfig, limit: RateLimitAnnotations): string {
-  const rateLimit = rateLimitDirectives(config, limit);
-  const app = path.join(dir, "app.sock");
+/** An nginx.conf whose http block holds `http`, with everything nginx writes kept in `dir`. */
+function nginxConf(nginx: Nginx, dir: string, http: readonly string[]): string {
   return [
     ...(nginx.headersMore ? [`load_module ${nginx.headersMore};`] : []),
     // As root, the workers would run as nobody, who cannot reach this directory.
@@ -95,6 +96,17 @@ function nginxConf(nginx: Nginx, dir: string, port: number, config: ControllerCo
     "http {",
     "access_log off;",
     ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((kind) => `${kind}_temp_path ${path.join(dir, kind)};`),
+    ...http,
+    "}",
+    "",
+  ].join("\n");
+}
+
+/** nginx as the controller configures it, proxying to an app that answers with the X-Real-IP it was given. */
+function clientAddressHttp(dir: string, port: number, config: ControllerConfig, limit: RateLimitAnnotations): string[] {
+  const rateLimit = rateLimitDirectives(config, limit);
+  const app = path.join(dir, "app.sock");
+  return [
     ...httpDirectives(config),
     ...rateLimit.http,
     "server {",
@@ -108,9 +120,7 @@ function nginxConf(nginx: Nginx, dir: string, port: number, config: ControllerCo
     "}",
     "}",
     `server { listen unix:${app}; location / { return 200 $http_x_real_ip; } }`,
-    "}",
-    "",
-  ].join("\n");
+  ];
 }
 
 /** A port nothing listens on right now. */
@@ -123,6 +133,25 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Starts nginx with the configuration `http(dir, port)` makes for a free port; resolves to that
+ * port and a way to stop it. nginx forks into the background once its sockets are bound, so it is
+ * ready when this resolves.
+ */
+async function startNginx(nginx: Nginx, http: (dir: string, port: number) => string[]): Promise<{ port: number; stop: () => void }> {
+  const dir = mkdtempSync(path.join(tmpdir(), "ingress-nginx-"));
+  const confFile = path.join(dir, "nginx.conf");
+  const args = ["-p", dir, "-c", confFile, "-e", path.join(dir, "error.log")];
+  // Another process may take the free port before nginx binds it: then another port.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    writeFileSync(confFile, nginxConf(nginx, dir, http(dir, port)));
+    const started = spawnSync(nginx.binary, args, { encoding: "utf8" });
+    if (started.status === 0) return { port, stop: () => void spawnSync(nginx.binary, [...args, "-s", "stop"]) };
+    if (attempt === 3 || !/Address already in use/.test(started.stderr)) throw new Error(`nginx did not start: ${started.stderr}`);
+  }
 }
 
 interface Reply {
@@ -143,21 +172,7 @@ describe("ingress-nginx's view of the client (real nginx)", () => {
     let stop: (() => void) | undefined;
 
     beforeAll(async () => {
-      const dir = mkdtempSync(path.join(tmpdir(), "ingress-nginx-"));
-      const confFile = path.join(dir, "nginx.conf");
-      const args = ["-p", dir, "-c", confFile, "-e", path.join(dir, "error.log")];
-      // Another process may take the free port before nginx binds it: then another port.
-      for (let attempt = 1; ; attempt++) {
-        port = await freePort();
-        writeFileSync(confFile, nginxConf(nginx, dir, port, config, apiLimit));
-        // nginx forks into the background once its sockets are bound, so it is ready when this returns.
-        const started = spawnSync(nginx.binary, args, { encoding: "utf8" });
-        if (started.status === 0) break;
-        if (attempt === 3 || !/Address already in use/.test(started.stderr)) throw new Error(`nginx did not start: ${started.stderr}`);
-      }
-      stop = () => {
-        spawnSync(nginx.binary, [...args, "-s", "stop"]);
-      };
+      ({ port, stop } = await startNginx(nginx, (dir, free) => clientAddressHttp(dir, free, config, apiLimit)));
     });
 
     afterAll(() => stop?.());
@@ -219,6 +234,137 @@ describe("ingress-nginx's view of the client (real nginx)", () => {
       const replies: Reply[] = [];
       for (let i = 0; i <= burst; i++) replies.push(await throughCloudflare(second));
       expect(replies).toEqual(Array.from({ length: burst + 1 }, () => ({ status: 200, body: second })));
+    });
+  });
+});
+
+/** A stand-in pod: answers every request with `status`, and counts what reaches it. */
+class Pod {
+  readonly requests: string[] = [];
+  connections = 0;
+  private readonly server: http.Server;
+
+  constructor(readonly status: number) {
+    this.server = http.createServer((request, response) => {
+      this.requests.push(request.method ?? "");
+      request.resume();
+      request.on("end", () => response.writeHead(this.status, { "Content-Type": "text/plain" }).end(`${this.status}`));
+    });
+    this.server.on("connection", () => this.connections++);
+  }
+
+  /** Listens on a free loopback port; resolves to host:port. */
+  listen(): Promise<string> {
+    return new Promise((resolve) => this.server.listen(0, "127.0.0.1", () => resolve(`127.0.0.1:${(this.server.address() as net.AddressInfo).port}`)));
+  }
+
+  count(method: string): number {
+    return this.requests.filter((seen) => seen === method).length;
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.connections = 0;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.closeAllConnections();
+      this.server.close(() => resolve());
+    });
+  }
+}
+
+/**
+ * The guide's upstream block, as the release's ConfigMap settings carry it
+ * (docs/guide-adaptations.md, "Upstreams"): a request that meets a failing or
+ * unreachable pod is retried on another, up to the configured tries; a POST
+ * (an order) that reached a pod is never sent again; connections to the pods
+ * are kept open. The pod choice itself (Peak EWMA) runs in the controller's
+ * Lua balancer, which plain nginx cannot run: round robin stands in for it.
+ */
+describe("ingress-nginx's retries to the pods (real nginx)", () => {
+  const config = readControllerConfig(releaseValues().config);
+
+  NGINX.describe("nginx configured from the production values", (nginx) => {
+    const failing = new Pod(503);
+    const healthy = new Pod(200);
+    const alone = new Pod(200);
+    const pods = [failing, healthy, alone];
+    let port = 0;
+    let stop: (() => void) | undefined;
+
+    beforeAll(async () => {
+      const [failingAt, healthyAt, aloneAt] = await Promise.all(pods.map((pod) => pod.listen()));
+      const refusing = `127.0.0.1:${await freePort()}`;
+      const upstreams = {
+        mixed: [failingAt, healthyAt],
+        "one-down": [refusing, healthyAt],
+        "all-failing": [failingAt, failingAt, failingAt, failingAt, failingAt],
+        single: [aloneAt],
+      };
+      const proxy = proxyDirectives(config);
+      ({ port, stop } = await startNginx(nginx, (_dir, free) => [
+        ...proxy.http,
+        ...Object.entries(upstreams).flatMap(([name, servers]) => upstreamBlock(config, name, servers)),
+        "server {",
+        `listen 127.0.0.1:${free};`,
+        ...Object.keys(upstreams).flatMap((name) => [`location /${name}/ {`, ...proxy.location, `proxy_pass http://${name};`, "}"]),
+        "}",
+      ]));
+    });
+
+    beforeEach(() => pods.forEach((pod) => pod.reset()));
+
+    afterAll(async () => {
+      stop?.();
+      await Promise.all(pods.map((pod) => pod.close()));
+    });
+
+    /** One request to nginx; resolves to its status. */
+    function send(method: "GET" | "POST", upstream: string): Promise<number> {
+      return new Promise((resolve, reject) => {
+        const request = http.request({ host: "127.0.0.1", port, method, path: `/${upstream}/orders`, agent: false }, (response) => {
+          response.resume();
+          response.on("end", () => resolve(response.statusCode ?? 0));
+        });
+        request.on("error", reject);
+        request.end(method === "POST" ? '{"symbol":"BTC-USD"}' : undefined);
+      });
+    }
+
+    async function sendEach(method: "GET" | "POST", upstream: string, times: number): Promise<number[]> {
+      const statuses: number[] = [];
+      for (let i = 0; i < times; i++) statuses.push(await send(method, upstream));
+      return statuses;
+    }
+
+    it("answers a GET that meets a failing pod from another pod", async () => {
+      expect(await sendEach("GET", "mixed", 6)).toEqual([200, 200, 200, 200, 200, 200]);
+      expect(failing.count("GET")).toBeGreaterThan(0);
+      expect(healthy.count("GET")).toBe(6);
+    });
+
+    it("never sends a POST twice: a failing pod's answer reaches the client", async () => {
+      const statuses = await sendEach("POST", "mixed", 6);
+      expect(failing.count("POST") + healthy.count("POST")).toBe(6);
+      expect(failing.count("POST")).toBeGreaterThan(0);
+      expect(statuses.filter((status) => status === 503)).toHaveLength(failing.count("POST"));
+    });
+
+    it("sends a POST to another pod when one refuses the connection (nothing reached it)", async () => {
+      expect(await sendEach("POST", "one-down", 4)).toEqual([200, 200, 200, 200]);
+      expect(healthy.count("POST")).toBe(4);
+    });
+
+    it("gives up after the configured tries", async () => {
+      expect(await send("GET", "all-failing")).toBe(503);
+      expect(failing.count("GET")).toBe(config.proxyNextUpstreamTries);
+    });
+
+    it("keeps the connection to a pod open from one request to the next", async () => {
+      expect(await sendEach("GET", "single", 10)).toEqual(Array.from({ length: 10 }, () => 200));
+      expect(alone.connections).toBe(1);
     });
   });
 });
