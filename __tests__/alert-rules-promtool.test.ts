@@ -11,8 +11,8 @@ import { requireTool, toolboxOrPath } from "./tools";
 /**
  * The alert rules checked by the real Prometheus tooling: `promtool check
  * rules` parses every expression and template of both environments' rules,
- * and `promtool test rules` runs the CPU, error-rate, latency and queue
- * alerts against synthetic series, firing and not firing. promtool is the
+ * and `promtool test rules` runs the CPU, error-rate, latency, queue and
+ * failed-login alerts against synthetic series, firing and not firing. promtool is the
  * toolbox's pinned build (toolbox/versions.json), else promtool on PATH.
  * Without it the suite is skipped with a line at the end of the run, unless
  * CRYPTOPULSE_REQUIRE_PROMTOOL=1 makes that a failure (CI sets it).
@@ -22,7 +22,7 @@ const PROMTOOL = requireTool({ suite: "promtool alert-rule tests", requireVariab
 
 const groupsOf = (name: string) => {
   const { alerts, observability } = environmentNamed(name);
-  return alertRuleGroups({ utilization: alerts.thresholds, service: observability.thresholds });
+  return alertRuleGroups({ utilization: alerts.thresholds, service: observability.thresholds, security: observability.security });
 };
 
 let scratch = "";
@@ -45,6 +45,9 @@ function withoutAnnotations(groups: RuleGroup[]) {
 
 const SERVICE = { namespace: "cryptopulse", service: "backend" };
 const ENDPOINT = { ...SERVICE, path: "/api/trades" };
+/** What ingress-nginx 4.15 (controller 1.15) labels a request to the backend's auth Ingress with (rule path, not request URI). */
+const AUTH_INGRESS = { namespace: "cryptopulse", ingress: "backend-auth", host: "api.cryptopulse.com" };
+const AUTH_ENDPOINT = { ...AUTH_INGRESS, service: "backend", path: "/api/auth", method: "POST", canary: "", controller_class: "k8s.io/ingress-nginx", controller_namespace: "ingress-nginx", controller_pod: "ingress-nginx-controller-0" };
 const series = (name: string, labels: Record<string, string>, values: string) =>
   ({ series: `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",")}}`, values });
 const buckets = (perMinute: Record<string, number>) =>
@@ -111,6 +114,48 @@ const UNIT_TESTS = [
     ],
     alert_rule_test: [{ alertname: "RequestsQueued", eval_time: "10m", exp_alerts: [{ exp_labels: { ...SERVICE, priority: "P2" } }] }],
   },
+  {
+    // 2 failed logins a second of 3 auth requests: the 5 r/s-per-client limit lets one attacker do this.
+    name: "a spike of 401/403 on the auth Ingress fires AuthFailureSpike for the security team; everyday failures do not",
+    interval: "1m",
+    input_series: [
+      series("nginx_ingress_controller_requests", { ...AUTH_ENDPOINT, status: "401" }, "0+90x30"),
+      series("nginx_ingress_controller_requests", { ...AUTH_ENDPOINT, status: "403" }, "0+30x30"),
+      series("nginx_ingress_controller_requests", { ...AUTH_ENDPOINT, status: "200" }, "0+60x30"),
+      // The app host's logins: a busy hour, 2 failures a second of 20 (typos, expired sessions).
+      series("nginx_ingress_controller_requests", { ...AUTH_ENDPOINT, host: "app.cryptopulse.com", path: "/auth", status: "401" }, "0+120x30"),
+      series("nginx_ingress_controller_requests", { ...AUTH_ENDPOINT, host: "app.cryptopulse.com", path: "/auth", status: "200" }, "0+1080x30"),
+    ],
+    alert_rule_test: [
+      { alertname: "AuthFailureSpike", eval_time: "4m", exp_alerts: [] },
+      { alertname: "AuthFailureSpike", eval_time: "15m", exp_alerts: [{ exp_labels: { ...AUTH_INGRESS, priority: "P2", team: "security" } }] },
+      { alertname: "AuthRateLimited", eval_time: "15m", exp_alerts: [] },
+    ],
+  },
+  {
+    name: "normal auth traffic does not fire, nor 401s outside the auth paths",
+    interval: "1m",
+    input_series: [
+      // Half a failed login a second, a third of the requests: below the rate.
+      series("nginx_ingress_controller_requests", { ...AUTH_ENDPOINT, status: "401" }, "0+30x30"),
+      series("nginx_ingress_controller_requests", { ...AUTH_ENDPOINT, status: "200" }, "0+60x30"),
+      // Expired tokens on the API itself: 5 a second, all 401, but not a login.
+      series("nginx_ingress_controller_requests", { ...ENDPOINT, ingress: "backend", host: "api.cryptopulse.com", status: "401" }, "0+300x30"),
+    ],
+    alert_rule_test: [
+      { alertname: "AuthFailureSpike", eval_time: "15m", exp_alerts: [] },
+      { alertname: "AuthRateLimited", eval_time: "15m", exp_alerts: [] },
+    ],
+  },
+  {
+    name: "auth requests refused by the rate limit (429) fire AuthRateLimited",
+    interval: "1m",
+    input_series: [
+      series("nginx_ingress_controller_requests", { ...AUTH_ENDPOINT, status: "429" }, "0+300x30"),
+      series("nginx_ingress_controller_requests", { ...AUTH_ENDPOINT, status: "200" }, "0+300x30"),
+    ],
+    alert_rule_test: [{ alertname: "AuthRateLimited", eval_time: "15m", exp_alerts: [{ exp_labels: { ...AUTH_INGRESS, priority: "P3", team: "security" } }] }],
+  },
 ];
 
 PROMTOOL.describe("alert rules checked by promtool", () => {
@@ -143,7 +188,7 @@ PROMTOOL.describe("alert rules checked by promtool", () => {
     expect(result.status).toBe(0);
   });
 
-  it("fires the CPU, error-rate, latency and queue alerts exactly when they should", () => {
+  it("fires the CPU, error-rate, latency, queue and failed-login alerts exactly when they should", () => {
     write("rules.yaml", withoutAnnotations(groupsOf("production")));
     const tests = write("rules.test.yaml", { rule_files: ["rules.yaml"], evaluation_interval: "1m", tests: UNIT_TESTS });
     const result = run(["test", "rules", tests]);

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { alertmanagerConfig } from "../constructs/alertmanager-config";
+import { mailbox } from "../config/alert-contacts";
+import { alertmanagerConfig, SECURITY_RECEIVER } from "../constructs/alertmanager-config";
 import { environmentNamed } from "./helpers";
 import { requireTool, toolboxOrPath } from "./tools";
 
@@ -62,9 +63,50 @@ AMTOOL.describe("Alertmanager configuration checked by amtool", () => {
     [["severity=info"], "p4-slack"],
     [["alertname=Watchdog", "severity=none"], "null"],
     [["alertname=Unlabelled"], "null"],
+    [["team=security", "priority=P2", "alertname=AuthFailureSpike"], SECURITY_RECEIVER],
+    [["team=security", "priority=P3", "alertname=AuthRateLimited"], SECURITY_RECEIVER],
   ])("routes an alert labelled %j to %s", (labels, receiver) => {
     const result = run(["config", "routes", "test", `--config.file=${configFile("routes", configOf("production"))}`, `--verify.receivers=${receiver}`, ...labels]);
     expect(result.output.trim()).toBe(receiver);
     expect(result.status).toBe(0);
+  });
+
+  it("fails a route test whose receiver is wrong (the test is real)", () => {
+    const labels = ["team=security", "priority=P2"];
+    expect(run(["config", "routes", "test", `--config.file=${configFile("routes", configOf("production"))}`, "--verify.receivers=p2-slack", ...labels]).status).not.toBe(0);
+  });
+
+  describe("staging", () => {
+    const staging = configOf("staging");
+    const productionOnCall = new Set(environmentNamed("production").alerts.emails.map(mailbox));
+    const mailedBy = (name: string) => {
+      const receiver = staging.receivers.find((candidate) => candidate.name === name)!;
+      return ("email_configs" in receiver ? receiver.email_configs! : []).map((email) => mailbox(email.to));
+    };
+
+    it.each(
+      [
+        ["priority=P1", "service=backend"], ["priority=P2"], ["priority=P3"], ["priority=P4"],
+        ["severity=critical", "alertname=KubePodNotReady"], ["severity=warning"], ["severity=info"], ["severity=none"],
+        ["team=security", "priority=P1"], ["team=security", "priority=P2", "alertname=AuthFailureSpike"], ["team=security", "priority=P3"], ["team=security", "priority=P4"],
+      ].map((labels) => [labels]),
+    )("an alert labelled %j reaches none of production's on-call, and nobody outside business hours", (labels) => {
+      const result = run(["config", "routes", "test", `--config.file=${configFile("staging-routes", staging)}`, ...labels]);
+      expect(result.status).toBe(0);
+      for (const name of result.output.trim().split(",")) {
+        expect([name, mailedBy(name).filter((address) => productionOnCall.has(address))]).toEqual([name, []]);
+        // No route to the receiver notifies at night: staging pages nobody around the clock.
+        for (const route of staging.route.routes.filter((candidate) => candidate.receiver === name && name !== "null")) {
+          expect([name, route.matchers, "active_time_intervals" in route ? route.active_time_intervals : "around the clock"]).toEqual([name, route.matchers, ["business-hours"]]);
+        }
+      }
+    });
+
+    it("routes a security alert to the security contact", () => {
+      const labels = ["team=security", "priority=P2", "alertname=AuthFailureSpike"];
+      const result = run(["config", "routes", "test", `--config.file=${configFile("staging-routes", staging)}`, `--verify.receivers=${SECURITY_RECEIVER}`, ...labels]);
+      expect(result.output.trim()).toBe(SECURITY_RECEIVER);
+      expect(result.status).toBe(0);
+    });
   });
 });

@@ -66,6 +66,7 @@ describe("the workflows", () => {
       "CLOUDFLARE_API_TOKEN",
       "TF_API_TOKEN",
       "TF_VAR_alerts_slack_webhook_url",
+      "TF_VAR_alerts_staging_slack_webhook_url",
       "TF_VAR_alerts_smtp_password",
       "TF_VAR_app_jwt_secret",
       "TF_VAR_exchange_secrets_key",

@@ -194,6 +194,56 @@ describe("configuration validation", () => {
       `${P}.observability.grafana.adminPasswordVariable = "alerts_oncall_webhook_url": already used by environments.staging.alerts.slack[0].webhookUrlVariable; each secret needs its own Terraform variable`,
     ],
     [
+      "no security contact",
+      (c) => (c.environments.production.alerts.securityEmails = []),
+      `${P}.alerts.securityEmails = [0 items]: at least one security contact (the guide's security@cryptopulse.app)`,
+    ],
+    [
+      "a config that predates the security contact",
+      (c) => delete c.environments.production.alerts.securityEmails,
+      `${P}.alerts.securityEmails = (missing): Invalid input: expected array, received undefined`,
+    ],
+    [
+      "production that pages in business hours only",
+      (c) => (c.environments.production.alerts.pageAroundTheClock = false),
+      `${P}.alerts.pageAroundTheClock = false: production must page around the clock: the guide's P1 has 24/7 coverage`,
+    ],
+    [
+      "staging whose on-call is production's",
+      (c) => (c.environments.staging.alerts.emails = ["devops@cryptopulse.app"]),
+      `environments.staging.alerts.emails[0] = "devops@cryptopulse.app": reaches production's contact environments.production.alerts.emails[0]; staging's on-call is mailed at any hour, so it needs addresses of its own`,
+    ],
+    [
+      "staging whose on-call is production's mailbox under a +tag",
+      (c) => (c.environments.staging.alerts.emails = ["Tech-Lead+staging@cryptopulse.app"]),
+      `environments.staging.alerts.emails[0] = "Tech-Lead+staging@cryptopulse.app": reaches production's contact environments.production.alerts.emails[1]; staging's on-call is mailed at any hour, so it needs addresses of its own`,
+    ],
+    [
+      "staging whose on-call is production's security contact",
+      (c) => c.environments.staging.alerts.emails.push("security@cryptopulse.app"),
+      `environments.staging.alerts.emails[1] = "security@cryptopulse.app": reaches production's contact environments.production.alerts.securityEmails[0]; staging's on-call is mailed at any hour, so it needs addresses of its own`,
+    ],
+    [
+      "staging on production's Slack webhook",
+      (c) => (c.environments.staging.alerts.slack[0].webhookUrlVariable = "alerts_slack_webhook_url"),
+      `environments.staging.alerts.slack[0].webhookUrlVariable = "alerts_slack_webhook_url": is production's Slack webhook (environments.production.alerts.slack[0].webhookUrlVariable); staging's alerts need a channel and webhook variable of their own`,
+    ],
+    [
+      "staging in production's Slack channel",
+      (c) => (c.environments.staging.alerts.slack[0].channel = "#cryptopulse-alerts"),
+      `environments.staging.alerts.slack[0].channel = "#cryptopulse-alerts": is production's Slack channel (environments.production.alerts.slack[0].channel); staging's alerts need a channel and webhook variable of their own`,
+    ],
+    [
+      "staging paging production's security contact around the clock",
+      (c) => (c.environments.staging.alerts.pageAroundTheClock = true),
+      `environments.staging.alerts.securityEmails[0] = "security@cryptopulse.app": reaches production's contact environments.production.alerts.securityEmails[0] while staging pages around the clock (alerts.pageAroundTheClock): set it to false or give staging security contacts of its own`,
+    ],
+    [
+      "a failed-login ratio of more than all requests",
+      (c) => (c.environments.production.observability.security.authFailureRatio = 1.5),
+      `${P}.observability.security.authFailureRatio = 1.5: a ratio below 1`,
+    ],
+    [
       "an alert window DigitalOcean does not offer",
       (c) => (c.environments.production.alerts.thresholds.window = "15m"),
       `${P}.alerts.thresholds.window = "15m": Invalid option: expected one of "5m"|"10m"|"30m"|"1h"`,
@@ -224,6 +274,13 @@ describe("configuration validation", () => {
     const input = shippedConfig();
     mutate(input);
     expect(problemsOf(() => loadPlatformConfig(input))).toContain(expected);
+  });
+
+  it("lets staging page around the clock when every contact it pages is its own", () => {
+    const input: any = shippedConfig();
+    input.environments.staging.alerts.pageAroundTheClock = true;
+    input.environments.staging.alerts.securityEmails = ["security-staging@cryptopulse.app"];
+    expect(loadPlatformConfig(input).environments.find((environment) => environment.name === "staging")!.alerts.pageAroundTheClock).toBe(true);
   });
 
   it("reports every problem of one input, one line each", () => {

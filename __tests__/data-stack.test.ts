@@ -151,9 +151,9 @@ describe.each(["production", "staging"])("DataStack (%s)", (name) => {
       value: 70,
       window: "5m",
       enabled: true,
-      alerts: { email: [...emails], slack: [{ channel: environment.alerts.slack[0].channel, url: "${var.alerts_slack_webhook_url}" }] },
+      alerts: { email: [...emails], slack: [{ channel: environment.alerts.slack[0].channel, url: `\${var.${environment.alerts.slack[0].webhookUrlVariable}}` }] },
     });
-    expect(json.variable.alerts_slack_webhook_url).toMatchObject({ sensitive: true });
+    expect(json.variable[environment.alerts.slack[0].webhookUrlVariable]).toMatchObject({ sensitive: true });
   });
 
   it("lists the three clusters in the environment's project, without touching the clusters", () => {

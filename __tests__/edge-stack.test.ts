@@ -247,6 +247,27 @@ describe("the edge per Cloudflare plan", () => {
     );
   });
 
+  it.each([
+    ["free", ["dos_attack_l7"]],
+    ["pro", ["dos_attack_l7"]],
+    ["business", ["dos_attack_l7", "clickhouse_alert_fw_anomaly"]],
+  ] as const)("%s: mails the security contact Cloudflare's security notifications the plan has, in the zone's own account", (plan, alertTypes) => {
+    const policies = all(plans[plan].json, "cloudflare_notification_policy");
+    expect(policies.map((policy) => policy.alert_type)).toEqual(alertTypes);
+    for (const policy of policies) {
+      expect(policy).toMatchObject({ account_id: "${data.cloudflare_zone.zone.account.id}", enabled: true, mechanisms: { email: [{ id: "security@cryptopulse.app" }] } });
+      expect(policy.name).toMatch(/^cryptopulse-production /);
+    }
+    // The Security Events Alert needs its zone filter; the HTTP DDoS alert takes none (it covers the account).
+    expect(policies.map((policy) => policy.filters)).toEqual(alertTypes.map((type) => (type === "dos_attack_l7" ? undefined : { zones: [ZONE_ID] })));
+  });
+
+  it("staging's notifications go to staging's security contact, named for staging", () => {
+    const policies = all(staging.json, "cloudflare_notification_policy");
+    expect(policies.map((policy) => [policy.alert_type, policy.name])).toEqual([["dos_attack_l7", "cryptopulse-staging HTTP DDoS attack"]]);
+    expect(policies[0].mechanisms.email).toEqual(staging.environment.alerts.securityEmails.map((id) => ({ id })));
+  });
+
   it.each(["free", "pro", "business"] as const)("%s: one ruleset per phase, within the plan's rule counts", (plan) => {
     const { json } = plans[plan];
     expect(rulesets(json).map((candidate) => candidate.phase).sort()).toEqual([...EDGE_PHASES].sort());

@@ -5,7 +5,7 @@ import { UptimeCheck } from "@cdktf/provider-digitalocean/lib/uptime-check";
 import { projectPath } from "../config/paths";
 import { SEED_ALERT_THRESHOLDS, SEED_BUSINESS_HOURS, SEED_ESCALATION, SEED_SLO_THRESHOLDS } from "../config/seed";
 import { alertRuleGroups } from "../constructs/alert-rules";
-import { alertmanagerConfig, NOTIFIER_SECRET } from "../constructs/alertmanager-config";
+import { alertmanagerConfig, NOTIFIER_SECRET, SECURITY_RECEIVER } from "../constructs/alertmanager-config";
 import { APP_METRICS, seriesNames } from "../constructs/app-metrics";
 import { scalingPodMetrics } from "../constructs/app-service";
 import { metricsAdapterValues, PROMETHEUS_ADAPTER_CHART, SCALING_METRICS } from "../constructs/metrics-adapter";
@@ -22,7 +22,7 @@ const release = releaseNamed;
 
 const rules = (name: string) => {
   const { alerts, observability } = environmentNamed(name);
-  return alertRuleGroups({ utilization: alerts.thresholds, service: observability.thresholds }).flatMap((group) => group.rules);
+  return alertRuleGroups({ utilization: alerts.thresholds, service: observability.thresholds, security: observability.security }).flatMap((group) => group.rules);
 };
 
 describe("observability config", () => {
@@ -118,14 +118,14 @@ describe("kube-prometheus-stack release", () => {
   });
 
   it("keeps every credential out of values and synthesized JSON: Secrets from sensitive variables, files in the config", () => {
-    for (const { json, synthesized } of [production, staging]) {
+    for (const [{ json, synthesized }, webhook] of [[production, "alerts_slack_webhook_url"], [staging, "alerts_staging_slack_webhook_url"]] as const) {
       // Exactly the configured names: users set TF_VAR_alerts_smtp_password, TF_VAR_grafana_admin_password.
-      for (const name of ["alerts_slack_webhook_url", "alerts_smtp_password", "grafana_admin_password"]) {
+      for (const name of [webhook, "alerts_smtp_password", "grafana_admin_password"]) {
         expect(json.variable[name]).toMatchObject({ type: "string", sensitive: true, nullable: false });
       }
       const secrets = all(json, "kubernetes_secret_v1");
       const notifiers = secrets.find((s) => s.metadata.name === NOTIFIER_SECRET)!;
-      expect(notifiers.data["slack-webhook-0"]).toBe("${var.alerts_slack_webhook_url}");
+      expect(notifiers.data["slack-webhook-0"]).toBe(`\${var.${webhook}}`);
       expect(notifiers.data["smtp-password"]).toBe("${var.alerts_smtp_password}");
       const grafana = secrets.find((s) => s.metadata.name === "grafana-admin")!;
       expect(grafana.data["admin-password"]).toBe("${var.grafana_admin_password}");
@@ -186,7 +186,7 @@ describe("kube-prometheus-stack release", () => {
 describe("alert rules", () => {
   const REQUIRED = [
     "NodeCpuHigh", "PodCpuHigh", "NodeMemoryHigh", "PodMemoryHigh", "NodeDiskHigh", "VolumeFillingUp", "HighErrorRate", "HighLatency",
-    "RequestsQueued", "PodCrashLooping", "HpaAtMaximum", "TargetDown", "CertificateExpiringSoon",
+    "RequestsQueued", "PodCrashLooping", "HpaAtMaximum", "TargetDown", "CertificateExpiringSoon", "AuthFailureSpike", "AuthRateLimited",
   ];
 
   it("covers every alert the issue names, each with a priority, summary, description and runbook", () => {
@@ -212,11 +212,14 @@ describe("alert rules", () => {
     const changed = alertRuleGroups({
       utilization: { ...SEED_ALERT_THRESHOLDS, cpuPercent: 55 },
       service: { ...SEED_SLO_THRESHOLDS, latencySeconds: 1.5, errorRatio: 0.01 },
+      security: { authFailuresPerSecond: 2.5, authFailureRatio: 0.8 },
     }).flatMap((group) => group.rules);
     const changedByName = Object.fromEntries(changed.map((rule) => [rule.alert, rule]));
     expect(changedByName.NodeCpuHigh.expr).toMatch(/> 55$/);
     expect(changedByName.HighLatency.expr).toMatch(/> 1\.5$/);
     expect(changedByName.HighErrorRate.expr).toContain("> 0.01)");
+    expect(changedByName.AuthFailureSpike.expr).toMatch(/ > 2\.5 and .* > 0\.8$/);
+    expect(changedByName.AuthRateLimited.expr).toMatch(/ > 2\.5$/);
   });
 });
 
@@ -226,7 +229,8 @@ describe("Alertmanager routing", () => {
   type Receiver = { name: string; slack_configs: { api_url_file: string }[]; email_configs?: { to: string }[] };
   type Route = { receiver: string; matchers: string[]; repeat_interval: string; active_time_intervals?: string[] };
   const receiver = (name: string) => config.receivers.find((r) => r.name === name) as Receiver;
-  const routeFor = (matcher: string) => config.route.routes.find((route) => route.matchers.includes(matcher)) as Route;
+  /** The on-call route of a matcher (security routes match priorities too, with their team). */
+  const routeFor = (matcher: string) => config.route.routes.find((route) => route.matchers.includes(matcher) && !route.matchers.includes('team = "security"')) as Route;
 
   it("sends P1 to Slack and email at once, around the clock, repeating every hour until resolved", () => {
     const p1 = routeFor('priority = "P1"');
@@ -257,14 +261,36 @@ describe("Alertmanager routing", () => {
 
   it("groups per alert and service, and lets a higher priority silence the lower ones of the same service", () => {
     expect(config.route.group_by).toEqual(["alertname", "namespace", "service"]);
-    expect(config.inhibit_rules[0]).toEqual({ source_matchers: ['priority = "P1"'], target_matchers: ['priority =~ "P2|P3|P4"'], equal: ["namespace", "service"] });
-    expect(config.inhibit_rules[2]).toEqual({ source_matchers: ['priority = "P3"'], target_matchers: ['priority =~ "P4"'], equal: ["namespace", "service"] });
+    expect(config.inhibit_rules[0]).toEqual({ source_matchers: ['priority = "P1"'], target_matchers: ['priority =~ "P2|P3|P4"', 'team != "security"'], equal: ["namespace", "service"] });
+    expect(config.inhibit_rules[2]).toEqual({ source_matchers: ['priority = "P3"'], target_matchers: ['priority =~ "P4"', 'team != "security"'], equal: ["namespace", "service"] });
   });
 
   it("reads secrets from files only", () => {
     expect(config.global.smtp_auth_password_file).toBe(`/etc/alertmanager/secrets/${NOTIFIER_SECRET}/smtp-password`);
     expect(receiver("p1-slack-email").slack_configs[0].api_url_file).toBe(`/etc/alertmanager/secrets/${NOTIFIER_SECRET}/slack-webhook-0`);
     expect(JSON.stringify(config)).not.toMatch(/"api_url"|"smtp_auth_password"/);
+  });
+
+  it("sends security alerts to the security contact and the Slack channels, before any on-call route, timed by their priority", () => {
+    const security = config.route.routes.filter((route) => route.matchers.includes('team = "security"')) as Route[];
+    expect(security.map((route) => route.matchers[1])).toEqual(['priority = "P1"', 'priority = "P2"', 'priority = "P3"', 'priority = "P4"']);
+    expect(config.route.routes.indexOf(security[0])).toBeLessThan(config.route.routes.findIndex((route) => route.matchers.includes('priority = "P1"') && route.receiver !== SECURITY_RECEIVER));
+    for (const route of security) expect(route.receiver).toBe(SECURITY_RECEIVER);
+    expect(security[0]).not.toHaveProperty("active_time_intervals");
+    expect(security[1]).toMatchObject({ active_time_intervals: ["business-hours"], repeat_interval: "4h" });
+    expect(receiver(SECURITY_RECEIVER).email_configs!.map((email) => email.to)).toEqual(["security@cryptopulse.app"]);
+    expect(receiver(SECURITY_RECEIVER).slack_configs).toHaveLength(environment.alerts.slack.length);
+    // An outage's P1 never silences a security alert.
+    for (const inhibit of config.inhibit_rules.filter((rule) => rule.source_matchers[0].startsWith("priority"))) expect(inhibit.target_matchers).toContain('team != "security"');
+  });
+
+  it("notifies nothing in staging outside business hours, and mails none of production's contacts but the security team", () => {
+    const staging = environmentNamed("staging");
+    const stagingConfig = alertmanagerConfig({ alerts: staging.alerts, alerting: staging.observability.alerting });
+    for (const route of stagingConfig.route.routes.filter((route) => route.receiver !== "null")) expect(route).toMatchObject({ active_time_intervals: ["business-hours"] });
+    const mailed = stagingConfig.receivers.flatMap((r) => ("email_configs" in r ? r.email_configs!.map((email) => email.to) : []));
+    expect(mailed.filter((to) => environment.alerts.emails.includes(to))).toEqual([]);
+    expect([...new Set(mailed)].sort()).toEqual([...staging.alerts.emails, ...staging.alerts.securityEmails].sort());
   });
 });
 

@@ -45,6 +45,8 @@ export interface PlanLimits {
   readonly customRules: number;
   /** Whether the Cloudflare Managed and OWASP Core rulesets can be deployed (Pro and above). */
   readonly fullManagedWaf: boolean;
+  /** Whether the account may create the "Security Events Alert" notification (WAF event spikes; Business and above). */
+  readonly securityEventsAlert: boolean;
 }
 
 export const PLAN_LIMITS: Readonly<Record<CloudflarePlan, PlanLimits>> = {
@@ -59,6 +61,7 @@ export const PLAN_LIMITS: Readonly<Record<CloudflarePlan, PlanLimits>> = {
     regex: false,
     customRules: 5,
     fullManagedWaf: false,
+    securityEventsAlert: false,
   },
   pro: {
     rateLimitRules: 2,
@@ -71,6 +74,7 @@ export const PLAN_LIMITS: Readonly<Record<CloudflarePlan, PlanLimits>> = {
     regex: false,
     customRules: 20,
     fullManagedWaf: true,
+    securityEventsAlert: false,
   },
   business: {
     rateLimitRules: 5,
@@ -83,6 +87,7 @@ export const PLAN_LIMITS: Readonly<Record<CloudflarePlan, PlanLimits>> = {
     regex: true,
     customRules: 100,
     fullManagedWaf: true,
+    securityEventsAlert: true,
   },
   enterprise: {
     rateLimitRules: 100,
@@ -95,6 +100,7 @@ export const PLAN_LIMITS: Readonly<Record<CloudflarePlan, PlanLimits>> = {
     regex: true,
     customRules: 1000,
     fullManagedWaf: true,
+    securityEventsAlert: true,
   },
 };
 

@@ -113,6 +113,18 @@ export const observabilitySchema = z.strictObject({
     /** Days before a certificate expires that the alert fires. */
     certificateExpiryDays: z.int().min(1).max(90),
   }),
+  /**
+   * Security events the ingress metrics show (the guide's "failed logins,
+   * suspicious activity"): 401/403 answers on the backend's auth paths.
+   * Both limits must be crossed for 5 minutes, so one user mistyping a
+   * password, or a busy hour's expired sessions, stays quiet.
+   */
+  security: z.strictObject({
+    /** Failed logins (401/403 on the auth paths) per second, per host and Ingress. */
+    authFailuresPerSecond: z.number().gt(0, "a rate above 0").max(1000),
+    /** Failed logins as a share of all auth requests. */
+    authFailureRatio: z.number().gt(0, "a ratio above 0").lt(1, "a ratio below 1"),
+  }),
   /** Centralized logs: Loki in the primary region, its chunks in a Spaces bucket there. */
   logs: logsSchema,
   alerting: z.strictObject({

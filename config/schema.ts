@@ -8,6 +8,7 @@ import { observabilitySchema } from "./observability";
 import { platformSchema } from "./platform";
 import { backupSchema } from "./backup";
 import { isSupportedRegion, SUPPORTED_REGIONS } from "./regions";
+import { checkProductionPaging, checkSeparateAlertContacts } from "./alert-contacts";
 import { checkVariableNames, terraformVariableName } from "./terraform-variable";
 import { uniqueList } from "./unique";
 
@@ -115,8 +116,17 @@ const healthCheckSchema = z
   });
 
 const alertsSchema = z.strictObject({
-  /** Who receives DigitalOcean monitor alerts by email. */
+  /**
+   * The environment's on-call: DigitalOcean monitor and uptime alerts (at any
+   * hour) and Alertmanager's P1 email. Each environment has its own; staging's
+   * never include production's (see config/alert-contacts.ts).
+   */
   emails: uniqueList(z.email("not an email address"), "emails", "recipient").min(1, "at least one email recipient"),
+  /** The security contact: security-event alerts (failed-login spikes, Cloudflare's DDoS and WAF notifications). */
+  securityEmails: uniqueList(z.email("not an email address"), "securityEmails", "recipient").min(
+    1,
+    "at least one security contact (the guide's security@cryptopulse.app)",
+  ),
   /** Slack channels; each webhook URL is a secret, so only its sensitive Terraform variable is named. */
   slack: z.array(
     z.strictObject({
@@ -124,6 +134,12 @@ const alertsSchema = z.strictObject({
       webhookUrlVariable: terraformVariableName,
     }),
   ),
+  /**
+   * Whether P1 alerts notify day and night (the guide's 24/7 coverage) or, like
+   * P2-P4, in business hours only. Production must; an environment that does
+   * may page only its own contacts.
+   */
+  pageAroundTheClock: z.boolean(),
   /** Utilization thresholds for DigitalOcean monitor alerts (droplets and databases). */
   thresholds: z.strictObject({
     cpuPercent: percent,
@@ -167,6 +183,7 @@ const environmentSchema = z
     checkServicePorts(environment.services, ctx);
     checkAppPoolCapacity(environment, ctx);
     checkProductionHighAvailability(environment, ctx);
+    checkProductionPaging(environment, ctx);
   }, always);
 
 /** Regions where DigitalOcean Container Registry can live. */
@@ -196,6 +213,7 @@ export const platformConfigSchema = z
     checkAccountWideDomains(config.environments, ctx);
     checkRegistryOwner(config.registry, config.environments, ctx);
     checkVariableNames(config.environments, ctx);
+    checkSeparateAlertContacts(config.environments, ctx);
   }, always);
 
 export type PlatformConfigInput = z.input<typeof platformConfigSchema>;

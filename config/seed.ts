@@ -62,8 +62,11 @@ export const SEED_ALERT_THRESHOLDS = {
   window: "5m",
 } as const;
 
-/** Support & Escalation → Contact Information. */
+/** Support & Escalation → Contact Information: the DevOps team and the technical lead, production's on-call. */
 export const SEED_ALERT_EMAILS = ["devops@cryptopulse.app", "tech-lead@cryptopulse.app"] as const;
+
+/** Support & Escalation → Contact Information: the security team, which gets the security-event alerts. */
+export const SEED_SECURITY_EMAILS = ["security@cryptopulse.app"] as const;
 
 /** Scaling Strategy → Scaling Limits, applied to the app node pools: "Minimum Instances: 2, Maximum Instances: 10". */
 export const SEED_APP_POOL_NODES = { minNodes: 2, maxNodes: 10 } as const;
@@ -128,6 +131,18 @@ export const SEED_SLO_THRESHOLDS = {
   pendingRequests: 100,
   hpaAtMaxMinutes: 15,
   certificateExpiryDays: 14,
+} as const;
+
+/**
+ * Security Architecture → Monitoring & Alerting: "Security Events: Failed
+ * logins". The guide gives no number: one failed login a second for 5 minutes
+ * (300 of them), with more than half of the auth requests failing, is our
+ * default. The auth rate limit lets one client try 5 a second, so a single
+ * attacker can cross it; a normal day's typos and expired sessions cannot.
+ */
+export const SEED_SECURITY_ALERTS = {
+  authFailuresPerSecond: 1,
+  authFailureRatio: 0.5,
 } as const;
 
 /**

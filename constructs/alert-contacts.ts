@@ -11,7 +11,7 @@ export interface AlertContactsProps {
  * Where DigitalOcean monitor alerts go: the configured emails and Slack
  * channels. Each Slack webhook URL is a secret, so it enters as a sensitive
  * Terraform variable (set `TF_VAR_<name>`), never as a value in code or JSON;
- * the config gives each channel its own.
+ * the config gives each channel its own, and each environment its own channels.
  * Create one per stack and pass `targets` to every MonitorAlert in it.
  */
 export class AlertContacts extends Construct {
@@ -23,7 +23,7 @@ export class AlertContacts extends Construct {
     super(scope, id);
     const slack = props.alerts.slack.map(({ channel, webhookUrlVariable }) => ({
       channel,
-      url: SensitiveVariable.of(this, { name: webhookUrlVariable, purpose: "Slack incoming-webhook URL the alerts post to" }).stringValue,
+      url: SensitiveVariable.of(this, { name: webhookUrlVariable, purpose: `Slack incoming-webhook URL the alerts post to (${channel})` }).stringValue,
     }));
     this.targets = { email: [...props.alerts.emails], slack };
     this.slackWebhookUrls = slack.map(({ url }) => url);

@@ -1,6 +1,7 @@
 import type { AlertsConfig } from "../config";
 import type { ObservabilityConfig } from "../config/observability";
 import type { SEED_ESCALATION } from "../config/seed";
+import { BACKEND_AUTH_PATHS } from "./app-service";
 
 /**
  * The platform's Prometheus alert rules, built from the configured thresholds.
@@ -14,11 +15,14 @@ import type { SEED_ESCALATION } from "../config/seed";
 
 export type Priority = keyof typeof SEED_ESCALATION;
 
+/** The team label that routes an alert to the security contact instead of the on-call (alertmanager-config.ts). */
+export const SECURITY_TEAM = "security";
+
 export interface AlertRule {
   readonly alert: string;
   readonly expr: string;
   readonly for: string;
-  readonly labels: { readonly priority: Priority };
+  readonly labels: { readonly priority: Priority; readonly team?: typeof SECURITY_TEAM };
   readonly annotations: { readonly summary: string; readonly description: string; readonly runbook: string };
 }
 
@@ -31,6 +35,7 @@ export interface AlertRuleThresholds {
   /** CPU, memory and disk percentages and their window, shared with the DigitalOcean monitor alerts. */
   readonly utilization: AlertsConfig["thresholds"];
   readonly service: ObservabilityConfig["thresholds"];
+  readonly security: ObservabilityConfig["security"];
 }
 
 /**
@@ -43,15 +48,36 @@ export const MIN_REQUESTS_PER_SECOND = 0.1;
 const INGRESS_REQUESTS = "nginx_ingress_controller_requests";
 const INGRESS_DURATION = "nginx_ingress_controller_request_duration_seconds_bucket";
 const BY_ENDPOINT = "namespace, service, path";
+/** `text` as a literal inside a double-quoted PromQL regex (the string unescapes once, the regex once more). */
+const promRegexLiteral = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\\\$&");
+/**
+ * Requests the auth Ingress served (the app-service chart's `<service>-auth`,
+ * 5 r/s per client), optionally only those answered with `status` (a regex).
+ * ingress-nginx's `path` label is the Ingress rule's path, so they carry one
+ * of BACKEND_AUTH_PATHS exactly.
+ */
+function authRequests(status?: string): string {
+  const statusMatcher = status ? `,status=~"${status}"` : "";
+  return `${INGRESS_REQUESTS}{path=~"${BACKEND_AUTH_PATHS.map(promRegexLiteral).join("|")}"${statusMatcher}}`;
+}
+const BY_AUTH_INGRESS = "namespace, ingress, host";
 
 function rule(alert: string, priority: Priority, expr: string, forDuration: string, summary: string, description: string, runbook: string): AlertRule {
   return { alert, expr, for: forDuration, labels: { priority }, annotations: { summary, description, runbook } };
+}
+
+/** A rule for the security contact (see SECURITY_TEAM). */
+function securityRule(...args: Parameters<typeof rule>): AlertRule {
+  const base = rule(...args);
+  return { ...base, labels: { ...base.labels, team: SECURITY_TEAM } };
 }
 
 /** Every rule group the platform ships; the first rule of each group is the one the guide names first. */
 export function alertRuleGroups(thresholds: AlertRuleThresholds): RuleGroup[] {
   const { cpuPercent, memoryPercent, diskPercent, window } = thresholds.utilization;
   const { errorRatio, latencySeconds, pendingRequests, hpaAtMaxMinutes, certificateExpiryDays } = thresholds.service;
+  const { authFailuresPerSecond, authFailureRatio } = thresholds.security;
+  const authRate = (status?: string) => `sum by (${BY_AUTH_INGRESS}) (rate(${authRequests(status)}[5m]))`;
   return [
     {
       name: "cryptopulse.resources",
@@ -148,6 +174,27 @@ export function alertRuleGroups(thresholds: AlertRuleThresholds): RuleGroup[] {
           "HPA {{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} at its maximum",
           "The autoscaler has been at its maximum for " + `${hpaAtMaxMinutes}` + " minutes; load beyond it is not absorbed.",
           "Raise services.<name>.replicas.max (and the app pool's maxNodes if the pool is full), or find what drives the load.",
+        ),
+      ],
+    },
+    {
+      name: "cryptopulse.security",
+      rules: [
+        securityRule(
+          "AuthFailureSpike", "P2",
+          `${authRate("401|403")} > ${authFailuresPerSecond} and ${authRate("401|403")} / ${authRate()} > ${authFailureRatio}`,
+          "5m",
+          "{{ $labels.host }}: failed logins above " + `${authFailuresPerSecond}/s`,
+          "{{ $value | humanize }} auth requests a second to {{ $labels.host }} ({{ $labels.namespace }}/{{ $labels.ingress }}) are refused with 401/403, more than " + `${authFailureRatio * 100} %` + " of them: credential stuffing or brute force.",
+          "Find the sources in the logs (Grafana → Loki: `{namespace=\"ingress-nginx\"} |= \"/auth\" |~ \" 40[13] \"`); block them at Cloudflare (a custom rule) and check the accounts they target.",
+        ),
+        securityRule(
+          "AuthRateLimited", "P3",
+          `${authRate("429")} > ${authFailuresPerSecond}`,
+          "5m",
+          "{{ $labels.host }}: auth requests refused by the rate limit",
+          "{{ $value | humanize }} auth requests a second to {{ $labels.host }} ({{ $labels.namespace }}/{{ $labels.ingress }}) exceed a client's 5 r/s and get 429: someone is trying faster than a person types.",
+          "Find the clients in the ingress logs; if they come from few addresses, block them at Cloudflare; if many, the edge's auth rate limit is the next line.",
         ),
       ],
     },

@@ -1,13 +1,16 @@
 import type { AlertsConfig } from "../config";
 import type { ObservabilityConfig } from "../config/observability";
 import { SEED_ESCALATION } from "../config/seed";
-import type { Priority } from "./alert-rules";
+import { SECURITY_TEAM, type Priority } from "./alert-rules";
 
 /**
  * Alertmanager's configuration: the guide's escalation matrix as routes.
- * - P1 goes to Slack and email at once, day and night, and repeats every
- *   hour (its response time) until resolved;
- * - P2-P4 go to Slack in business hours only, repeating once per response time.
+ * - P1 goes to Slack and email at once and repeats every hour (its response
+ *   time) until resolved: day and night where the environment pages around
+ *   the clock (`alerts.pageAroundTheClock`, production), else in business hours;
+ * - P2-P4 go to Slack in business hours only, repeating once per response time;
+ * - security alerts (label `team="security"`) go to the security contact's
+ *   email and the Slack channels instead, timed by their priority the same way.
  * The chart's own rules (severity critical/warning/info) join P2/P3/P4.
  * Alerts are grouped per alert and service, and a P1 silences the lower
  * alerts of the same service, so one incident pages once.
@@ -30,9 +33,11 @@ export function slackWebhookKey(index: number): string {
 const CHART_SEVERITIES: Readonly<Record<Priority, string | undefined>> = { P1: undefined, P2: "critical", P3: "warning", P4: "info" };
 const BUSINESS_HOURS = "business-hours";
 const GROUP_BY = ["alertname", "namespace", "service"];
+/** The receiver of security alerts: the security contact's email and the Slack channels. */
+export const SECURITY_RECEIVER = "security-email-slack";
 
 export interface AlertmanagerConfigProps {
-  readonly alerts: Pick<AlertsConfig, "emails" | "slack">;
+  readonly alerts: Pick<AlertsConfig, "emails" | "securityEmails" | "slack" | "pageAroundTheClock">;
   readonly alerting: ObservabilityConfig["alerting"];
 }
 
@@ -45,26 +50,33 @@ export function alertmanagerConfig({ alerts, alerting }: AlertmanagerConfigProps
     title: '[{{ .Status | toUpper }}] {{ .CommonLabels.priority }}{{ .CommonLabels.severity }} {{ .CommonLabels.alertname }}',
     text: "{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook }}\n{{ end }}",
   }));
-  const emailConfigs = alerts.emails.map((to) => ({ to, send_resolved: true }));
+  const emailConfigs = (to: readonly string[]) => to.map((address) => ({ to: address, send_resolved: true }));
   const priorities = Object.keys(SEED_ESCALATION) as Priority[];
-  const receiver = (priority: Priority) => `${priority.toLowerCase()}-${SEED_ESCALATION[priority].allHours ? "slack-email" : "slack"}`;
+  // P1 alone is mailed; it notifies around the clock only where the environment pages so.
+  const mailed = (priority: Priority) => SEED_ESCALATION[priority].allHours;
+  const aroundTheClock = (priority: Priority) => mailed(priority) && alerts.pageAroundTheClock;
+  const receiver = (priority: Priority) => `${priority.toLowerCase()}-${mailed(priority) ? "slack-email" : "slack"}`;
+  const timing = (priority: Priority) => ({
+    repeat_interval: `${SEED_ESCALATION[priority].responseHours}h`,
+    ...(aroundTheClock(priority) ? {} : { active_time_intervals: [BUSINESS_HOURS] }),
+  });
+  const securityRoutes = priorities.map((priority) => ({
+    receiver: SECURITY_RECEIVER,
+    matchers: [`team = "${SECURITY_TEAM}"`, `priority = "${priority}"`],
+    ...timing(priority),
+  }));
   const routes = priorities.flatMap((priority) => {
-    const { responseHours, allHours } = SEED_ESCALATION[priority];
-    const common = {
-      receiver: receiver(priority),
-      repeat_interval: `${responseHours}h`,
-      ...(allHours ? {} : { active_time_intervals: [BUSINESS_HOURS] }),
-    };
+    const common = { receiver: receiver(priority), ...timing(priority) };
     const severity = CHART_SEVERITIES[priority];
     return [
       { ...common, matchers: [`priority = "${priority}"`] },
       ...(severity ? [{ ...common, matchers: ['priority = ""', `severity = "${severity}"`] }] : []),
     ];
   });
-  // Each priority silences every lower one for the same service while it fires.
+  // Each priority silences every lower one for the same service while it fires; an outage never silences a security alert.
   const inhibitRules = priorities.slice(0, -1).map((priority, index) => ({
     source_matchers: [`priority = "${priority}"`],
-    target_matchers: [`priority =~ "${priorities.slice(index + 1).join("|")}"`],
+    target_matchers: [`priority =~ "${priorities.slice(index + 1).join("|")}"`, `team != "${SECURITY_TEAM}"`],
     equal: ["namespace", "service"],
   }));
   return {
@@ -97,6 +109,8 @@ export function alertmanagerConfig({ alerts, alerting }: AlertmanagerConfigProps
       routes: [
         // The chart's always-firing heartbeat and its info inhibitor notify nobody.
         { receiver: "null", matchers: ['alertname =~ "Watchdog|InfoInhibitor"'] },
+        // Before the priorities: a security alert reaches the security contact, not the on-call's email.
+        ...securityRoutes,
         ...routes,
       ],
     },
@@ -110,8 +124,9 @@ export function alertmanagerConfig({ alerts, alerting }: AlertmanagerConfigProps
       ...priorities.map((priority) => ({
         name: receiver(priority),
         slack_configs: slackConfigs,
-        ...(SEED_ESCALATION[priority].allHours ? { email_configs: emailConfigs } : {}),
+        ...(mailed(priority) ? { email_configs: emailConfigs(alerts.emails) } : {}),
       })),
+      { name: SECURITY_RECEIVER, slack_configs: slackConfigs, email_configs: emailConfigs(alerts.securityEmails) },
     ],
     templates: ["/etc/alertmanager/config/*.tmpl"],
   };

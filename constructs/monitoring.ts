@@ -252,7 +252,7 @@ export function monitoringValues({ observability, alerts }: MonitoringValuesInpu
   });
   return {
     additionalPrometheusRulesMap: {
-      cryptopulse: { groups: alertRuleGroups({ utilization: alerts.thresholds, service: observability.thresholds }) },
+      cryptopulse: { groups: alertRuleGroups({ utilization: alerts.thresholds, service: observability.thresholds, security: observability.security }) },
       backups: { groups: [backupAlertRules(BACKUP_NAMESPACE)] },
     },
     prometheus: {

@@ -72,6 +72,7 @@ function canaries() {
     AWS_SECRET_ACCESS_KEY: fake('aws-secret', B64, 43),
     CLOUDFLARE_API_TOKEN: fake('cloudflare', TOKEN, 40),
     TF_VAR_alerts_slack_webhook_url: `https://hooks.slack.com/services/T${fake('slack-t', UPPER, 8)}/B${fake('slack-b', UPPER, 10)}/${fake('slack', TOKEN, 24)}`,
+    TF_VAR_alerts_staging_slack_webhook_url: `https://hooks.slack.com/services/T${fake('slack-staging-t', UPPER, 8)}/B${fake('slack-staging-b', UPPER, 10)}/${fake('slack-staging', TOKEN, 24)}`,
     TF_TOKEN_app_terraform_io: `${fake('tfc-a', UPPER, 14)}.atlasv1.${fake('tfc', TOKEN, 67)}`,
   };
 }

@@ -7,6 +7,7 @@ import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
 import { DataDigitaloceanLoadbalancer } from "@cdktf/provider-digitalocean/lib/data-digitalocean-loadbalancer";
 import { WWW_LABEL, type EnvironmentConfig } from "../config";
 import type { StateBackendOptions } from "../config/runtime";
+import { EdgeNotifications } from "../constructs/edge-notifications";
 import { EdgeRulesets } from "../constructs/edge-rulesets";
 import { PlatformStack } from "./platform-stack";
 
@@ -45,7 +46,8 @@ export interface EdgeStackProps {
  * to the ingress load balancer, CAA, the wildcard certificate (an advanced
  * pack where the zone has ACM, else Universal SSL), and one entry-point
  * ruleset per phase (managed WAF, custom rules, rate limits, cache rules,
- * security headers), all shaped by the zone's plan.
+ * security headers), and the security notifications Cloudflare mails the
+ * security contact, all shaped by the zone's plan.
  *
  * The load balancer is looked up by name rather than passed as a cross-stack
  * output: ingress-nginx's Service creates it, so Terraform has no resource to
@@ -62,6 +64,7 @@ export class EdgeStack extends PlatformStack {
   readonly caaRecords: readonly DnsRecord[];
   readonly certificatePack?: CertificatePack;
   readonly rulesets: EdgeRulesets;
+  readonly notifications: EdgeNotifications;
 
   constructor(scope: Construct, props: EdgeStackProps) {
     const { environment } = props;
@@ -133,5 +136,13 @@ export class EdgeStack extends PlatformStack {
     }
 
     this.rulesets = new EdgeRulesets(this, "rules", { zoneId, plan: edge.plan, edge, webHosts, apiHost: domain.api });
+    // The account is the zone's: no account id to configure, and never another account's.
+    this.notifications = new EdgeNotifications(this, "notifications", {
+      accountId: this.zone.account.id,
+      zoneId,
+      plan: edge.plan,
+      namePrefix: `cryptopulse-${environment.name}`,
+      emails: environment.alerts.securityEmails,
+    });
   }
 }

@@ -12,6 +12,8 @@ import {
   SEED_HEALTH_CHECK,
   SEED_PGBOUNCER,
   SEED_SCALE_DOWN_UNNEEDED_MINUTES,
+  SEED_SECURITY_ALERTS,
+  SEED_SECURITY_EMAILS,
   SEED_SERVICES,
   SEED_SLO_THRESHOLDS,
 } from "../seed";
@@ -30,7 +32,10 @@ export const production = {
   healthCheck: SEED_HEALTH_CHECK,
   alerts: {
     emails: [...SEED_ALERT_EMAILS],
+    securityEmails: [...SEED_SECURITY_EMAILS],
     slack: [{ channel: "#cryptopulse-alerts", webhookUrlVariable: "alerts_slack_webhook_url" }],
+    // The guide's P1: 24/7 coverage.
+    pageAroundTheClock: true,
     thresholds: SEED_ALERT_THRESHOLDS,
   },
   cluster: {
@@ -101,6 +106,7 @@ export const production = {
     alertmanager: { replicas: 2, volumeGiB: 5 },
     grafana: { volumeGiB: 10, adminPasswordVariable: "grafana_admin_password" },
     thresholds: SEED_SLO_THRESHOLDS,
+    security: SEED_SECURITY_ALERTS,
     logs: { retentionDays: DEFAULT_LOG_RETENTION_DAYS, loki: { volumeGiB: 50, memoryMiB: 2048 } },
     alerting: {
       businessHours: SEED_BUSINESS_HOURS,

@@ -2,13 +2,14 @@ import { EDGE_DEFAULTS, SEED_EDGE_RATE_LIMITS } from "../edge";
 import type { EnvironmentInput } from "../schema";
 import { SHARED_BACKUP, SHARED_PLATFORM, SHARED_SMTP } from "./shared";
 import {
-  SEED_ALERT_EMAILS,
   SEED_ALERT_THRESHOLDS,
   SEED_AUTOSCALING,
   SEED_BUSINESS_HOURS,
   SEED_HEALTH_CHECK,
   SEED_PGBOUNCER,
   SEED_SCALE_DOWN_UNNEEDED_MINUTES,
+  SEED_SECURITY_ALERTS,
+  SEED_SECURITY_EMAILS,
   SEED_SERVICES,
   SEED_SLO_THRESHOLDS,
 } from "../seed";
@@ -32,8 +33,13 @@ export const staging = {
   autoscaling: SEED_AUTOSCALING,
   healthCheck: SEED_HEALTH_CHECK,
   alerts: {
-    emails: [...SEED_ALERT_EMAILS],
-    slack: [{ channel: "#cryptopulse-staging", webhookUrlVariable: "alerts_slack_webhook_url" }],
+    // Staging's own list (replace with yours), never production's on-call: staging alerts fire on purpose.
+    emails: ["devops-staging@cryptopulse.app"],
+    // One security team: it hears of staging's security events too, in business hours only (below).
+    securityEmails: [...SEED_SECURITY_EMAILS],
+    slack: [{ channel: "#cryptopulse-staging", webhookUrlVariable: "alerts_staging_slack_webhook_url" }],
+    // Nothing in staging is urgent at night: P1 notifies in business hours, like P2-P4.
+    pageAroundTheClock: false,
     thresholds: SEED_ALERT_THRESHOLDS,
   },
   cluster: {
@@ -99,6 +105,7 @@ export const staging = {
     alertmanager: { replicas: 1, volumeGiB: 1 },
     grafana: { volumeGiB: 10, adminPasswordVariable: "grafana_admin_password" },
     thresholds: SEED_SLO_THRESHOLDS,
+    security: SEED_SECURITY_ALERTS,
     // A week is enough to debug a staging deploy; its logs are not evidence of anything.
     logs: { retentionDays: 7, loki: { volumeGiB: 10, memoryMiB: 1024 } },
     alerting: {
