@@ -1,3 +1,4 @@
+import { spawnSync } from "child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -127,6 +128,29 @@ describe("the pins", () => {
     expect(satisfiesMinimum("v22.18.9", ">=22.19.0")).toBe(false);
     expect(satisfiesMinimum("v20.19.5", ">=22.19.0")).toBe(false);
     expect(() => satisfiesMinimum("v22.19.0", "^22.19.0")).toThrow('cannot read the engines range "^22.19.0"');
+  });
+});
+
+describe("the script's arguments", () => {
+  const script = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, "scripts", "cdktn-compat.mjs"), ...args], { encoding: "utf8", timeout: 30_000 });
+
+  it.each([
+    // Under package.json, so that a run past the check could not create it either.
+    ["a cache inside the checkout", ["--cache", path.join(ROOT, "package.json", "cache")], `--cache ${path.join(ROOT, "package.json", "cache")} is inside the checkout ${ROOT}; give a folder outside it`],
+    ["a cache that cannot be created", ["--cache", "/etc/passwd/cache"], "--cache /etc/passwd/cache: cannot create /etc/passwd/cache/logs (ENOTDIR)"],
+    ["an empty cache", ["--cache="], "--cache needs a folder"],
+    ["an unknown option", ["--synth-only"], "Unknown option '--synth-only'"],
+  ])("refuse %s in one line, before anything is installed", (_name, args, message) => {
+    const result = script(...args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`cdktn-compat: ${message} (see --help)\n`);
+    expect(result.stdout).toBe("");
+  });
+
+  it("are explained by --help", () => {
+    const result = script("--help");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("Usage: node scripts/cdktn-compat.mjs [--cache DIR] [--no-synth]");
   });
 });
 

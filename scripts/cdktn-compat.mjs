@@ -18,14 +18,15 @@
 // runs refresh the scratch app's sources and synthesize. Closes with "N passed, N failed", counting the files compared.
 //
 // Usage: node scripts/cdktn-compat.mjs [--cache DIR] [--no-synth]
-//   --cache DIR  where Node, the scratch app (DIR/app) and the logs (DIR/logs) go (default ~/.cache/cryptopulse-cdktn)
+//   --cache DIR  where Node, the scratch app (DIR/app) and the logs (DIR/logs) go, outside the checkout
+//                (default ~/.cache/cryptopulse-cdktn); one run at a time per folder
 //   --no-synth   compare with the checkout's cdktf.out as it is (synthesized before with every environment)
 //   -h, --help   this text
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareOutputs, Failure, formatDifference, migrationCommands, nodeRuntimePackage, PINS, satisfiesMinimum, shellLine } from './lib/cdktn-compat.mjs';
 import { usage } from './lib/cli.mjs';
@@ -158,8 +159,14 @@ function main() {
   if (parsed.values.help) usage(NAME, import.meta.url);
   if (parsed.values.cache === '') usage(NAME, import.meta.url, '--cache needs a folder');
   const cache = resolve(parsed.values.cache ?? join(homedir(), '.cache', 'cryptopulse-cdktn'));
+  // Inside the checkout, the scratch app would be copied into itself (git ls-files lists untracked files).
+  if (cache === ROOT || cache.startsWith(`${ROOT}${sep}`)) usage(NAME, import.meta.url, `--cache ${cache} is inside the checkout ${ROOT}; give a folder outside it`);
   const logs = join(cache, 'logs');
-  mkdirSync(logs, { recursive: true });
+  try {
+    mkdirSync(logs, { recursive: true });
+  } catch (error) {
+    usage(NAME, import.meta.url, `--cache ${cache}: cannot create ${logs} (${error.code ?? error.message})`);
+  }
   const started = Date.now();
   const ownCdktf = join(ROOT, 'node_modules', 'cdktf', 'package.json');
   if (!existsSync(ownCdktf)) throw new Failure(`no ${ownCdktf}: run npm ci first`);
