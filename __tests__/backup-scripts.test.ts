@@ -207,20 +207,82 @@ BACKUP_TOOLS.describe("backup scripts against PostgreSQL, age and an S3 server",
       }
     });
 
-    it("passes the restore test and drops its scratch database", () => {
-      const run = script("restore-test.sh", [], { BACKUP_IDENTITY_FILE: path.join(dir, "operator.key"), RESTORE_COUNT_TOLERANCE_PERCENT: "0" });
-      expect(run.stderr).toContain("restore test passed");
+    const restoreTest = (env: NodeJS.ProcessEnv = {}) =>
+      script("restore-test.sh", [], { BACKUP_IDENTITY_FILE: path.join(dir, "operator.key"), RESTORE_COUNT_TOLERANCE_PERCENT: "0", ...env });
+    const scratchDatabases = () => sql("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE 'restore_test_%'");
+
+    it("passes the restore test on the primary's dump and the DR region's copy, and drops its scratch databases", () => {
+      const run = restoreTest();
+      expect(run.stderr).toMatch(new RegExp(`restored ${key} from PRIMARY into restore_test_\\d+_primary`));
+      expect(run.stderr).toMatch(new RegExp(`restored ${key} from DR into restore_test_\\d+_dr`));
+      expect(run.stderr).toContain(`restore test passed: ${key}, in PRIMARY, DR`);
       expect(run.status).toBe(0);
-      expect(sql("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE 'restore_test_%'")).toBe("0");
+      expect(scratchDatabases()).toBe("0");
+    });
+
+    describe("a DR copy that is not the primary's newest dump", () => {
+      const parked = (object: string) => object.replace(/^dumps\//, "parked/");
+      const older = () => key.replace(/\d{8}T\d{6}Z/, "20000101T000000Z");
+      afterEach(() => {
+        for (const object of keysIn(BUCKETS.DR).filter((name) => name !== key)) aws(["s3", "rm", `s3://${BUCKETS.DR}/${object}`]);
+        if (!keysIn(BUCKETS.DR).includes(key)) aws(["s3", "cp", `s3://${BUCKETS.PRIMARY}/${key}`, `s3://${BUCKETS.DR}/${key}`]);
+      });
+
+      it("fails the restore test when the DR region has no dump", () => {
+        aws(["s3", "mv", `s3://${BUCKETS.DR}/${key}`, `s3://${BUCKETS.DR}/${parked(key)}`]);
+        const run = restoreTest();
+        expect(run.status).not.toBe(0);
+        expect(run.stderr).toContain(`ERROR: the DR copy is missing: no PostgreSQL dump under dumps/${ENV_NAME}/ in ${BUCKETS.DR} (DR)`);
+        expect(scratchDatabases()).toBe("0");
+      });
+
+      it("fails the restore test when the DR region's newest dump is older than the primary's", () => {
+        aws(["s3", "mv", `s3://${BUCKETS.DR}/${key}`, `s3://${BUCKETS.DR}/${older()}`]);
+        const run = restoreTest();
+        expect(run.status).not.toBe(0);
+        expect(run.stderr).toContain(`ERROR: the DR copy is stale: the newest dump in DR is ${older()}, the primary's is ${key}`);
+        expect(scratchDatabases()).toBe("0");
+      });
+
+      it("fails the restore test when the DR copy does not decrypt, after the primary's passed", () => {
+        const local = path.join(dir, "dr-copy.age");
+        aws(["s3", "cp", `s3://${BUCKETS.DR}/${key}`, local]);
+        const corrupted = readFileSync(local);
+        corrupted[corrupted.length - 100] ^= 0xff;
+        writeFileSync(local, corrupted);
+        aws(["s3", "cp", local, `s3://${BUCKETS.DR}/${key}`]);
+        try {
+          const run = restoreTest();
+          expect(run.status).not.toBe(0);
+          expect(run.stderr).toContain(`restored ${key} from PRIMARY`);
+          expect(run.stderr).toMatch(/ERROR: cannot decrypt .*corrupted/);
+          expect(run.stderr).not.toContain("restore test passed");
+          expect(scratchDatabases()).toBe("0");
+        } finally {
+          aws(["s3", "cp", `s3://${BUCKETS.PRIMARY}/${key}`, `s3://${BUCKETS.DR}/${key}`]);
+        }
+      });
+    });
+
+    it("fails the restore test when the newest dump is older than RESTORE_MAX_DUMP_AGE_HOURS", () => {
+      const run = restoreTest({ RESTORE_MAX_DUMP_AGE_HOURS: "0" });
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain(`ERROR: the newest dump in PRIMARY, ${key}, is older than 0 hours: the backups are stale`);
+    });
+
+    it("refuses a maximum age that is not a whole number of hours, in one line", () => {
+      const run = restoreTest({ RESTORE_MAX_DUMP_AGE_HOURS: "6h" });
+      expect(run.status).not.toBe(0);
+      expect(run.stderr.trim().split("\n")).toEqual([expect.stringMatching(/ERROR: RESTORE_MAX_DUMP_AGE_HOURS is '6h': expected a whole number of hours$/)]);
     });
 
     it("fails the restore test when the source moved beyond the tolerance, still dropping the scratch database", () => {
       sql(SOURCE, "CREATE TABLE audit (id int); INSERT INTO audit VALUES (1);");
       try {
-        const run = script("restore-test.sh", [], { BACKUP_IDENTITY_FILE: path.join(dir, "operator.key"), RESTORE_COUNT_TOLERANCE_PERCENT: "0" });
+        const run = restoreTest();
         expect(run.status).not.toBe(0);
-        expect(run.stderr).toMatch(/ERROR: schema of the restored dump differs/);
-        expect(sql("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE 'restore_test_%'")).toBe("0");
+        expect(run.stderr).toMatch(/ERROR: schema of the restored dump \(PRIMARY\) differs/);
+        expect(scratchDatabases()).toBe("0");
       } finally {
         sql(SOURCE, "DROP TABLE audit");
       }
