@@ -2,6 +2,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from "child_process
 import { readFileSync, writeFileSync } from "fs";
 import { createServer } from "net";
 import { homedir } from "os";
+import { gzipSync } from "zlib";
 import * as path from "path";
 import { postgresServer, startThrowawayPostgres, type ThrowawayPostgres } from "./postgres-server";
 import { found, missing, onPath, requireTool } from "./tools";
@@ -11,8 +12,10 @@ import { found, missing, onPath, requireTool } from "./tools";
  * a real PostgreSQL server (Debian's package, a throwaway cluster on a unix
  * socket) and a local S3-compatible server (moto in server mode, from PyPI,
  * on 127.0.0.1), with two buckets standing for the primary and a DR region.
- * Encryption is real `age`. MongoDB has no Debian or PyPI server, so the
- * mongodump/mongorestore branches are not run here (BACKUP_DATABASES=postgres).
+ * Encryption is real `age`. mongodump and mongorestore cannot be installed
+ * here (no Debian package; the Go module proxy refuses mongo-tools), so the
+ * scripts' mongodump/mongorestore branches are not run (BACKUP_DATABASES=postgres);
+ * the restore test's MongoDB checks run on planted dumps.
  *
  * Without the tools the suite is skipped with a line at the end of the run; with
  * CRYPTOPULSE_REQUIRE_BACKUP_TOOLS=1 (CI) it fails instead.
@@ -240,7 +243,7 @@ BACKUP_TOOLS.describe("backup scripts against PostgreSQL, age and an S3 server",
         aws(["s3", "mv", `s3://${BUCKETS.DR}/${key}`, `s3://${BUCKETS.DR}/${older()}`]);
         const run = restoreTest();
         expect(run.status).not.toBe(0);
-        expect(run.stderr).toContain(`ERROR: the DR copy is stale: the newest dump in DR is ${older()}, the primary's is ${key}`);
+        expect(run.stderr).toContain(`ERROR: the DR copy is stale: the newest PostgreSQL dump in DR is ${older()}, the primary's is ${key}`);
         expect(scratchDatabases()).toBe("0");
       });
 
@@ -264,10 +267,69 @@ BACKUP_TOOLS.describe("backup scripts against PostgreSQL, age and an S3 server",
       });
     });
 
+    describe("MongoDB dumps, checked but not restored (no mongorestore here)", () => {
+      /** The dump's key as backup.sh writes it, at the PostgreSQL dump's time. */
+      const mongoKey = () => key.replace(/-postgres\.pgdump\.age$/, "-mongodb.archive.gz.age");
+      /** mongo-tools' archive magic number (0x8199e26d, little-endian), then filler: what the check reads, not a real archive body. */
+      const archive = Buffer.concat([Buffer.from([0x6d, 0xe2, 0x99, 0x81]), Buffer.from("collection blocks ".repeat(200))]);
+
+      /** Encrypts `plaintext` to the operator's key as backup.sh does and stores it under the MongoDB key in `buckets`. */
+      function plantMongo(plaintext: Buffer, buckets: readonly string[] = Object.values(BUCKETS)): void {
+        const plain = path.join(dir, "mongo.archive.gz");
+        writeFileSync(plain, plaintext);
+        execFileSync(tools.age, ["-R", path.join(dir, "operator.pub"), "-o", `${plain}.age`, plain]);
+        for (const bucket of buckets) aws(["s3", "cp", `${plain}.age`, `s3://${bucket}/${mongoKey()}`]);
+      }
+      const withMongo = () => restoreTest({ BACKUP_DATABASES: "postgres mongodb" });
+
+      afterEach(() => {
+        for (const bucket of Object.values(BUCKETS)) {
+          for (const object of keysIn(bucket).filter((name) => name.endsWith("-mongodb.archive.gz.age"))) aws(["s3", "rm", `s3://${bucket}/${object}`]);
+        }
+      });
+
+      it("passes when both regions hold the newest MongoDB dump, a complete gzipped archive", () => {
+        plantMongo(gzipSync(archive));
+        const run = withMongo();
+        expect(run.stderr).toContain(`checked ${mongoKey()} from PRIMARY: a complete mongodump archive`);
+        expect(run.stderr).toContain(`checked ${mongoKey()} from DR: a complete mongodump archive`);
+        expect(run.stderr).toContain(`restore test passed: ${key} ${mongoKey()}, in PRIMARY, DR`);
+        expect(run.status).toBe(0);
+      });
+
+      it("fails when the DR region lacks the MongoDB dump", () => {
+        plantMongo(gzipSync(archive), [BUCKETS.PRIMARY]);
+        const run = withMongo();
+        expect(run.status).not.toBe(0);
+        expect(run.stderr).toContain(`ERROR: the DR copy is missing: no MongoDB dump under dumps/${ENV_NAME}/ in ${BUCKETS.DR} (DR)`);
+      });
+
+      it("fails on a truncated dump", () => {
+        const whole = gzipSync(archive);
+        plantMongo(whole.subarray(0, whole.length - 40));
+        const run = withMongo();
+        expect(run.status).not.toBe(0);
+        expect(run.stderr).toContain(`ERROR: ${mongoKey()} in PRIMARY is not a complete gzip stream`);
+      });
+
+      it("fails on a dump that is not a mongodump archive", () => {
+        plantMongo(gzipSync(Buffer.from("Failed: error connecting to db server: no reachable servers\n")));
+        const run = withMongo();
+        expect(run.status).not.toBe(0);
+        expect(run.stderr).toContain(`ERROR: ${mongoKey()} in PRIMARY is not a mongodump archive (it starts with 4661696c)`);
+      });
+
+      it("refuses an unknown database in BACKUP_DATABASES, in one line", () => {
+        const run = restoreTest({ BACKUP_DATABASES: "postgres mysql" });
+        expect(run.status).not.toBe(0);
+        expect(run.stderr.trim().split("\n")).toEqual([expect.stringMatching(/ERROR: BACKUP_DATABASES names 'mysql': expected postgres, mongodb or both$/)]);
+      });
+    });
+
     it("fails the restore test when the newest dump is older than RESTORE_MAX_DUMP_AGE_HOURS", () => {
       const run = restoreTest({ RESTORE_MAX_DUMP_AGE_HOURS: "0" });
       expect(run.status).not.toBe(0);
-      expect(run.stderr).toContain(`ERROR: the newest dump in PRIMARY, ${key}, is older than 0 hours: the backups are stale`);
+      expect(run.stderr).toContain(`ERROR: the newest PostgreSQL dump in PRIMARY, ${key}, is older than 0 hours: the backups are stale`);
     });
 
     it("refuses a maximum age that is not a whole number of hours, in one line", () => {

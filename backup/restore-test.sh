@@ -1,14 +1,19 @@
 #!/bin/sh
-# The monthly restore test. It takes the newest PostgreSQL dump of the primary
-# bucket and of every DR region's bucket (BACKUP_TARGETS, primary first), and
-# fails when a bucket has none, when the primary's is older than
-# RESTORE_MAX_DUMP_AGE_HOURS, or when a DR region's newest is not the primary's
-# newest (the copy is missing or stale). Each dump is restored into a scratch
-# database whose schema and row counts are compared with the source database;
-# the scratch databases are dropped, and any difference exits non-zero (the Job
-# fails, and the alert on failed restore tests fires).
+# The monthly restore test. For each database of BACKUP_DATABASES it takes the
+# newest dump of the primary bucket and of every DR region's bucket
+# (BACKUP_TARGETS, primary first), and fails when a bucket has none, when the
+# primary's is older than RESTORE_MAX_DUMP_AGE_HOURS, or when a DR region's
+# newest is not the primary's newest (the copy is missing or stale).
+# - PostgreSQL: each dump is restored into a scratch database whose schema and
+#   row counts are compared with the source database; the scratch databases are
+#   dropped whatever happens.
+# - MongoDB: each dump must decrypt and be a complete, gzipped mongodump
+#   archive. It is not restored (docs/runbooks/restore-test.md says why).
+# Any difference exits non-zero: the Job fails, and the alert on failed restore
+# tests fires.
 #
 #   BACKUP_ENV, BACKUP_TARGETS, BACKUP_IDENTITY_FILE
+#   BACKUP_DATABASES  "postgres mongodb" (default) or a subset, as for backup.sh
 #   PGHOST PGPORT PGUSER PGPASSWORD PGSSLMODE PGDATABASE (the source; the role may CREATE DATABASE)
 #   RESTORE_COUNT_TOLERANCE_PERCENT  how far a table's rows may have moved since the dump (default 10)
 #   RESTORE_MAX_DUMP_AGE_HOURS       how old the newest dump may be (default 7: one 6-hour interval and an hour)
@@ -23,8 +28,15 @@ max_age_hours=${RESTORE_MAX_DUMP_AGE_HOURS:-7}
 case "$max_age_hours" in
   '' | *[!0-9]*) fail "RESTORE_MAX_DUMP_AGE_HOURS is '$max_age_hours': expected a whole number of hours" ;;
 esac
+databases=${BACKUP_DATABASES:-postgres mongodb}
+for database in $databases; do
+  case "$database" in
+    postgres | mongodb) ;;
+    *) fail "BACKUP_DATABASES names '$database': expected postgres, mongodb or both" ;;
+  esac
+done
 run_stamp=$(date -u +%Y%m%d%H%M%S)
-suffix=-postgres.pgdump.age
+work=$(mktemp -d)
 
 sql() { psql --no-psqlrc --no-password --quiet --tuples-only --no-align -v ON_ERROR_STOP=1 --dbname "$1" -c "$2"; }
 
@@ -45,12 +57,13 @@ counts_of() {
 stamp_of() { _name=${1##*/}; printf '%s' "${_name%%-*}"; }
 
 scratches=""
-drop_scratches() {
+clean_up() {
+  rm -rf "$work"
   for _scratch in $scratches; do
     sql "$source_db" "DROP DATABASE IF EXISTS \"$_scratch\"" >/dev/null || log "could not drop $_scratch"
   done
 }
-trap drop_scratches EXIT INT TERM
+trap clean_up EXIT INT TERM
 
 # Restores KEY of target TARGET into a scratch database and compares it with the source.
 restore_and_compare() {
@@ -62,7 +75,8 @@ restore_and_compare() {
   RESTORE_DATABASE=$_scratch sh "$(dirname "$0")/restore.sh" postgres "$_from" "$_dump" >/dev/null
   log "restored $_dump from $_from into $_scratch"
 
-  _work=$(mktemp -d)
+  _work="$work/compare"
+  mkdir "$_work"
   schema_of "$source_db" >"$_work/source.schema"
   schema_of "$_scratch" >"$_work/restored.schema"
   if ! diff "$_work/source.schema" "$_work/restored.schema" >&2; then
@@ -84,20 +98,43 @@ restore_and_compare() {
   [ -z "$_problems" ] || fail "row counts of the dump in $_from differ beyond $tolerance%: $_problems"
 }
 
-newest=$(latest_key "$primary" "dumps/$env_name/" "$suffix")
-[ -n "$newest" ] || fail "no PostgreSQL dump under dumps/$env_name/ in $(bucket_of "$primary") ($primary)"
-cutoff=$(date -u -d "@$(($(date -u +%s) - max_age_hours * 3600))" +%Y%m%dT%H%M%SZ)
-if awk -v stamp="$(stamp_of "$newest")" -v cutoff="$cutoff" 'BEGIN { exit !(stamp < cutoff) }'; then
-  fail "the newest dump in $primary, $newest, is older than $max_age_hours hours: the backups are stale"
-fi
+# Checks that KEY of TARGET is a whole mongodump archive: it decrypts, its gzip stream is complete,
+# and it starts with the archive format's magic number (0x8199e26d, little-endian, in mongo-tools).
+check_mongodb_archive() {
+  s3 "$1" s3 cp --only-show-errors "s3://$(bucket_of "$1")/$2" "$work/mongodb.age" >&2
+  decrypt_to "$work/mongodb.age" "$work/mongodb"
+  rm -f "$work/mongodb.age"
+  gzip -t "$work/mongodb" 2>/dev/null || fail "$2 in $1 is not a complete gzip stream"
+  _magic=$(gzip -dc "$work/mongodb" | head -c 4 | od -An -tx1 | tr -d ' \n')
+  rm -f "$work/mongodb"
+  [ "$_magic" = 6de29981 ] || fail "$2 in $1 is not a mongodump archive (it starts with ${_magic:-nothing})"
+  log "checked $2 from $1: a complete mongodump archive"
+}
 
-for target in $targets; do
-  key=$newest
-  if [ "$target" != "$primary" ]; then
-    key=$(latest_key "$target" "dumps/$env_name/" "$suffix")
-    [ -n "$key" ] || fail "the DR copy is missing: no PostgreSQL dump under dumps/$env_name/ in $(bucket_of "$target") ($target)"
-    [ "$key" = "$newest" ] || fail "the DR copy is stale: the newest dump in $target is $key, the primary's is $newest"
+cutoff=$(date -u -d "@$(($(date -u +%s) - max_age_hours * 3600))" +%Y%m%dT%H%M%SZ)
+checked=""
+for database in $databases; do
+  case "$database" in
+    postgres) label=PostgreSQL suffix=-postgres.pgdump.age ;;
+    mongodb) label=MongoDB suffix=-mongodb.archive.gz.age ;;
+  esac
+  newest=$(latest_key "$primary" "dumps/$env_name/" "$suffix")
+  [ -n "$newest" ] || fail "no $label dump under dumps/$env_name/ in $(bucket_of "$primary") ($primary)"
+  if awk -v stamp="$(stamp_of "$newest")" -v cutoff="$cutoff" 'BEGIN { exit !(stamp < cutoff) }'; then
+    fail "the newest $label dump in $primary, $newest, is older than $max_age_hours hours: the backups are stale"
   fi
-  restore_and_compare "$target" "$key"
+  for target in $targets; do
+    key=$newest
+    if [ "$target" != "$primary" ]; then
+      key=$(latest_key "$target" "dumps/$env_name/" "$suffix")
+      [ -n "$key" ] || fail "the DR copy is missing: no $label dump under dumps/$env_name/ in $(bucket_of "$target") ($target)"
+      [ "$key" = "$newest" ] || fail "the DR copy is stale: the newest $label dump in $target is $key, the primary's is $newest"
+    fi
+    case "$database" in
+      postgres) restore_and_compare "$target" "$key" ;;
+      mongodb) check_mongodb_archive "$target" "$key" ;;
+    esac
+  done
+  checked="$checked $newest"
 done
-log "restore test passed: $newest, in $(printf '%s' "$targets" | tr -s ' ' | sed 's/ /, /g')"
+log "restore test passed:$checked, in $(printf '%s' "$targets" | tr -s ' ' | sed 's/ /, /g')"

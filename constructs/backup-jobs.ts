@@ -127,9 +127,10 @@ export function targetToken(region: RegionSlug): string {
  * - daily, a snapshot of the cluster's manifests (never Secrets) goes to the
  *   `config/` prefix (backup/config-snapshot.sh), with read-only RBAC that
  *   grants no Secret access;
- * - monthly, the newest dump of the primary bucket and its copy in every DR
- *   region are each restored into a scratch database and compared with the
- *   source (backup/restore-test.sh).
+ * - monthly, the newest PostgreSQL dump of the primary bucket and its copy in
+ *   every DR region are each restored into a scratch database and compared
+ *   with the source, and the MongoDB dumps are checked the same way short of a
+ *   restore (backup/restore-test.sh).
  * The scripts reach the cluster as a ConfigMap whose name carries their hash.
  */
 export class BackupJobs extends Construct {
