@@ -2,6 +2,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from "child_process
 import { readFileSync, writeFileSync } from "fs";
 import { createServer } from "net";
 import { homedir } from "os";
+import { gzipSync } from "zlib";
 import * as path from "path";
 import { postgresServer, startThrowawayPostgres, type ThrowawayPostgres } from "./postgres-server";
 import { found, missing, onPath, requireTool } from "./tools";
@@ -11,8 +12,10 @@ import { found, missing, onPath, requireTool } from "./tools";
  * a real PostgreSQL server (Debian's package, a throwaway cluster on a unix
  * socket) and a local S3-compatible server (moto in server mode, from PyPI,
  * on 127.0.0.1), with two buckets standing for the primary and a DR region.
- * Encryption is real `age`. MongoDB has no Debian or PyPI server, so the
- * mongodump/mongorestore branches are not run here (BACKUP_DATABASES=postgres).
+ * Encryption is real `age`. mongodump and mongorestore cannot be installed
+ * here (no Debian package; the Go module proxy refuses mongo-tools), so the
+ * scripts' mongodump/mongorestore branches are not run (BACKUP_DATABASES=postgres);
+ * the restore test's MongoDB checks run on planted dumps.
  *
  * Without the tools the suite is skipped with a line at the end of the run; with
  * CRYPTOPULSE_REQUIRE_BACKUP_TOOLS=1 (CI) it fails instead.
@@ -207,20 +210,141 @@ BACKUP_TOOLS.describe("backup scripts against PostgreSQL, age and an S3 server",
       }
     });
 
-    it("passes the restore test and drops its scratch database", () => {
-      const run = script("restore-test.sh", [], { BACKUP_IDENTITY_FILE: path.join(dir, "operator.key"), RESTORE_COUNT_TOLERANCE_PERCENT: "0" });
-      expect(run.stderr).toContain("restore test passed");
+    const restoreTest = (env: NodeJS.ProcessEnv = {}) =>
+      script("restore-test.sh", [], { BACKUP_IDENTITY_FILE: path.join(dir, "operator.key"), RESTORE_COUNT_TOLERANCE_PERCENT: "0", ...env });
+    const scratchDatabases = () => sql("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE 'restore_test_%'");
+
+    it("passes the restore test on the primary's dump and the DR region's copy, and drops its scratch databases", () => {
+      const run = restoreTest();
+      expect(run.stderr).toMatch(new RegExp(`restored ${key} from PRIMARY into restore_test_\\d+_primary`));
+      expect(run.stderr).toMatch(new RegExp(`restored ${key} from DR into restore_test_\\d+_dr`));
+      expect(run.stderr).toContain(`restore test passed: ${key}, in PRIMARY, DR`);
       expect(run.status).toBe(0);
-      expect(sql("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE 'restore_test_%'")).toBe("0");
+      expect(scratchDatabases()).toBe("0");
+    });
+
+    describe("a DR copy that is not the primary's newest dump", () => {
+      const parked = (object: string) => object.replace(/^dumps\//, "parked/");
+      const older = () => key.replace(/\d{8}T\d{6}Z/, "20000101T000000Z");
+      afterEach(() => {
+        for (const object of keysIn(BUCKETS.DR).filter((name) => name !== key)) aws(["s3", "rm", `s3://${BUCKETS.DR}/${object}`]);
+        if (!keysIn(BUCKETS.DR).includes(key)) aws(["s3", "cp", `s3://${BUCKETS.PRIMARY}/${key}`, `s3://${BUCKETS.DR}/${key}`]);
+      });
+
+      it("fails the restore test when the DR region has no dump", () => {
+        aws(["s3", "mv", `s3://${BUCKETS.DR}/${key}`, `s3://${BUCKETS.DR}/${parked(key)}`]);
+        const run = restoreTest();
+        expect(run.status).not.toBe(0);
+        expect(run.stderr).toContain(`ERROR: the DR copy is missing: no PostgreSQL dump under dumps/${ENV_NAME}/ in ${BUCKETS.DR} (DR)`);
+        expect(scratchDatabases()).toBe("0");
+      });
+
+      it("fails the restore test when the DR region's newest dump is older than the primary's", () => {
+        aws(["s3", "mv", `s3://${BUCKETS.DR}/${key}`, `s3://${BUCKETS.DR}/${older()}`]);
+        const run = restoreTest();
+        expect(run.status).not.toBe(0);
+        expect(run.stderr).toContain(`ERROR: the DR copy is stale: the newest PostgreSQL dump in DR is ${older()}, the primary's is ${key}`);
+        expect(scratchDatabases()).toBe("0");
+      });
+
+      it("fails the restore test when the DR copy does not decrypt, after the primary's passed", () => {
+        const local = path.join(dir, "dr-copy.age");
+        aws(["s3", "cp", `s3://${BUCKETS.DR}/${key}`, local]);
+        const corrupted = readFileSync(local);
+        corrupted[corrupted.length - 100] ^= 0xff;
+        writeFileSync(local, corrupted);
+        aws(["s3", "cp", local, `s3://${BUCKETS.DR}/${key}`]);
+        try {
+          const run = restoreTest();
+          expect(run.status).not.toBe(0);
+          expect(run.stderr).toContain(`restored ${key} from PRIMARY`);
+          expect(run.stderr).toMatch(/ERROR: cannot decrypt .*corrupted/);
+          expect(run.stderr).not.toContain("restore test passed");
+          expect(scratchDatabases()).toBe("0");
+        } finally {
+          aws(["s3", "cp", `s3://${BUCKETS.PRIMARY}/${key}`, `s3://${BUCKETS.DR}/${key}`]);
+        }
+      });
+    });
+
+    describe("MongoDB dumps, checked but not restored (no mongorestore here)", () => {
+      /** The dump's key as backup.sh writes it, at the PostgreSQL dump's time. */
+      const mongoKey = () => key.replace(/-postgres\.pgdump\.age$/, "-mongodb.archive.gz.age");
+      /** mongo-tools' archive magic number (0x8199e26d, little-endian), then filler: what the check reads, not a real archive body. */
+      const archive = Buffer.concat([Buffer.from([0x6d, 0xe2, 0x99, 0x81]), Buffer.from("collection blocks ".repeat(200))]);
+
+      /** Encrypts `plaintext` to the operator's key as backup.sh does and stores it under the MongoDB key in `buckets`. */
+      function plantMongo(plaintext: Buffer, buckets: readonly string[] = Object.values(BUCKETS)): void {
+        const plain = path.join(dir, "mongo.archive.gz");
+        writeFileSync(plain, plaintext);
+        execFileSync(tools.age, ["-R", path.join(dir, "operator.pub"), "-o", `${plain}.age`, plain]);
+        for (const bucket of buckets) aws(["s3", "cp", `${plain}.age`, `s3://${bucket}/${mongoKey()}`]);
+      }
+      const withMongo = () => restoreTest({ BACKUP_DATABASES: "postgres mongodb" });
+
+      afterEach(() => {
+        for (const bucket of Object.values(BUCKETS)) {
+          for (const object of keysIn(bucket).filter((name) => name.endsWith("-mongodb.archive.gz.age"))) aws(["s3", "rm", `s3://${bucket}/${object}`]);
+        }
+      });
+
+      it("passes when both regions hold the newest MongoDB dump, a complete gzipped archive", () => {
+        plantMongo(gzipSync(archive));
+        const run = withMongo();
+        expect(run.stderr).toContain(`checked ${mongoKey()} from PRIMARY: a complete mongodump archive`);
+        expect(run.stderr).toContain(`checked ${mongoKey()} from DR: a complete mongodump archive`);
+        expect(run.stderr).toContain(`restore test passed: ${key} ${mongoKey()}, in PRIMARY, DR`);
+        expect(run.status).toBe(0);
+      });
+
+      it("fails when the DR region lacks the MongoDB dump", () => {
+        plantMongo(gzipSync(archive), [BUCKETS.PRIMARY]);
+        const run = withMongo();
+        expect(run.status).not.toBe(0);
+        expect(run.stderr).toContain(`ERROR: the DR copy is missing: no MongoDB dump under dumps/${ENV_NAME}/ in ${BUCKETS.DR} (DR)`);
+      });
+
+      it("fails on a truncated dump", () => {
+        const whole = gzipSync(archive);
+        plantMongo(whole.subarray(0, whole.length - 40));
+        const run = withMongo();
+        expect(run.status).not.toBe(0);
+        expect(run.stderr).toContain(`ERROR: ${mongoKey()} in PRIMARY is not a complete gzip stream`);
+      });
+
+      it("fails on a dump that is not a mongodump archive", () => {
+        plantMongo(gzipSync(Buffer.from("Failed: error connecting to db server: no reachable servers\n")));
+        const run = withMongo();
+        expect(run.status).not.toBe(0);
+        expect(run.stderr).toContain(`ERROR: ${mongoKey()} in PRIMARY is not a mongodump archive (it starts with 4661696c)`);
+      });
+
+      it("refuses an unknown database in BACKUP_DATABASES, in one line", () => {
+        const run = restoreTest({ BACKUP_DATABASES: "postgres mysql" });
+        expect(run.status).not.toBe(0);
+        expect(run.stderr.trim().split("\n")).toEqual([expect.stringMatching(/ERROR: BACKUP_DATABASES names 'mysql': expected postgres, mongodb or both$/)]);
+      });
+    });
+
+    it("fails the restore test when the newest dump is older than RESTORE_MAX_DUMP_AGE_HOURS", () => {
+      const run = restoreTest({ RESTORE_MAX_DUMP_AGE_HOURS: "0" });
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain(`ERROR: the newest PostgreSQL dump in PRIMARY, ${key}, is older than 0 hours: the backups are stale`);
+    });
+
+    it("refuses a maximum age that is not a whole number of hours, in one line", () => {
+      const run = restoreTest({ RESTORE_MAX_DUMP_AGE_HOURS: "6h" });
+      expect(run.status).not.toBe(0);
+      expect(run.stderr.trim().split("\n")).toEqual([expect.stringMatching(/ERROR: RESTORE_MAX_DUMP_AGE_HOURS is '6h': expected a whole number of hours$/)]);
     });
 
     it("fails the restore test when the source moved beyond the tolerance, still dropping the scratch database", () => {
       sql(SOURCE, "CREATE TABLE audit (id int); INSERT INTO audit VALUES (1);");
       try {
-        const run = script("restore-test.sh", [], { BACKUP_IDENTITY_FILE: path.join(dir, "operator.key"), RESTORE_COUNT_TOLERANCE_PERCENT: "0" });
+        const run = restoreTest();
         expect(run.status).not.toBe(0);
-        expect(run.stderr).toMatch(/ERROR: schema of the restored dump differs/);
-        expect(sql("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE 'restore_test_%'")).toBe("0");
+        expect(run.stderr).toMatch(/ERROR: schema of the restored dump \(PRIMARY\) differs/);
+        expect(scratchDatabases()).toBe("0");
       } finally {
         sql(SOURCE, "DROP TABLE audit");
       }

@@ -144,7 +144,7 @@ describe("BackupJobs in the platform layer", () => {
     expect(podSpec(BACKUP_CRONJOBS.dump).container[0].command).toEqual(["/bin/sh", "/scripts/backup.sh"]);
   });
 
-  it("gives the dump the writer keys of every region's bucket, primary first, and the restore test only the primary's reader", () => {
+  it("gives the dump the writer keys of every region's bucket, primary first, and the restore test their reader keys", () => {
     const dump = podSpec(BACKUP_CRONJOBS.dump).container[0];
     const env = (container: TerraformJson) => Object.fromEntries(container.env.map((entry: TerraformJson) => [entry.name, entry.value]));
     expect(env(dump).BACKUP_TARGETS).toBe("FRA1 AMS3");
@@ -154,8 +154,13 @@ describe("BackupJobs in the platform layer", () => {
       ["AMS3_", "backup-ams3-writer"],
     ]);
     const restore = podSpec(BACKUP_CRONJOBS.restoreTest);
-    expect(env(restore.container[0]).BACKUP_TARGETS).toBe("FRA1");
-    expect(restore.container[0].env_from.map((source: TerraformJson) => referencedName(source.secret_ref.name))).toEqual(["backup-database", "backup-fra1-reader"]);
+    // The restore test reads the DR region's copy too, with read-only keys.
+    expect(env(restore.container[0]).BACKUP_TARGETS).toBe("FRA1 AMS3");
+    expect(restore.container[0].env_from.map((source: TerraformJson) => [source.prefix, referencedName(source.secret_ref.name)])).toEqual([
+      [undefined, "backup-database"],
+      ["FRA1_", "backup-fra1-reader"],
+      ["AMS3_", "backup-ams3-reader"],
+    ]);
     expect(restore.volume.find((volume: TerraformJson) => volume.name === "identity").secret.secret_name).toBe("restore-test-identity");
     const secrets = all(platform, "kubernetes_secret_v1").map((secret) => secret.metadata.name);
     expect(secrets).not.toContain("restore-test-identity");

@@ -57,6 +57,16 @@ describe("guardrails on the whole app", () => {
     }
   });
 
+  it("checks the storage class of every volume the platform's releases ask for (CP-DATA-004)", () => {
+    for (const stack of ["cryptopulse-production-platform-fra1", "cryptopulse-staging-platform-fra1"]) {
+      const checked = readReport(outdir, stack).results.filter((result) => result.rule === "CP-DATA-004");
+      // Prometheus, Alertmanager and Grafana (kube-prometheus-stack) and Loki hold data on volumes.
+      for (const release of ["monitoring/release", "logging/loki"]) {
+        expect(checked).toContainEqual(expect.objectContaining({ path: `${stack}/${release}`, status: "pass" }));
+      }
+    }
+  });
+
   it("stops at a finding in any stack before a single stack file is written", () => {
     const failed = scratch("guardrails-fail");
     let error: unknown;

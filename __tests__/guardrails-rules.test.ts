@@ -171,6 +171,86 @@ function rawResource(stack: TerraformStack, type: string, attributes: Record<str
   return resource;
 }
 
+/** A claim of `storage_class_name` (none when undefined), as kubernetes_persistent_volume_claim_v1 writes it. */
+function claim(stack: TerraformStack, storageClassName?: string) {
+  const spec = { access_modes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } }, storage_class_name: storageClassName };
+  return rawResource(stack, "kubernetes_persistent_volume_claim_v1", { metadata: { name: "data", namespace: "cryptopulse" }, spec }, true);
+}
+
+function statefulSet(stack: TerraformStack, storageClassName: string) {
+  const template = { metadata: { name: "data" }, spec: { access_modes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } }, storage_class_name: storageClassName } };
+  return rawResource(stack, "kubernetes_stateful_set_v1", { metadata: { name: "db" }, spec: { service_name: "db", volume_claim_template: [template] } });
+}
+
+/** The Prometheus Operator's storageSpec shape, as kube-prometheus-stack takes it. */
+const prometheusVolume = (storageClassName: string) =>
+  `prometheus:\n  prometheusSpec:\n    storageSpec:\n      volumeClaimTemplate:\n        spec:\n          storageClassName: ${storageClassName}\n`;
+
+const CLAIM_FIXTURES: readonly Fixture[] = [
+  { rule: "CP-DATA-004", name: "claim on do-block-storage-retain", expect: "pass", build: (s) => claim(s, "do-block-storage-retain") },
+  { rule: "CP-DATA-004", name: "claim on do-block-storage", expect: "fail", why: /do-block-storage has reclaimPolicy Delete/, build: (s) => claim(s, "do-block-storage") },
+  { rule: "CP-DATA-004", name: "claim on the cluster default", expect: "fail", why: /names no storage class/, build: (s) => claim(s) },
+  { rule: "CP-DATA-004", name: "claim on an unknown class", expect: "fail", why: /fast-ssd is not known to retain/, build: (s) => claim(s, "fast-ssd") },
+  {
+    rule: "CP-DATA-004",
+    name: "claim on the stack's own retaining class",
+    expect: "pass",
+    build: (s) => {
+      rawResource(s, "kubernetes_storage_class_v1", { metadata: { name: "fast-ssd" }, storage_provisioner: "dobs.csi.digitalocean.com", reclaim_policy: "Retain" });
+      return claim(s, "fast-ssd");
+    },
+  },
+  { rule: "CP-DATA-004", name: "StatefulSet claiming do-block-storage-xfs-retain", expect: "pass", build: (s) => statefulSet(s, "do-block-storage-xfs-retain") },
+  { rule: "CP-DATA-004", name: "StatefulSet claiming do-block-storage-xfs", expect: "fail", why: /^volume_claim_template data: do-block-storage-xfs has/, build: (s) => statefulSet(s, "do-block-storage-xfs") },
+  { rule: "CP-DATA-004", name: "release without volumes", expect: "pass", build: (s) => release(s, { values: ["controller:\n  replicaCount: 2\n"] }) },
+  { rule: "CP-DATA-004", name: "Prometheus on do-block-storage-retain", expect: "pass", build: (s) => release(s, { values: [prometheusVolume("do-block-storage-retain")] }) },
+  {
+    rule: "CP-DATA-004",
+    name: "Prometheus on do-block-storage",
+    expect: "fail",
+    why: /^values prometheus\.prometheusSpec\.storageSpec\.volumeClaimTemplate: do-block-storage has reclaimPolicy Delete$/,
+    build: (s) => release(s, { values: [prometheusVolume("do-block-storage")] }),
+  },
+  {
+    rule: "CP-DATA-004",
+    name: "persistence enabled in the base file, its class in a later one",
+    expect: "pass",
+    build: (s) => release(s, { values: ["grafana:\n  persistence:\n    enabled: true\n", "grafana:\n  persistence:\n    storageClassName: do-block-storage-retain\n"] }),
+  },
+  {
+    rule: "CP-DATA-004",
+    name: "persistence enabled without a class",
+    expect: "fail",
+    why: /^values singleBinary\.persistence names no storage class/,
+    build: (s) => release(s, { values: ["singleBinary:\n  persistence:\n    enabled: true\n    size: 50Gi\n"] }),
+  },
+  {
+    rule: "CP-DATA-004",
+    name: "class overridden by set",
+    expect: "fail",
+    why: /^values singleBinary\.persistence: do-block-storage has/,
+    build: (s) =>
+      release(s, {
+        values: ["singleBinary:\n  persistence:\n    enabled: true\n    storageClass: do-block-storage-retain\n"],
+        set: [{ name: "singleBinary.persistence.storageClass", value: "do-block-storage" }],
+      }),
+  },
+  {
+    rule: "CP-DATA-004",
+    name: "class \"-\" (no dynamic provisioning class)",
+    expect: "fail",
+    why: /names no storage class/,
+    build: (s) => release(s, { values: ["server:\n  persistence:\n    enabled: true\n    storageClass: \"-\"\n"] }),
+  },
+  {
+    rule: "CP-DATA-004",
+    name: "class in a yamlencode expression",
+    expect: "fail",
+    why: /^values\[1\] storageClassName: do-block-storage has/,
+    build: (s) => release(s, { values: ["replicas: 1\n", '${yamlencode({"persistence" = {"enabled" = true, "storageClassName" = "do-block-storage"}})}'] }),
+  },
+];
+
 // ---------------------------------------------------------------- fixtures, a passing and a failing one per rule at least
 
 const FIXTURES: readonly Fixture[] = [
@@ -192,6 +272,8 @@ const FIXTURES: readonly Fixture[] = [
     tier: "production",
     build: (s) => new ContainerRegistry(s, "registry", { name: "cryptopulse", subscriptionTierSlug: "basic" }),
   },
+
+  ...CLAIM_FIXTURES,
 
   { rule: "CP-DO-001", name: "database in the VPC", expect: "pass", build: (s) => database(s) },
   { rule: "CP-DO-001", name: "database outside any VPC", expect: "fail", build: (s) => database(s, { privateNetworkUuid: undefined }) },

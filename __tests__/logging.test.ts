@@ -129,7 +129,7 @@ describe("log pipeline", () => {
     expect(loki.loki.limits_config.retention_period).toBe(retention);
     expect(loki.loki.compactor).toMatchObject({ retention_enabled: true, delete_request_store: "s3" });
     expect(loki.singleBinary.resources.limits.memory).toBe(memory);
-    expect(loki.singleBinary.persistence).toMatchObject({ size: volume, storageClass: "do-block-storage" });
+    expect(loki.singleBinary.persistence).toMatchObject({ size: volume, storageClass: "do-block-storage-retain" });
     expect(loki.loki.image.tag).toBe(LOKI_CHART.appVersion);
   });
 

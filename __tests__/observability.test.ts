@@ -9,7 +9,7 @@ import { alertmanagerConfig, NOTIFIER_SECRET, SECURITY_RECEIVER } from "../const
 import { APP_METRICS, seriesNames } from "../constructs/app-metrics";
 import { scalingPodMetrics } from "../constructs/app-service";
 import { metricsAdapterValues, PROMETHEUS_ADAPTER_CHART, SCALING_METRICS } from "../constructs/metrics-adapter";
-import { additionalScrapeConfigs, DASHBOARDS_DIR, dashboardFiles, DO_BLOCK_STORAGE, KUBE_PROMETHEUS_STACK_CHART, monitoringValues } from "../constructs/monitoring";
+import { additionalScrapeConfigs, DASHBOARDS_DIR, dashboardFiles, KUBE_PROMETHEUS_STACK_CHART, monitoringValues } from "../constructs/monitoring";
 import { terraformLiteral } from "../constructs/terraform-literal";
 import { environmentNamed, problemsOf, shippedConfig, type TerraformJson, releaseNamed, resourcesOf, synthesizedPlatform } from "./helpers";
 import { loadPlatformConfig } from "../config";
@@ -98,17 +98,17 @@ describe("kube-prometheus-stack release", () => {
     expect(ports(byName["alertmanager-notify"].egress)).toEqual(["443", "587"]);
   });
 
-  it("sizes Prometheus, Alertmanager and Grafana from the config, on DigitalOcean block storage", () => {
+  it("sizes Prometheus, Alertmanager and Grafana from the config, on DigitalOcean block storage that outlives its claims", () => {
     const environment = environmentNamed("production");
     const overrides = monitoringValues({ observability: environment.observability, alerts: environment.alerts });
     expect(overrides.prometheus.prometheusSpec).toMatchObject({
       replicas: 2,
       retention: "30d",
       retentionSize: "90GB",
-      storageSpec: { volumeClaimTemplate: { spec: { storageClassName: DO_BLOCK_STORAGE, resources: { requests: { storage: "100Gi" } } } } },
+      storageSpec: { volumeClaimTemplate: { spec: { storageClassName: "do-block-storage-retain", resources: { requests: { storage: "100Gi" } } } } },
     });
-    expect(overrides.alertmanager.alertmanagerSpec).toMatchObject({ replicas: 2, storage: { volumeClaimTemplate: { spec: { storageClassName: DO_BLOCK_STORAGE } } } });
-    expect(overrides.grafana.persistence).toEqual({ storageClassName: DO_BLOCK_STORAGE, size: "10Gi" });
+    expect(overrides.alertmanager.alertmanagerSpec).toMatchObject({ replicas: 2, storage: { volumeClaimTemplate: { spec: { storageClassName: "do-block-storage-retain" } } } });
+    expect(overrides.grafana.persistence).toEqual({ storageClassName: "do-block-storage-retain", size: "10Gi" });
     const stagingEnv = environmentNamed("staging");
     const stagingOverrides = monitoringValues({ observability: stagingEnv.observability, alerts: stagingEnv.alerts });
     expect(stagingOverrides.prometheus.prometheusSpec).toMatchObject({ replicas: 1, retention: "7d" });

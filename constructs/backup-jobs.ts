@@ -127,8 +127,10 @@ export function targetToken(region: RegionSlug): string {
  * - daily, a snapshot of the cluster's manifests (never Secrets) goes to the
  *   `config/` prefix (backup/config-snapshot.sh), with read-only RBAC that
  *   grants no Secret access;
- * - monthly, the newest dump is restored into a scratch database and compared
- *   with the source (backup/restore-test.sh).
+ * - monthly, the newest PostgreSQL dump of the primary bucket and its copy in
+ *   every DR region are each restored into a scratch database and compared
+ *   with the source, and the MongoDB dumps are checked the same way short of a
+ *   restore (backup/restore-test.sh).
  * The scripts reach the cluster as a ConfigMap whose name carries their hash.
  */
 export class BackupJobs extends Construct {
@@ -177,7 +179,8 @@ export class BackupJobs extends Construct {
       });
     };
     const writers = props.buckets.map((bucket) => ({ bucket, secret: targetSecret(bucket, "writer") }));
-    const primaryReader = { bucket: props.buckets[0], secret: targetSecret(props.buckets[0], "reader") };
+    // The restore test reads the primary's dump and the copy in every DR region.
+    const readers = props.buckets.map((bucket) => ({ bucket, secret: targetSecret(bucket, "reader") }));
     const targets = (secrets: readonly { bucket: BackupBucket; secret: SecretV1 }[]) => ({
       env: secrets.map(({ bucket }) => targetToken(bucket.region)).join(" "),
       envFrom: secrets.map(({ bucket, secret }) => ({ prefix: `${targetToken(bucket.region)}_`, secretRef: { name: secret.metadata.name } })),
@@ -341,7 +344,7 @@ export class BackupJobs extends Construct {
         schedule: RESTORE_TEST_SCHEDULE,
         activeDeadlineSeconds: 3 * 3600,
         script: "restore-test.sh",
-        targets: targets([primaryReader]),
+        targets: targets(readers),
         databases: true,
         identity: true,
         memory: "512Mi",

@@ -10,7 +10,7 @@ import { projectPath } from "../config/paths";
 import type { RegionSlug } from "../config/regions";
 import { MONITORING_NAMESPACE } from "./app-service";
 import { ProtectedBucket } from "./protected-bucket";
-import { DO_BLOCK_STORAGE } from "./storage";
+import { RETAINED_BLOCK_STORAGE } from "./storage";
 import { PinnedRelease } from "./pinned-release";
 import { DNS_EGRESS, namespaceNamed, SecureNamespace } from "./secure-namespace";
 import { terraformLiteral } from "./terraform-literal";
@@ -243,7 +243,7 @@ export function lokiValues({ logs, bucket, region }: LokiValuesInputs) {
       replicas: 1,
       extraEnvFrom: [{ secretRef: { name: SPACES_SECRET } }],
       resources: { requests: { cpu: "250m", memory: `${memory / 2}Mi` }, limits: { memory: `${memory}Mi` } },
-      persistence: { enabled: true, storageClass: DO_BLOCK_STORAGE, size: `${logs.loki.volumeGiB}Gi` },
+      persistence: { enabled: true, storageClass: RETAINED_BLOCK_STORAGE, size: `${logs.loki.volumeGiB}Gi` },
     },
     // The simple scalable targets default to replicas the chart refuses next to a monolith.
     read: { replicas: 0 },

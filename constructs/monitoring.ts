@@ -19,7 +19,7 @@ import { INGRESS_NAMESPACE } from "./ingress-controller";
 import { LOKI_DATASOURCE } from "./logging";
 import { PinnedRelease } from "./pinned-release";
 import { SensitiveVariable } from "./sensitive-variable";
-import { DO_BLOCK_STORAGE } from "./storage";
+import { RETAINED_BLOCK_STORAGE } from "./storage";
 import { terraformLiteral } from "./terraform-literal";
 import { DNS_EGRESS, SecureNamespace } from "./secure-namespace";
 
@@ -33,7 +33,6 @@ export const KUBE_PROMETHEUS_STACK_CHART = {
 
 /** The Service the chart puts in front of Prometheus (`<release>-prometheus`). */
 export const PROMETHEUS_SERVICE = "kube-prometheus-stack-prometheus";
-export { DO_BLOCK_STORAGE };
 /** Grafana dashboards, one JSON file each, provisioned through the Grafana sidecar. */
 export const DASHBOARDS_DIR = "dashboards";
 /** The label the Grafana sidecar watches (helm-values/kube-prometheus-stack.yaml). */
@@ -247,7 +246,7 @@ export function monitoringValues({ observability, alerts }: MonitoringValuesInpu
   const { prometheus, alertmanager, grafana } = observability;
   const volume = (gib: number) => ({
     volumeClaimTemplate: {
-      spec: { storageClassName: DO_BLOCK_STORAGE, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${gib}Gi` } } },
+      spec: { storageClassName: RETAINED_BLOCK_STORAGE, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${gib}Gi` } } },
     },
   });
   return {
@@ -278,7 +277,7 @@ export function monitoringValues({ observability, alerts }: MonitoringValuesInpu
     },
     grafana: {
       admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
-      persistence: { storageClassName: DO_BLOCK_STORAGE, size: `${grafana.volumeGiB}Gi` },
+      persistence: { storageClassName: RETAINED_BLOCK_STORAGE, size: `${grafana.volumeGiB}Gi` },
       // Log search (constructs/logging.ts): Loki next to the chart's Prometheus data source.
       additionalDataSources: [LOKI_DATASOURCE],
     },

@@ -4,6 +4,7 @@ import { digitaloceanRules } from "./digitalocean";
 import { helmRules } from "./helm";
 import { kubernetesRules } from "./kubernetes";
 import { secretRules } from "./secrets";
+import { volumeRules } from "./volumes";
 
 export { STATEFUL_TYPES } from "./data";
 
@@ -12,7 +13,7 @@ export { STATEFUL_TYPES } from "./data";
  * uses yet is still enforced the day a stack adds one, and its fixtures in
  * __tests__/guardrails-rules.test.ts prove it works before then.
  */
-export const RULES = [...dataRules, ...digitaloceanRules, ...kubernetesRules, ...helmRules, ...cloudflareRules, ...secretRules] as const;
+export const RULES = [...dataRules, ...volumeRules, ...digitaloceanRules, ...kubernetesRules, ...helmRules, ...cloudflareRules, ...secretRules] as const;
 
 export type RuleId = (typeof RULES)[number]["id"];
 
