@@ -40,7 +40,8 @@ export interface TerraformCloudBootstrapStackProps {
  * admin (docs/terraform-cloud.md): a project, one workspace per stack named
  * exactly like it, remote execution where the APIs are public and an agent
  * pool per environment for the stacks that talk to the private Kubernetes
- * API, remote-state sharing and run triggers from the stacks' own graph, one
+ * API, remote-state sharing and (outside production) run triggers from the
+ * stacks' own graph, one
  * variable set per environment declaring its credentials and secrets (values
  * are entered in Terraform Cloud, never here), and Slack notifications of
  * failed runs and drift. The provider reads its token from TFE_TOKEN (or the
@@ -98,8 +99,10 @@ export class TerraformCloudBootstrapStack extends TerraformStack {
         globalRemoteState: false,
         remoteStateConsumerIds: consumers.map((consumer) => workspaceId(consumer.name)),
       });
-      // A producer's apply queues a run of each stack that depends on it.
-      for (const producer of stack.dependsOn) {
+      // A producer's apply queues (and in staging applies) a run of each stack that depends on it. Not in production:
+      // its applies go through the reviewed deploy workflow wave by wave, and a triggered run there would plan the
+      // consumer's previous configuration, wait for a confirmation and hold the workflow's next wave behind it.
+      for (const producer of stack.production ? [] : stack.dependsOn) {
         new RunTrigger(this, `run-trigger-${stack.name}-after-${producer}`, { workspaceId: workspaceId(stack.name), sourceableId: workspaceId(producer) });
       }
     }
