@@ -27,8 +27,8 @@ let context: CheckContext;
 
 beforeAll(() => {
   const outdir = mkdtempSync(path.join(tmpdir(), "cryptopulse-docs-"));
-  // env {}: both environments and the default (local) state, whatever the shell exports.
-  synthesizePlatform({ env: {}, outdir });
+  // Both environments, the Terraform Cloud bootstrap stack and the default (local) state, whatever the shell exports.
+  synthesizePlatform({ env: { CRYPTOPULSE_TFC_BOOTSTRAP: "true", CRYPTOPULSE_TFC_ORGANIZATION: "cryptopulse" }, outdir });
   const manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { name: string; dependencies: string[] }> };
   context = { cli, scripts, stacks: { dependencies: new Map(Object.values(manifest.stacks).map((stack) => [stack.name, stack.dependencies])) } };
 });
