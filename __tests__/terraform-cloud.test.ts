@@ -109,6 +109,15 @@ describe("the Terraform Cloud bootstrap stack", () => {
     ]);
   });
 
+  it("reaches Terraform Enterprise on a port of its own, and refuses a port out of range in one line", () => {
+    const hostname = (value: string) => readRuntimeOptions({ ...BOOTSTRAP_ENV, CRYPTOPULSE_TFC_HOSTNAME: value }, ["staging"]).terraformCloudBootstrap?.hostname;
+    expect(hostname("tfe.example.com:8443")).toBe("tfe.example.com:8443");
+    expect(problemsOf(() => hostname("tfe.example.com:70000"))).toEqual([expect.stringMatching(/^CRYPTOPULSE_TFC_HOSTNAME = "tfe\.example\.com:70000": the port is out of range: /)]);
+    for (const bad of ["tfe.example.com:", "tfe.example.com:84a3", ":8443"]) {
+      expect(problemsOf(() => hostname(bad))).toEqual([`CRYPTOPULSE_TFC_HOSTNAME = "${bad}": a host name such as app.terraform.io`]);
+    }
+  });
+
   it("has a name no environment's stack pattern selects", () => {
     for (const environment of ["bootstrap", "cryptopulse", "tfc"]) expect(BOOTSTRAP_STACK_NAME.startsWith(`cryptopulse-${environment}-`)).toBe(false);
   });

@@ -105,7 +105,7 @@ const environmentSchema = z
       z
         .string()
         .regex(HOSTNAME_PATTERN, "a host name such as app.terraform.io")
-        .refine((host) => !host.includes(":") || isPort(Number(host.split(":")[1])), `the port is out of range: ${PORT_RULE}`)
+        .refine((host) => !/:\d+$/.test(host) || isPort(Number(host.split(":")[1])), `the port is out of range: ${PORT_RULE}`)
         .default("app.terraform.io"),
     ),
     CRYPTOPULSE_TFC_PROJECT: optionalText,
