@@ -13,6 +13,7 @@ import type { StateBackendOptions, TerraformCloudBootstrapOptions } from "../con
 import { SensitiveVariable } from "../constructs/sensitive-variable";
 import { StackWorkspace } from "../constructs/stack-workspace";
 import { applyGuardrails } from "../guardrails";
+import { PROVIDER_CREDENTIALS } from "./providers";
 import type { StackNode } from "./stack-graph";
 import { attachStateBackend } from "./state-backend";
 
@@ -133,7 +134,7 @@ export class TerraformCloudBootstrapStack extends TerraformStack {
         lifecycle: { ignoreChanges: ["value"] },
       });
     for (const [name, purpose] of [...terraform].sort(([a], [b]) => a.localeCompare(b))) declare(name, "terraform", purpose);
-    for (const name of credentials.sort()) declare(name, "env", "Provider credential");
+    for (const name of credentials.sort()) declare(name, "env", `Credential the ${providerReading(name)} provider reads from the run's environment`);
     return set.id;
   }
 
@@ -152,4 +153,9 @@ export class TerraformCloudBootstrapStack extends TerraformStack {
     });
     return pool.id;
   }
+}
+
+/** The provider (Terraform type) that reads the credential `name`. */
+function providerReading(name: string): string {
+  return Object.keys(PROVIDER_CREDENTIALS).find((provider) => PROVIDER_CREDENTIALS[provider].includes(name)) ?? "unknown";
 }
