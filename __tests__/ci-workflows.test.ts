@@ -96,6 +96,22 @@ describe("the workflows", () => {
     expect(steps.find(([, run]: string[]) => run.includes("--skip-reason"))[0]).toBe("env.FORK == 'true'");
   });
 
+  it("let the repository variable CRYPTOPULSE_RUN_ENGINE choose, before any plan or deploy, where Terraform runs", () => {
+    let jobs = 0;
+    for (const [name, workflow] of Object.entries(workflows)) {
+      for (const [jobName, job] of Object.entries(workflow.jobs as Record<string, any>)) {
+        const steps: string[] = job.steps.map((step: any) => step.run ?? "");
+        const terraform = steps.findIndex((run) => /npx cdktf (diff|deploy)/.test(run));
+        if (terraform < 0) continue;
+        jobs++;
+        const engine = steps.findIndex((run) => run.includes("node scripts/ci/run-engine.mjs"));
+        expect(`${name} ${jobName}: ${engine >= 0 && engine < terraform ? "chooses first" : "runs Terraform without choosing"}`).toBe(`${name} ${jobName}: chooses first`);
+        expect([name, jobName, job.env?.CRYPTOPULSE_RUN_ENGINE ?? workflow.env?.CRYPTOPULSE_RUN_ENGINE]).toEqual([name, jobName, "${{ vars.CRYPTOPULSE_RUN_ENGINE }}"]);
+      }
+    }
+    expect(jobs).toBe(4);
+  });
+
   it("check production for drift on a schedule", () => {
     expect(workflows["drift.yml"].on.schedule).toHaveLength(1);
     expect(workflows["drift.yml"].env.CRYPTOPULSE_ENVIRONMENTS).toBe("production");

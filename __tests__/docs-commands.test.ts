@@ -27,8 +27,8 @@ let context: CheckContext;
 
 beforeAll(() => {
   const outdir = mkdtempSync(path.join(tmpdir(), "cryptopulse-docs-"));
-  // env {}: both environments and the default (local) state, whatever the shell exports.
-  synthesizePlatform({ env: {}, outdir });
+  // Both environments, the Terraform Cloud bootstrap stack and the default (local) state, whatever the shell exports.
+  synthesizePlatform({ env: { CRYPTOPULSE_TFC_BOOTSTRAP: "true", CRYPTOPULSE_TFC_ORGANIZATION: "cryptopulse" }, outdir });
   const manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { name: string; dependencies: string[] }> };
   context = { cli, scripts, stacks: { dependencies: new Map(Object.values(manifest.stacks).map((stack) => [stack.name, stack.dependencies])) } };
 });
@@ -70,7 +70,7 @@ describe("the check itself", () => {
   it.each([
     ["a glob given to diff", "```sh\nnpx cdktf diff 'cryptopulse-staging-*'\n```", "page.md:2", "takes one stack by its exact name"],
     ["two stacks given to diff", "`cdktf diff cryptopulse-staging-edge cryptopulse-staging-data-fra1`", "page.md:1", "takes at most 1 (stack)"],
-    ["diff without a stack in a block", "```sh\ncdktf diff\n```", "page.md:2", "needs a stack: the app has 14"],
+    ["diff without a stack in a block", "```sh\ncdktf diff\n```", "page.md:2", "needs a stack: the app has 15"],
     ["an unknown subcommand", "Run `cdktf apply-all cryptopulse-staging-edge`.", "page.md:1", 'has no command "apply-all"'],
     ["an option of another command", "```sh\ncdktf diff cryptopulse-staging-edge --auto-approve\n```", "page.md:2", "has no option --auto-approve"],
     ["a misspelt stack", "```sh\ncdktf deploy cryptopulse-staging-network-fra2\n```", "page.md:2", "no stack matches cryptopulse-staging-network-fra2"],

@@ -18,7 +18,8 @@ import type { TerraformJson } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "..");
 const outdir = mkdtempSync(path.join(tmpdir(), "cryptopulse-variables-"));
-synthesizePlatform({ env: {}, outdir });
+// Every environment and the Terraform Cloud bootstrap stack: what scripts/docs-variables.mjs synthesizes.
+synthesizePlatform({ env: { CRYPTOPULSE_TFC_BOOTSTRAP: "true", CRYPTOPULSE_TFC_ORGANIZATION: "cryptopulse" }, outdir });
 const environments = loadPlatformConfig().environments.map((environment) => environment.name);
 
 interface Declared {

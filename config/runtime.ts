@@ -35,15 +35,28 @@ export interface ServiceEndpoints {
   readonly chartRepository?: string;
 }
 
+/** The Terraform Cloud organization the bootstrap stack sets up (CRYPTOPULSE_TFC_BOOTSTRAP=true). */
+export interface TerraformCloudBootstrapOptions {
+  readonly organization: string;
+  readonly hostname: string;
+  /** The project holding every workspace: CRYPTOPULSE_TFC_PROJECT, else "cryptopulse". */
+  readonly project: string;
+}
+
 export interface RuntimeOptions {
   /** Environment names to synthesize; undefined means all of them. */
   readonly environments?: readonly string[];
   readonly state: StateBackendOptions;
   readonly endpoints: ServiceEndpoints;
+  /** Set only when the bootstrap stack is selected: it is never synthesized by accident. */
+  readonly terraformCloudBootstrap?: TerraformCloudBootstrapOptions;
 }
 
-/** DNS labels joined by dots: "..." or "-tfe." is no host. */
-const HOSTNAME_PATTERN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+/** The project the bootstrap creates when CRYPTOPULSE_TFC_PROJECT is unset. */
+export const DEFAULT_TFC_PROJECT = "cryptopulse";
+
+/** DNS labels joined by dots ("..." or "-tfe." is no host), optionally with a port (Terraform Enterprise on :8443). */
+const HOSTNAME_PATTERN = /^(?=[^:]{1,253}(:|$))[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:\d{1,5})?$/;
 const BUCKET_PATTERN = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const TFC_NAME_PATTERN = /^[A-Za-z0-9_-]{1,90}$/;
 const KEY_PREFIX_PATTERN = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
@@ -88,8 +101,15 @@ const environmentSchema = z
       z.enum(STATE_BACKENDS, { message: `unknown state backend; allowed: ${STATE_BACKENDS.join(", ")}` }).default("local"),
     ),
     CRYPTOPULSE_TFC_ORGANIZATION: optionalText.pipe(z.string().regex(TFC_NAME_PATTERN, "letters, digits, - and _ only").optional()),
-    CRYPTOPULSE_TFC_HOSTNAME: optionalText.pipe(z.string().regex(HOSTNAME_PATTERN, "a host name such as app.terraform.io").default("app.terraform.io")),
+    CRYPTOPULSE_TFC_HOSTNAME: optionalText.pipe(
+      z
+        .string()
+        .regex(HOSTNAME_PATTERN, "a host name such as app.terraform.io")
+        .refine((host) => !/:\d+$/.test(host) || isPort(Number(host.split(":")[1])), `the port is out of range: ${PORT_RULE}`)
+        .default("app.terraform.io"),
+    ),
     CRYPTOPULSE_TFC_PROJECT: optionalText,
+    CRYPTOPULSE_TFC_BOOTSTRAP: optionalText.pipe(z.enum(["true", "false"], { message: "true (synthesize the Terraform Cloud bootstrap stack) or false" }).default("false")),
     CRYPTOPULSE_STATE_BUCKET: optionalText.pipe(z.string().regex(BUCKET_PATTERN, "a Spaces bucket name: 3-63 lowercase letters, digits or dashes").optional()),
     CRYPTOPULSE_STATE_REGION: optionalText.pipe(
       z.string().refine(isSupportedRegion, `unknown Spaces region; allowed: ${SUPPORTED_REGIONS.join(", ")}`).optional(),
@@ -106,6 +126,13 @@ const environmentSchema = z
     };
     if (vars.CRYPTOPULSE_STATE_BACKEND === "cloud") {
       require("CRYPTOPULSE_TFC_ORGANIZATION", "when CRYPTOPULSE_STATE_BACKEND=cloud (the Terraform Cloud organization)");
+    }
+    if (vars.CRYPTOPULSE_TFC_BOOTSTRAP === "true") {
+      require("CRYPTOPULSE_TFC_ORGANIZATION", "when CRYPTOPULSE_TFC_BOOTSTRAP=true (the organization the bootstrap sets up)");
+      if (vars.CRYPTOPULSE_ENVIRONMENTS !== undefined) {
+        // A bootstrap of one environment would plan to delete the others' workspaces, and their state with them.
+        ctx.addIssue({ code: "custom", path: ["CRYPTOPULSE_ENVIRONMENTS"], message: "must be unset when CRYPTOPULSE_TFC_BOOTSTRAP=true: the bootstrap manages the workspaces of every environment" });
+      }
     }
     if (vars.CRYPTOPULSE_STATE_BACKEND === "s3") {
       require("CRYPTOPULSE_STATE_BUCKET", "when CRYPTOPULSE_STATE_BACKEND=s3 (the Spaces bucket holding state)");
@@ -139,7 +166,20 @@ export function readRuntimeOptions(env: NodeJS.ProcessEnv, knownEnvironments: re
   });
   const vars = parseOrThrow(filterSchema, pickVariables(env), "invalid environment variables");
   const environments = vars.CRYPTOPULSE_ENVIRONMENTS === undefined ? undefined : splitList(vars.CRYPTOPULSE_ENVIRONMENTS);
-  return { environments, state: stateOptions(vars), endpoints: serviceEndpoints(vars) };
+  return {
+    environments,
+    state: stateOptions(vars),
+    endpoints: serviceEndpoints(vars),
+    ...(vars.CRYPTOPULSE_TFC_BOOTSTRAP === "true"
+      ? {
+          terraformCloudBootstrap: {
+            organization: vars.CRYPTOPULSE_TFC_ORGANIZATION as string,
+            hostname: vars.CRYPTOPULSE_TFC_HOSTNAME,
+            project: vars.CRYPTOPULSE_TFC_PROJECT ?? DEFAULT_TFC_PROJECT,
+          },
+        }
+      : {}),
+  };
 }
 
 type Variables = z.output<typeof environmentSchema>;

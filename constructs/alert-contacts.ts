@@ -3,6 +3,11 @@ import type { MonitorAlertAlerts } from "@cdktf/provider-digitalocean/lib/monito
 import type { AlertsConfig } from "../config";
 import { SensitiveVariable } from "./sensitive-variable";
 
+/** One `alerts.slack` entry with its webhook URL, read from its sensitive variable (the same declaration in every stack). */
+export function slackChannel(scope: Construct, { channel, webhookUrlVariable }: AlertsConfig["slack"][number]): { channel: string; url: string } {
+  return { channel, url: SensitiveVariable.of(scope, { name: webhookUrlVariable, purpose: `Slack incoming-webhook URL the alerts post to (${channel})` }).stringValue };
+}
+
 export interface AlertContactsProps {
   readonly alerts: AlertsConfig;
 }
@@ -21,10 +26,7 @@ export class AlertContacts extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertContactsProps) {
     super(scope, id);
-    const slack = props.alerts.slack.map(({ channel, webhookUrlVariable }) => ({
-      channel,
-      url: SensitiveVariable.of(this, { name: webhookUrlVariable, purpose: `Slack incoming-webhook URL the alerts post to (${channel})` }).stringValue,
-    }));
+    const slack = props.alerts.slack.map((entry) => slackChannel(this, entry));
     this.targets = { email: [...props.alerts.emails], slack };
     this.slackWebhookUrls = slack.map(({ url }) => url);
   }

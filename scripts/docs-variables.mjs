@@ -5,8 +5,8 @@
 //
 // Usage: node scripts/docs-variables.mjs [--out DIR] [--check]
 //   --out DIR   read an existing synth output (of every environment) instead of synthesizing the app
-//               into a temporary directory (node scripts/app.cjs with CDKTF_OUTDIR, no CRYPTOPULSE_*
-//               settings, so every environment is included)
+//               into a temporary directory (node scripts/app.cjs with CDKTF_OUTDIR, no other CRYPTOPULSE_*
+//               settings than the bootstrap stack's, so every environment and the bootstrap are included)
 //   --check     write nothing; exit 1 with one line when the committed file differs
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,7 +32,8 @@ function synthesize() {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CRYPTOPULSE_')));
   const result = spawnSync(process.execPath, [join(root, 'scripts', 'app.cjs')], {
     cwd: root,
-    env: { ...env, CDKTF_OUTDIR: outdir },
+    // The Terraform Cloud bootstrap stack too: its notifications read the alert webhook variables.
+    env: { ...env, CDKTF_OUTDIR: outdir, CRYPTOPULSE_TFC_BOOTSTRAP: 'true', CRYPTOPULSE_TFC_ORGANIZATION: 'cryptopulse' },
     encoding: 'utf8',
   });
   if (result.status !== 0) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Engine validation for the synthesized CryptoPulse stacks.
 //
-// Synthesizes the app (npx cdktf synth), then for every stack directory in cdktf.out/stacks runs
+// Synthesizes the app (npx cdktf synth, with the Terraform Cloud bootstrap stack unless CRYPTOPULSE_ENVIRONMENTS or
+// CRYPTOPULSE_TFC_BOOTSTRAP is set), then for every stack directory in cdktf.out/stacks runs
 //   <engine> init -backend=false -input=false
 //   <engine> validate -json
 // and fails naming the stack, the resource address (and its construct path) and the diagnostic
@@ -115,6 +116,15 @@ function addressAtLine(lines, line) {
   return '';
 }
 
+/**
+ * The Terraform Cloud bootstrap stack is synthesized only on request; validation asks for it unless the caller picked
+ * environments (the bootstrap refuses a subset), naming a placeholder organization when the caller names none.
+ */
+function bootstrapSelection(env) {
+  if (env.CRYPTOPULSE_ENVIRONMENTS !== undefined || env.CRYPTOPULSE_TFC_BOOTSTRAP !== undefined) return {};
+  return { CRYPTOPULSE_TFC_BOOTSTRAP: 'true', CRYPTOPULSE_TFC_ORGANIZATION: env.CRYPTOPULSE_TFC_ORGANIZATION || 'cryptopulse' };
+}
+
 const LOCK_MISMATCH = /match any of the\s+checksums previously recorded in the dependency lock file/;
 
 async function validateStack(engine, stack, dir, env, opts, initLock) {
@@ -184,7 +194,7 @@ async function main() {
     console.log('engine-validate: npx cdktf synth');
     const t0 = Date.now();
     const args = ['cdktf', 'synth', ...(opts.outGiven ? ['--output', opts.out] : [])];
-    const r = spawnSync('npx', args, { cwd: ROOT, env, stdio: 'inherit' });
+    const r = spawnSync('npx', args, { cwd: ROOT, env: { ...env, ...bootstrapSelection(env) }, stdio: 'inherit' });
     if (r.status !== 0) {
       console.error(`engine-validate: cdktf synth failed (exit ${r.status ?? r.signal})`);
       console.log('0 passed, 1 failed');

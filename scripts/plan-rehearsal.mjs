@@ -3,10 +3,12 @@
 // by the real engine and the real provider binaries.
 //
 //  1. Starts a loopback stand-in (127.0.0.1 only) for the DigitalOcean and Cloudflare APIs and a chart repository
-//     serving a copy of the chart folder (scripts/rehearsal/api-stub.mjs).
-//  2. Synthesizes the app into its own work directory with the endpoints pointed at it
+//     serving a copy of the chart folder (scripts/rehearsal/api-stub.mjs), and one for the Terraform Cloud API over
+//     TLS (scripts/rehearsal/tfc-stub.mjs).
+//  2. Synthesizes the app into its own work directory with the endpoints pointed at them
 //     (CRYPTOPULSE_DIGITALOCEAN_API_ENDPOINT, CRYPTOPULSE_SPACES_ENDPOINT, CRYPTOPULSE_CLOUDFLARE_BASE_URL,
-//     CRYPTOPULSE_CHART_REPOSITORY) and the local state backend, the default a user has.
+//     CRYPTOPULSE_CHART_REPOSITORY, CRYPTOPULSE_TFC_HOSTNAME), the Terraform Cloud bootstrap stack selected
+//     (CRYPTOPULSE_TFC_BOOTSTRAP=true) and the local state backend, the default a user has.
 //  3. Per stack, dependencies first: init, plan, show -json. The plan gets only the TF_VAR_* that
 //     docs/variables.md tells a user to set (dummy values), so a variable the docs miss fails the plan.
 //     Asserted: no delete or replace on a first plan; as many resources created as the stack declares; every
@@ -35,6 +37,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { startApiStub } from './rehearsal/api-stub.mjs';
+import { startTfcStub } from './rehearsal/tfc-stub.mjs';
 import { appliedValues, blockType, outputsState, resourceSchema, stateFile } from './rehearsal/state.mjs';
 import { engineVersion, errorLines, MISSING_PROVIDER, oneLine, pickEngine, run, secs } from './lib/engine.mjs';
 import { loadTypeScript } from './lib/typescript.mjs';
@@ -89,15 +92,34 @@ function documentedVariables() {
 
 class Failure extends Error {}
 
-/** A throwaway CA certificate: the clusters' and databases' CA in the stand-in's answers. */
-function caCertificate(dir) {
-  const key = join(dir, 'ca.key');
-  const crt = join(dir, 'ca.crt');
-  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '30',
-    '-subj', '/CN=cryptopulse-rehearsal-ca', '-keyout', key, '-out', crt], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Failure(`openssl could not make the rehearsal CA: ${oneLine(r.stderr || r.error?.message)}`);
-  return readFileSync(crt, 'utf8');
+function openssl(args, what) {
+  const r = spawnSync('openssl', args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Failure(`openssl could not make ${what}: ${oneLine(r.stderr || r.error?.message)}`);
 }
+
+/**
+ * A throwaway CA: the clusters' and databases' CA in the stand-in's answers, and the issuer of the Terraform Cloud
+ * stand-in's certificate for 127.0.0.1. Returns the CA certificate's path and PEM, and that server key pair.
+ */
+function rehearsalCertificates(dir) {
+  const ca = { key: join(dir, 'ca.key'), crt: join(dir, 'ca.crt') };
+  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '30',
+    '-subj', '/CN=cryptopulse-rehearsal-ca', '-keyout', ca.key, '-out', ca.crt], 'the rehearsal CA');
+  const server = { key: join(dir, 'tfc.key'), csr: join(dir, 'tfc.csr'), crt: join(dir, 'tfc.crt'), ext: join(dir, 'tfc.ext') };
+  openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=127.0.0.1',
+    '-keyout', server.key, '-out', server.csr], 'the Terraform Cloud stand-in key');
+  writeFileSync(server.ext, 'subjectAltName = IP:127.0.0.1\nextendedKeyUsage = serverAuth\n');
+  openssl(['x509', '-req', '-in', server.csr, '-CA', ca.crt, '-CAkey', ca.key, '-set_serial', '1', '-days', '30',
+    '-extfile', server.ext, '-out', server.crt], 'the Terraform Cloud stand-in certificate');
+  return {
+    caFile: ca.crt,
+    caPem: readFileSync(ca.crt, 'utf8'),
+    tls: { key: readFileSync(server.key, 'utf8'), cert: readFileSync(server.crt, 'utf8') },
+  };
+}
+
+/** The organization the rehearsal's bootstrap sets up. */
+const TFC_ORGANIZATION = 'cryptopulse-rehearsal';
 
 /** The world the stand-in describes; it fills as the synthesis and the plans say what exists. */
 function emptyWorld(caCertificatePem) {
@@ -186,20 +208,24 @@ async function main() {
   const work = opts.work ? resolve(opts.work) : mkdtempSync(join(tmpdir(), 'cryptopulse-rehearsal-'));
   mkdirSync(work, { recursive: true });
   let stub;
+  let tfc;
   try {
     const charts = join(work, 'charts');
     cpSync(opts.charts, charts, { recursive: true });
-    const world = emptyWorld(caCertificate(work));
+    const certificates = rehearsalCertificates(work);
+    const world = emptyWorld(certificates.caPem);
     stub = await startApiStub({ world, chartsDir: charts });
-    return await rehearse({ opts, engine, variables, STATEFUL_TYPES, work, world, stub });
+    tfc = await startTfcStub({ tls: certificates.tls });
+    return await rehearse({ opts, engine, variables, STATEFUL_TYPES, work, world, stub, tfc, caFile: certificates.caFile });
   } finally {
     await stub?.close();
+    await tfc?.close();
     if (opts.keep) console.log(`${NAME}: work directory kept: ${work}`);
     else rmSync(work, { recursive: true, force: true });
   }
 }
 
-async function rehearse({ opts, engine, variables, STATEFUL_TYPES, work, world, stub }) {
+async function rehearse({ opts, engine, variables, STATEFUL_TYPES, work, world, stub, tfc, caFile }) {
   const t0 = Date.now();
   // ---- synth, pointed at the stand-in, with the default (local) state backend
   const synthEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CRYPTOPULSE_')));
@@ -210,6 +236,9 @@ async function rehearse({ opts, engine, variables, STATEFUL_TYPES, work, world, 
     CRYPTOPULSE_SPACES_ENDPOINT: `${stub.url}/spaces/{{.Region}}`,
     CRYPTOPULSE_CLOUDFLARE_BASE_URL: `${stub.url}/client/v4`,
     CRYPTOPULSE_CHART_REPOSITORY: `${stub.url}/charts`,
+    CRYPTOPULSE_TFC_BOOTSTRAP: 'true',
+    CRYPTOPULSE_TFC_ORGANIZATION: TFC_ORGANIZATION,
+    CRYPTOPULSE_TFC_HOSTNAME: tfc.host,
   });
   const synth = spawnSync(process.execPath, [join(ROOT, 'scripts', 'app.cjs')], { cwd: work, env: synthEnv, encoding: 'utf8' });
   if (synth.status !== 0) throw new Failure(`synth failed: ${oneLine(synth.stderr || synth.stdout)}`);
@@ -225,11 +254,11 @@ async function rehearse({ opts, engine, variables, STATEFUL_TYPES, work, world, 
   const order = planOrder(manifest, opts.stack);
   const version = engineVersion(engine, process.env);
   if (!version) throw new Failure(`cannot run the engine ${engine}`);
-  console.log(`${NAME}: ${engine} (v${version}); providers: ${process.env.TF_CLI_CONFIG_FILE}; stand-in ${stub.url}; ${order.length} stack(s), parallel ${opts.parallel}`);
+  console.log(`${NAME}: ${engine} (v${version}); providers: ${process.env.TF_CLI_CONFIG_FILE}; stand-ins ${stub.url}, https://${tfc.host}; ${order.length} stack(s), parallel ${opts.parallel}`);
 
   // ---- the engine's environment: dummy credentials, documented variables only, helm and kube config in the work dir
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(TF_VAR_|KUBE_|KUBECONFIG$|HELM_|DIGITALOCEAN_|CLOUDFLARE_|SPACES_|AWS_|https?_proxy$|HTTPS?_PROXY$)/.test(k)),
+    Object.entries(process.env).filter(([k]) => !/^(TF_VAR_|TF_TOKEN_|TFE_|KUBE_|KUBECONFIG$|HELM_|DIGITALOCEAN_|CLOUDFLARE_|SPACES_|AWS_|SSL_CERT_|https?_proxy$|HTTPS?_PROXY$)/.test(k)),
   );
   Object.assign(env, variables, {
     CHECKPOINT_DISABLE: '1',
@@ -244,6 +273,9 @@ async function rehearse({ opts, engine, variables, STATEFUL_TYPES, work, world, 
     SPACES_ACCESS_KEY_ID: 'DO00REHEARSAL0000000',
     SPACES_SECRET_ACCESS_KEY: 'rehearsal-not-a-real-secret-key-000000000',
     CLOUDFLARE_API_TOKEN: '0'.repeat(40),
+    TFE_TOKEN: 'rehearsal.atlasv1.not-a-real-token',
+    // The tfe provider trusts the rehearsal CA, which signed the Terraform Cloud stand-in's certificate.
+    SSL_CERT_FILE: caFile,
   });
 
   const results = new Map();
@@ -278,12 +310,13 @@ async function rehearse({ opts, engine, variables, STATEFUL_TYPES, work, world, 
 
   const passed = [...results.values()].filter((r) => r.status === 'passed').length;
   let failed = results.size - passed;
-  if (stub.unknown.length) {
+  for (const [name, standIn] of [['API', stub], ['Terraform Cloud', tfc]]) {
+    if (!standIn.unknown.length) continue;
     failed++;
-    console.log(`FAIL the API stand-in was asked what it does not know (add a fixture shaped like the real response):`);
-    for (const request of [...new Set(stub.unknown)]) console.log(`     ${request}`);
+    console.log(`FAIL the ${name} stand-in was asked what it does not know (add a fixture shaped like the real response):`);
+    for (const request of [...new Set(standIn.unknown)]) console.log(`     ${request}`);
   }
-  console.log(`${NAME}: ${results.size} stack(s) in ${secs(Date.now() - t0)}; the stand-in answered ${stub.requests.length} request(s)`);
+  console.log(`${NAME}: ${results.size} stack(s) in ${secs(Date.now() - t0)}; the stand-ins answered ${stub.requests.length + tfc.requests.length} request(s)`);
   console.log(`${passed} passed, ${failed} failed`);
   return failed ? 1 : 0;
 }

@@ -5,6 +5,9 @@ import { ConfigError, loadPlatformConfig } from "../config";
 import { readRuntimeOptions } from "../config/runtime";
 import { useServiceEndpoints } from "../constructs/service-endpoints";
 import { defineEnvironment } from "./environment";
+import { PlatformStack } from "./platform-stack";
+import { stackGraph } from "./stack-graph";
+import { TerraformCloudBootstrapStack } from "./terraform-cloud-stack";
 
 export interface SynthesizeOptions {
   /** The platform configuration to validate: the shipped PLATFORM_CONFIG when absent. */
@@ -18,7 +21,8 @@ export interface SynthesizeOptions {
 /**
  * Everything `cdktf synth` does, in the order that keeps a bad input from
  * writing anything: validate the configuration and the runtime settings
- * (ConfigError), build every selected environment's stacks, then synthesize,
+ * (ConfigError), build every selected environment's stacks (and, when
+ * selected, the Terraform Cloud bootstrap stack), then synthesize,
  * which runs the guardrails over every stack before the first file is written
  * (GuardrailError). main.ts calls this; tests call it with other inputs.
  */
@@ -36,6 +40,11 @@ export function synthesizePlatform(options: SynthesizeOptions = {}): App {
   for (const environment of config.environments) {
     if (runtime.environments && !runtime.environments.includes(environment.name)) continue;
     defineEnvironment(app, environment, runtime.state);
+  }
+  if (runtime.terraformCloudBootstrap) {
+    // Only on request (CRYPTOPULSE_TFC_BOOTSTRAP=true), so no per-environment flow meets it.
+    const stacks = app.node.children.filter((child): child is PlatformStack => child instanceof PlatformStack);
+    new TerraformCloudBootstrapStack(app, { options: runtime.terraformCloudBootstrap, state: runtime.state, stacks: stackGraph(stacks) });
   }
   app.synth();
   return app;

@@ -30,3 +30,13 @@ export const PROVIDERS = {
 } as const;
 
 export type ProviderName = keyof typeof PROVIDERS;
+
+/**
+ * The environment variables each provider (by Terraform type) reads its
+ * credentials from: what a Terraform Cloud run of a stack needs in its
+ * variable set. Kubernetes and Helm get theirs from the cluster lookup.
+ */
+export const PROVIDER_CREDENTIALS: Readonly<Record<string, readonly string[]>> = {
+  digitalocean: ["DIGITALOCEAN_TOKEN", "SPACES_ACCESS_KEY_ID", "SPACES_SECRET_ACCESS_KEY"],
+  cloudflare: ["CLOUDFLARE_API_TOKEN"],
+};

@@ -24,6 +24,8 @@ const FORCE_DESTROY_SWITCHES: Readonly<Record<string, string>> = {
   digitalocean_spaces_bucket: "force_destroy",
   // DOKS then deletes the volumes and load balancers its workloads created (Prometheus and Alertmanager data).
   digitalocean_kubernetes_cluster: "destroy_all_associated_resources",
+  // Terraform Cloud then deletes a workspace, and its state, while it still manages resources.
+  tfe_workspace: "force_delete",
 };
 
 function preventDestroyProblem(block: Block): string | undefined {

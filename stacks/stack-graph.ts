@@ -1,0 +1,61 @@
+import { TerraformProvider, TerraformRemoteState } from "cdktf";
+import type { AlertsConfig } from "../config";
+import { SensitiveVariable } from "../constructs/sensitive-variable";
+import type { PlatformStack } from "./platform-stack";
+import { PROVIDER_CREDENTIALS } from "./providers";
+
+/** Providers that talk to the Kubernetes API, which admits only `cluster.adminCidrs`. */
+const KUBERNETES_API_PROVIDERS: readonly string[] = ["kubernetes", "helm"];
+
+/** One stack as Terraform Cloud needs to know it. */
+export interface StackNode {
+  /** The stack name: also its workspace. */
+  readonly name: string;
+  readonly environment: string;
+  readonly production: boolean;
+  /** Stacks whose state this one reads through `terraform_remote_state` (they must share it). */
+  readonly readsStateOf: readonly string[];
+  /** Every stack that must apply first (remote state and explicit dependencies alike). */
+  readonly dependsOn: readonly string[];
+  /** True when one of its providers talks to the private Kubernetes API: it needs an agent. */
+  readonly kubernetesApi: boolean;
+  /** The Terraform variables it declares (all sensitive), by name. */
+  readonly variables: ReadonlyMap<string, string>;
+  /** The environment variables its providers read their credentials from. */
+  readonly credentials: readonly string[];
+  /** The environment's alert Slack channels, each with the variable holding its webhook URL. */
+  readonly slackAlerts: AlertsConfig["slack"];
+}
+
+/**
+ * The stacks' graph as the constructed app has it. cdktf creates the
+ * `terraform_remote_state` data sources of cross-stack references while it
+ * prepares a stack for synthesis, so each stack is prepared here first (the
+ * App prepares it again when it synthesizes; the second pass finds them made).
+ * Nothing is listed by hand: a new stack or reference shows up here.
+ */
+export function stackGraph(stacks: readonly PlatformStack[]): StackNode[] {
+  for (const stack of stacks) stack.prepareStack();
+  return stacks.map((stack) => {
+    const providers = stack.node.findAll().filter((c): c is TerraformProvider => c instanceof TerraformProvider);
+    const types = providers.map((provider) => provider.terraformResourceType);
+    const variables = stack.node.findAll().filter((c): c is SensitiveVariable => c instanceof SensitiveVariable);
+    return {
+      name: stack.stackName,
+      environment: stack.environment.name,
+      production: stack.environment.tier === "production",
+      readsStateOf: stack.dependencies.filter((producer) => remoteStateOf(stack, producer) !== undefined).map((producer) => producer.node.id),
+      dependsOn: stack.dependencies.map((producer) => producer.node.id),
+      kubernetesApi: types.some((type) => KUBERNETES_API_PROVIDERS.includes(type)),
+      variables: new Map(variables.map((variable) => [variable.friendlyUniqueId, variable.purpose])),
+      credentials: [...new Set(types.flatMap((type) => PROVIDER_CREDENTIALS[type] ?? []))],
+      slackAlerts: stack.environment.alerts.slack,
+    };
+  });
+}
+
+/** The data source cdktf made in `consumer` to read `producer`'s outputs (its id is cdktf's own naming). */
+function remoteStateOf(consumer: PlatformStack, producer: { node: { path: string } }): TerraformRemoteState | undefined {
+  const child = consumer.node.tryFindChild(`cross-stack-reference-input-${producer.node.path}`);
+  return child instanceof TerraformRemoteState ? child : undefined;
+}
