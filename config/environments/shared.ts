@@ -24,3 +24,9 @@ export const SHARED_SMTP = {
   username: "apikey",
   passwordVariable: "alerts_smtp_password",
 } as const;
+
+/**
+ * Who is charged for what (`team:` tags, `npm run cost -- --group-by team`). The guide names one team that runs
+ * the platform, the DevOps Team; name a team per layer (`layerTeams`) or per service (`serviceTeams`) as others take over.
+ */
+export const SHARED_COST_ALLOCATION = { defaultTeam: "devops" } as const;
