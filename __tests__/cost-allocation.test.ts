@@ -1,5 +1,10 @@
+import * as path from "path";
 import { loadPlatformConfig } from "../config";
 import { ALLOCATION_TAG_KEYS, DIGITALOCEAN_TAG_PATTERN } from "../config/allocation";
+import { runCost, USAGE } from "../cost/cli";
+import { estimateEnvironments } from "../cost/estimate";
+import { ALL_ENVIRONMENTS, groupEstimates } from "../cost/group";
+import { shippedPrices } from "../cost/prices";
 import { ALLOCATION_TAGGED } from "../guardrails/rules/digitalocean";
 import { defineEnvironment } from "../stacks/environment";
 import { problemsOf, shippedConfig, synthApp, type TerraformJson } from "./helpers";
@@ -123,5 +128,70 @@ describe("the team of a layer or service", () => {
     const problems = problemsOf(() => loadPlatformConfig(config));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(expected);
+  });
+});
+
+describe("the estimate grouped by allocation key (npm run cost -- --group-by)", () => {
+  const estimatesOf = (config = shippedConfig()) => estimateEnvironments(loadPlatformConfig(config).environments, shippedPrices());
+  const totals = (key: "service" | "team" | "layer" | "stack", config = shippedConfig()) =>
+    Object.fromEntries(groupEstimates(estimatesOf(config), key).map((grouped) => [grouped.environment, Object.fromEntries(grouped.groups.map((entry) => [entry.name, entry.maxCents]))]));
+
+  function cost(argv: string[]): { status: number; stdout: string; stderr: string } {
+    let stdout = "";
+    let stderr = "";
+    const status = runCost(argv, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), root: path.resolve(__dirname, "..") });
+    return { status, stdout, stderr };
+  }
+
+  it("sums production by service at maximum scale (hand-computed from cost/prices.json)", () => {
+    // apps 10 × $96; system 4 × $48 + HA $40; PostgreSQL 2 × $60 + 2 replicas × $60; MongoDB 3 × $60; Valkey 2 × $30.
+    expect(totals("service").production).toMatchObject({ workloads: 960_00, kubernetes: 232_00, postgres: 240_00, mongodb: 180_00, valkey: 60_00 });
+  });
+
+  it("adds up to the estimate in every environment, and over all of them", () => {
+    const estimates = estimatesOf();
+    for (const key of ["service", "team", "layer", "stack"] as const) {
+      const grouped = groupEstimates(estimates, key);
+      for (const estimate of estimates) {
+        const match = grouped.find((entry) => entry.environment === estimate.environment)!;
+        expect([key, match.minCents, match.maxCents]).toEqual([key, estimate.minCents, estimate.maxCents]);
+      }
+      const all = grouped.find((entry) => entry.environment === ALL_ENVIRONMENTS)!;
+      expect(all.maxCents).toBe(estimates.reduce((sum, estimate) => sum + estimate.maxCents, 0));
+    }
+  });
+
+  it("charges each team what its services and layers cost, largest first", () => {
+    const config = shippedConfig();
+    (config.environments.production as { costAllocation: unknown }).costAllocation = { defaultTeam: "devops", layerTeams: { data: "data" }, serviceTeams: { workloads: "product" } };
+    const production = totals("team", config).production;
+    expect(production).toEqual({ product: 960_00, data: 480_00, devops: 1741_00 - 960_00 - 480_00 });
+    expect(Object.keys(production)).toEqual(["product", "data", "devops"]);
+    expect(totals("layer").production.data).toBe(480_00);
+  });
+
+  it("prints a table per environment and one over all, and JSON in whole cents", () => {
+    const text = cost(["--group-by", "service"]);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/│ workloads\s+│\s+1 │\s+\$192\.00 │\s+\$960\.00 │\s+55% │/);
+    expect(text.stdout).toContain("\nall environments\n");
+    const json = JSON.parse(cost(["--group-by=team", "--json"]).stdout);
+    expect(json).toMatchObject({ unit: "cents per month", groupBy: "team" });
+    expect(json.environments.find((entry: { environment: string }) => entry.environment === "production").groups).toEqual([{ name: "devops", lines: 18, minCents: 877_00, maxCents: 1741_00 }]);
+  });
+
+  it.each([
+    [["--group-by"], "cost: --group-by needs one of service, team, layer, stack"],
+    [["--group-by", "owner"], 'cost: --group-by needs one of service, team, layer, stack, not "owner"'],
+    [["--group-by", "team", "--diff", "main"], "cost: --group-by and --diff exclude each other"],
+  ])("refuses %j in one line, exit 2", (argv, line) => {
+    const result = cost(argv);
+    expect(result.status).toBe(2);
+    expect(result.stderr.split("\n")[0]).toBe(line);
+  });
+
+  it("is documented in --help", () => {
+    expect(cost(["--help"]).stdout).toBe(`${USAGE}\n`);
+    expect(USAGE).toMatch(/--group-by <key> sum the estimate by service, team, layer, stack/);
   });
 });
