@@ -87,3 +87,11 @@ export function allocationTags(allocation: Allocation): string[] {
   if (invalid) throw new Error(`${JSON.stringify(invalid)} is not a DigitalOcean tag: letters, digits, colons, dashes and underscores, at most 255 characters`);
   return tags;
 }
+
+/**
+ * The DigitalOcean project of an environment (stacks/network-stack.ts creates it). DigitalOcean's invoice names
+ * each item's project, so the project is how the actual spend splits by environment (scripts/cost-report.mjs).
+ */
+export function environmentProjectName(environment: string): string {
+  return `cryptopulse-${environment}`;
+}
