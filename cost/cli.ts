@@ -40,9 +40,10 @@ interface Options {
   readonly groupBy?: GroupKey;
 }
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
-function parseArgs(argv: readonly string[]): Options | "help" {
+/** The command line of `npm run cost`; throws UsageError. Exported so the docs' commands are held to it. */
+export function parseCostArguments(argv: readonly string[]): Options | "help" {
   let format: Options["format"] = "text";
   let diff: string | undefined;
   let groupBy: GroupKey | undefined;
@@ -79,7 +80,7 @@ function parseArgs(argv: readonly string[]): Options | "help" {
 /** Runs the cost command; returns its exit status. */
 export function runCost(argv: readonly string[], io: CostIo): number {
   try {
-    const options = parseArgs(argv);
+    const options = parseCostArguments(argv);
     if (options === "help") {
       io.stdout(`${USAGE}\n`);
       return 0;
