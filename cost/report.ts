@@ -58,11 +58,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const usd = z.string().regex(/^-?\d+(\.\d+)?$/, "not a USD amount such as \"11.21\"");
 const cents = (amount: string) => Math.round(Number(amount) * 100);
 
-/** `GET /v2/customers/my/balance` (openapi: specification/resources/billing/models/balance.yml). */
+/**
+ * `GET /v2/customers/my/balance` (openapi: specification/resources/billing/models/balance.yml): the two fields
+ * the report uses. `account_balance` and `month_to_date_balance` are what is owed, earlier activity included, not this month's usage.
+ */
 const balanceSchema = z.object({
   month_to_date_usage: usd,
-  account_balance: usd,
-  month_to_date_balance: usd,
   generated_at: z.iso.datetime({ offset: true, message: "not an ISO 8601 time" }),
 });
 

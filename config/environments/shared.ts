@@ -26,7 +26,7 @@ export const SHARED_SMTP = {
 } as const;
 
 /**
- * Who is charged for what (`team:` tags, `npm run cost -- --group-by team`). The guide names one team that runs
- * the platform, the DevOps Team; name a team per layer (`layerTeams`) or per service (`serviceTeams`) as others take over.
+ * Who is charged for what (`team:` tags, `npm run cost -- --group-by team`). Of the guide's contacts the DevOps Team
+ * runs the platform; name a team per layer (`layerTeams`) or per service (`serviceTeams`) as others take some over.
  */
 export const SHARED_COST_ALLOCATION = { defaultTeam: "devops" } as const;

@@ -156,7 +156,7 @@ export const digitaloceanRules = [
     id: "CP-DO-010",
     reason: "a resource without allocation tags cannot be charged to a service or team",
     fix: "tag it with allocationTags(service) of its stack: environment, layer, service and team, one of each",
-    appliesTo: (block) => block.kind === "resource" && block.type in ALLOCATION_TAGGED,
+    appliesTo: (block) => block.kind === "resource" && Object.hasOwn(ALLOCATION_TAGGED, block.type),
     check: (block) => {
       const locations: readonly string[] = ALLOCATION_TAGGED[block.type as keyof typeof ALLOCATION_TAGGED];
       const problems = locations.flatMap((location) => {
