@@ -46,6 +46,9 @@ const ITEMS = [
   invoiceItem("Spaces Subscription", "5.00"),
 ];
 
+// Each case starts the script (node + an esbuild bundle of cost/report.ts): a generous bound for a busy machine.
+jest.setTimeout(60_000);
+
 const servers: StandIn[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
