@@ -1,4 +1,5 @@
 import { execFile } from "child_process";
+import { readFileSync } from "fs";
 import { createServer } from "http";
 import type { AddressInfo } from "net";
 import * as path from "path";
@@ -230,5 +231,26 @@ describe("bad input and failed calls: one line, exit 2, nothing posted", () => {
     expect(status).toBe(2);
     expect(stdout).toContain("*Month to date*");
     expect(stderr).toBe("cost-report: the Slack webhook answered 404 no_service\n");
+  });
+});
+
+describe("the report's settings in the documentation", () => {
+  const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
+  const readByCode = [...new Set(read("cost/report.ts").match(/CRYPTOPULSE_[A-Z_]+/g))].sort();
+
+  it("are the variables the code reads, each in docs/cost.md's settings table", () => {
+    const lines = read("docs/cost.md").split("\n");
+    const start = lines.indexOf("### Settings");
+    const rows = lines.slice(start).filter((line) => /^\| `CRYPTOPULSE_/.test(line)).map((line) => /^\| `(\w+)`/.exec(line)![1]);
+    expect(start).toBeGreaterThan(0);
+    expect(rows.sort()).toEqual(readByCode);
+  });
+
+  it("name the workflow's secrets as the README's secrets table does", () => {
+    const secrets = [...read(".github/workflows/cost-report.yml").matchAll(/secrets\.(\w+)/g)].map((match) => match[1]).sort();
+    const row = read("README.md").split("\n").find((line) => line.includes("| cost report |"));
+    expect(row).toBeDefined();
+    expect([...row!.matchAll(/`(CRYPTOPULSE_\w+)`/g)].map((match) => match[1]).sort()).toEqual(secrets);
+    for (const secret of secrets) expect(readByCode).toContain(secret);
   });
 });
