@@ -280,6 +280,13 @@ const FIXTURES: readonly Fixture[] = [
   { rule: "CP-DO-010", name: "app pool without a team", expect: "fail", why: /no team: tag$/, build: (s) => appPool(s, TAGS.filter((tag) => !tag.startsWith("team:"))) },
   { rule: "CP-DO-010", name: "app pool charged to two teams", expect: "fail", why: /2 team: tags \(devops, data\)/, build: (s) => appPool(s, [...TAGS, "team:data"]) },
   { rule: "CP-DO-010", name: "uppercase tag value", expect: "fail", why: /service:Postgres is not a valid tag value/, build: (s) => database(s, { tags: TAGS.map((tag) => tag.replace("service:postgres", "service:Postgres")) }) },
+  {
+    rule: "CP-DO-010",
+    name: "a tag DigitalOcean refuses beside the allocation tags",
+    expect: "fail",
+    why: /^tags: "owner=data team" is not a DigitalOcean tag/,
+    build: (s) => database(s, { tags: ["owner=data team", ...TAGS] }),
+  },
   { rule: "CP-DO-010", name: "tagged database", expect: "pass", build: (s) => database(s, { tags: ["cryptopulse", ...TAGS] }) },
   { rule: "CP-DO-010", name: "untagged database", expect: "fail", build: (s) => database(s) },
   {

@@ -9,8 +9,8 @@ import { z } from "zod";
  */
 
 /** The layers of the platform, one stack kind each (stacks/platform-stack.ts names its stacks by them). */
-export const LAYERS = ["network", "cluster", "data", "platform", "backup", "edge"] as const;
-export type Layer = (typeof LAYERS)[number];
+export const LAYER_NAMES = ["network", "cluster", "data", "platform", "backup", "edge"] as const;
+export type Layer = (typeof LAYER_NAMES)[number];
 
 /** What a priced or tagged resource is for: the unit costs are allocated to. */
 export const ALLOCATION_SERVICES = {
@@ -59,7 +59,7 @@ export const costAllocationSchema = z.strictObject({
   /** The team charged for every resource that no entry below assigns. */
   defaultTeam: tagValue,
   /** A team per layer, over defaultTeam. */
-  layerTeams: teamsBy(LAYERS, "layer"),
+  layerTeams: teamsBy(LAYER_NAMES, "layer"),
   /** A team per service, over its layer's. */
   serviceTeams: teamsBy(ALLOCATION_SERVICE_NAMES, "service"),
 });
@@ -79,13 +79,9 @@ export function allocationOf(environment: string, allocation: CostAllocationConf
   return { environment, layer, service, team: teamOf(allocation, layer, service) };
 }
 
-/** `["environment:production", "layer:data", "service:postgres", "team:devops"]`. */
+/** `["environment:production", "layer:data", "service:postgres", "team:devops"]` (CP-DO-010 checks every one at synth). */
 export function allocationTags(allocation: Allocation): string[] {
-  const tags = ALLOCATION_TAG_KEYS.map((key) => `${key}:${allocation[key]}`);
-  const invalid = tags.find((tag) => !DIGITALOCEAN_TAG_PATTERN.test(tag));
-  // Unreachable from validated config (environment names and tag values are narrower); a guard for callers that are not.
-  if (invalid) throw new Error(`${JSON.stringify(invalid)} is not a DigitalOcean tag: letters, digits, colons, dashes and underscores, at most 255 characters`);
-  return tags;
+  return ALLOCATION_TAG_KEYS.map((key) => `${key}:${allocation[key]}`);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ALLOCATION_TAG_KEYS, tagValue } from "../../config/allocation";
+import { ALLOCATION_TAG_KEYS, DIGITALOCEAN_TAG_PATTERN, tagValue } from "../../config/allocation";
 import { cidrContains, parseCidr, PRIVATE_RANGES } from "../../config/cidr";
 import { blocks, first, isLiteral, refersTo, type Json, type JsonObject } from "../json";
 import { defineRule, resourcesOf } from "../rule";
@@ -33,15 +33,22 @@ export const ALLOCATION_TAGGED = {
   digitalocean_nfs: ["tags"],
 } as const satisfies Record<string, readonly string[]>;
 
-/** What is missing from one tag list: exactly one literal `key:value` per allocation key, each value valid. */
+/**
+ * What is wrong with one tag list: exactly one literal `key:value` per allocation key, each value valid, and
+ * every literal tag one DigitalOcean accepts (found at synth, not when the apply is half done).
+ */
 function allocationTagProblem(where: string, tags: Json | undefined): string | undefined {
   const list = Array.isArray(tags) ? tags : [];
-  const problems = ALLOCATION_TAG_KEYS.flatMap((key) => {
+  const malformed = list
+    .filter((tag): tag is string => isLiteral(tag) && !DIGITALOCEAN_TAG_PATTERN.test(tag))
+    .map((tag) => `${JSON.stringify(tag)} is not a DigitalOcean tag (letters, digits, colons, dashes, underscores; at most 255)`);
+  const missing = ALLOCATION_TAG_KEYS.flatMap((key) => {
     const values = list.filter((tag): tag is string => typeof tag === "string" && tag.startsWith(`${key}:`)).map((tag) => tag.slice(key.length + 1));
     if (values.length === 0) return [`no ${key}: tag`];
     if (values.length > 1) return [`${values.length} ${key}: tags (${values.join(", ")}), so its cost would count twice`];
     return isLiteral(values[0]) && tagValue.safeParse(values[0]).success ? [] : [`${key}:${values[0]} is not a valid tag value`];
   });
+  const problems = [...malformed, ...missing];
   return problems.length > 0 ? `${where}: ${problems.join(", ")}` : undefined;
 }
 
