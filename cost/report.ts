@@ -29,9 +29,12 @@ month's end; posted to Slack.
   --no-slack       print the report only (no webhook needed)
 
 Environment:
-  ${TOKEN_VARIABLE}            a DigitalOcean API token with the billing:read scope (required)
-  ${WEBHOOK_VARIABLE}   the Slack incoming webhook to post to (required without --no-slack)
-  ${ENDPOINT_VARIABLE} the API's base URL (default ${DEFAULT_API})
+  ${TOKEN_VARIABLE}
+      a DigitalOcean API token with the billing:read scope (required)
+  ${WEBHOOK_VARIABLE}
+      the Slack incoming webhook to post to (required without --no-slack)
+  ${ENDPOINT_VARIABLE}
+      the API's base URL (default ${DEFAULT_API})
 
 Exit status: 0; 1 when month-to-date spend has reached an environment's or the
 account's warnAtPercent of its budget, or gone over it (the message says so);
