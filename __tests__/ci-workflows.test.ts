@@ -29,8 +29,8 @@ const ACTIONLINT = requireTool({
 const runs = (workflow: any): string[] => Object.values(workflow.jobs).flatMap((job: any) => job.steps.filter((step: any) => step.run).map((step: any) => step.run as string));
 
 describe("the workflows", () => {
-  it("are pull-request, deploy and drift", () => {
-    expect(files.sort()).toEqual(["deploy.yml", "drift.yml", "pull-request.yml"]);
+  it("are pull-request, deploy, drift and the cost report", () => {
+    expect(files.sort()).toEqual(["cost-report.yml", "deploy.yml", "drift.yml", "pull-request.yml"]);
   });
 
   ACTIONLINT.describe("checked by actionlint", () => {
@@ -71,6 +71,8 @@ describe("the workflows", () => {
       "TF_VAR_app_jwt_secret",
       "TF_VAR_exchange_secrets_key",
       "TF_VAR_grafana_admin_password",
+      "CRYPTOPULSE_BILLING_TOKEN",
+      "CRYPTOPULSE_COST_SLACK_WEBHOOK_URL",
     ];
     for (const name of files) {
       const used = [...readFileSync(path.join(WORKFLOWS, name), "utf8").matchAll(/secrets\.(\w+)/g)].map((match) => match[1]);
@@ -110,6 +112,31 @@ describe("the workflows", () => {
       }
     }
     expect(jobs).toBe(4);
+  });
+
+  it("pin every action to a full commit", () => {
+    for (const [name, workflow] of Object.entries(workflows)) {
+      const uses = Object.values(workflow.jobs).flatMap((job: any) => job.steps.filter((step: any) => step.uses).map((step: any) => step.uses as string));
+      expect([name, uses.filter((action) => !/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(action))]).toEqual([name, []]);
+    }
+  });
+
+  it("report the month's cost daily and on demand, reading billing only", () => {
+    const workflow = workflows["cost-report.yml"];
+    expect(workflow.on.schedule).toHaveLength(1);
+    expect(workflow.on).toHaveProperty("workflow_dispatch");
+    expect(workflow.permissions).toEqual({ contents: "read" });
+    const text = readFileSync(path.join(WORKFLOWS, "cost-report.yml"), "utf8");
+    expect([...new Set([...text.matchAll(/secrets\.(\w+)/g)].map((match) => match[1]))].sort()).toEqual(["CRYPTOPULSE_BILLING_TOKEN", "CRYPTOPULSE_COST_SLACK_WEBHOOK_URL"]);
+    const step = workflow.jobs.report.steps.find((candidate: any) => candidate.run?.includes("cost:report"));
+    expect(step.env).toEqual({
+      CRYPTOPULSE_BILLING_TOKEN: "${{ secrets.CRYPTOPULSE_BILLING_TOKEN }}",
+      CRYPTOPULSE_COST_SLACK_WEBHOOK_URL: "${{ secrets.CRYPTOPULSE_COST_SLACK_WEBHOOK_URL }}",
+      CRYPTOPULSE_DIGITALOCEAN_API_ENDPOINT: "${{ vars.CRYPTOPULSE_DIGITALOCEAN_API_ENDPOINT }}",
+    });
+    // The secrets reach the report's step only, never npm ci (install scripts run there).
+    const others = workflow.jobs.report.steps.filter((candidate: any) => candidate !== step);
+    expect(others.filter((candidate: any) => JSON.stringify(candidate).includes("secrets."))).toEqual([]);
   });
 
   it("check production for drift on a schedule", () => {

@@ -74,7 +74,7 @@ describe("ClusterStack", () => {
       max_nodes: 10,
       labels: { "cryptopulse.com/pool": "apps" },
       taint: [{ key: "cryptopulse.com/dedicated", value: "apps", effect: "NoSchedule" }],
-      tags: ["cryptopulse-production-fra1-apps"],
+      tags: ["cryptopulse-production-fra1-apps", "environment:production", "layer:cluster", "service:workloads", "team:devops"],
     });
     expect(staging.synthesized).toHaveResourceWithProperties(KubernetesNodePool, { size: "s-4vcpu-8gb", min_nodes: 1, max_nodes: 6 });
   });

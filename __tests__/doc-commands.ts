@@ -414,20 +414,31 @@ function stackProblems(commandName: string, words: readonly Word[], flags: Reado
 
 // ---------------------------------------------------------------- checks
 
+/** Checks the arguments after `--` of one npm script: the problem, or undefined when the script accepts them. */
+export type ArgumentCheck = (args: readonly string[]) => string | undefined;
+
 export interface CheckContext {
   readonly cli: CdktfCli;
   readonly scripts: ReadonlySet<string>;
   readonly stacks: Stacks;
+  /** The npm scripts whose own command line is checked too, by the parser the script uses. */
+  readonly scriptArguments?: ReadonlyMap<string, ArgumentCheck>;
 }
 
-function checkNpm(command: DocCommand, scripts: ReadonlySet<string>): string[] {
+function checkNpm(command: DocCommand, context: CheckContext): string[] {
+  const { scripts } = context;
   const values = command.args.map(valueOf);
   const [verb, ...rest] = values;
   if (verb === "test" || verb === "t") return scripts.has("test") ? [] : ["package.json has no test script"];
   if (verb !== "run" && verb !== "run-script") return [];
-  const script = rest.find((value) => !value.startsWith("-"));
-  if (script === undefined) return [];
-  return scripts.has(script) ? [] : [`package.json has no script "${script}" (scripts: ${[...scripts].sort().join(", ")})`];
+  const scriptAt = rest.findIndex((value) => !value.startsWith("-"));
+  if (scriptAt === -1) return [];
+  const script = rest[scriptAt];
+  if (!scripts.has(script)) return [`package.json has no script "${script}" (scripts: ${[...scripts].sort().join(", ")})`];
+  const separator = rest.indexOf("--", scriptAt);
+  const check = context.scriptArguments?.get(script);
+  const problem = check && separator !== -1 ? check(rest.slice(separator + 1)) : undefined;
+  return problem ? [`npm run ${script}: ${problem}`] : [];
 }
 
 function checkCdktf(command: DocCommand, context: CheckContext): string[] {
@@ -498,6 +509,6 @@ export function checkDocs(root: string, files: readonly string[], context: Check
 }
 
 export function checkCommand(command: DocCommand, context: CheckContext): Finding[] {
-  const problems = command.tool === "npm" ? checkNpm(command, context.scripts) : checkCdktf(command, context);
+  const problems = command.tool === "npm" ? checkNpm(command, context) : checkCdktf(command, context);
   return problems.map((problem) => ({ where: `${command.file}:${command.line}`, command: command.text, problem }));
 }

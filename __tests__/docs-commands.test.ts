@@ -2,9 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { parse } from "yaml";
+import { parseCostArguments } from "../cost/cli";
+import { parseReportArguments } from "../cost/report";
 import { synthesizePlatform } from "../stacks/platform-app";
 import { loadCdktfCli } from "./cdktf-cli";
-import { checkCommand, checkDocs, commandsOf, markdownFiles, snippetsOf, type CheckContext, type Finding } from "./doc-commands";
+import { checkCommand, checkDocs, commandsOf, markdownFiles, snippetsOf, type ArgumentCheck, type CheckContext, type Finding } from "./doc-commands";
 
 /**
  * Every `cdktf …` and `npm run …` command of README.md and docs/**.md, in
@@ -25,12 +27,29 @@ const cli = loadCdktfCli();
 const scripts = new Set(Object.keys((JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts));
 let context: CheckContext;
 
+/** A parser that throws on a bad command line, as a check: its message, or undefined. */
+const refusal =
+  (parse: (args: readonly string[]) => unknown): ArgumentCheck =>
+  (args) => {
+    try {
+      parse(args);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+/** The scripts whose documented options are held to their parsers. */
+const scriptArguments = new Map([
+  ["cost", refusal(parseCostArguments)],
+  ["cost:report", refusal(parseReportArguments)],
+]);
+
 beforeAll(() => {
   const outdir = mkdtempSync(path.join(tmpdir(), "cryptopulse-docs-"));
   // Both environments, the Terraform Cloud bootstrap stack and the default (local) state, whatever the shell exports.
   synthesizePlatform({ env: { CRYPTOPULSE_TFC_BOOTSTRAP: "true", CRYPTOPULSE_TFC_ORGANIZATION: "cryptopulse" }, outdir });
   const manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { name: string; dependencies: string[] }> };
-  context = { cli, scripts, stacks: { dependencies: new Map(Object.values(manifest.stacks).map((stack) => [stack.name, stack.dependencies])) } };
+  context = { cli, scripts, scriptArguments, stacks: { dependencies: new Map(Object.values(manifest.stacks).map((stack) => [stack.name, stack.dependencies])) } };
 });
 
 const report = (findings: readonly Finding[]) => findings.map((finding) => `${finding.where}: ${finding.command}\n    ${finding.problem}`).join("\n");
@@ -81,6 +100,8 @@ describe("the check itself", () => {
     ["a destroy without its dependants", "```sh\ncdktf destroy cryptopulse-staging-platform-fra1\n```", "page.md:2", "without the dependants cryptopulse-staging-edge"],
     ["positionals where synth takes none", "`npx cdktf synth cryptopulse-staging-edge`", "page.md:1", "takes no arguments"],
     ["a missing npm script", "Run `npm run -s build` first.", "page.md:1", 'no script "build"'],
+    ["an option the cost command does not take", "```sh\nnpm run cost -- --group-by owner\n```", "page.md:2", 'npm run cost: --group-by needs one of service, team, layer, stack, not "owner"'],
+    ["an option the cost report does not take", "`npm run -s cost:report -- --dry-run`", "page.md:1", "npm run cost:report: unknown argument --dry-run"],
     ["a command continued on the next line", "```sh\nexport X=1\nnpx cdktf deploy cryptopulse-staging-edge \\\n  --auto-aprove\n```", "page.md:3", "has no option --auto-aprove"],
   ])("flags %s", (_what, markdown, where, problem) => {
     const findings = findingsIn(markdown);
@@ -99,6 +120,7 @@ describe("the check itself", () => {
     ["the stack of deploy-order's --run", "```sh\nnode scripts/ci/deploy-order.mjs --environment staging --run -- npx cdktf diff '{stack}' --skip-synth\n```"],
     ["a global option and an option value", "```sh\ncdktf deploy cryptopulse-staging-network-fra1 --var-file prod.tfvars --outputs-file=out.json --disable-plugin-cache-env\n```"],
     ["npm scripts with arguments", "```sh\nnpm run -s cost -- --json\nnpm test -- __tests__/config.test.ts\n```"],
+    ["the cost command's and the cost report's options", "```sh\nnpm run cost -- --group-by team --json\nnpm run cost:report -- --no-slack\n```"],
     ["redirections and comments", "```sh\nnpx cdktf diff \"$stack\" < /dev/null > \"plans/$stack.log\" 2>&1   # one stack\n```"],
   ])("accepts %s", (_what, markdown) => {
     expect(report(findingsIn(markdown))).toBe("");

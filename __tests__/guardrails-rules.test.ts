@@ -11,6 +11,7 @@ import { DatabaseFirewall } from "@cdktf/provider-digitalocean/lib/database-fire
 import { DatabaseReplica } from "@cdktf/provider-digitalocean/lib/database-replica";
 import { DigitaloceanProvider } from "@cdktf/provider-digitalocean/lib/provider";
 import { KubernetesCluster, type KubernetesClusterConfig } from "@cdktf/provider-digitalocean/lib/kubernetes-cluster";
+import { KubernetesNodePool } from "@cdktf/provider-digitalocean/lib/kubernetes-node-pool";
 import { SpacesBucket, type SpacesBucketConfig } from "@cdktf/provider-digitalocean/lib/spaces-bucket";
 import { Release, type ReleaseConfig } from "@cdktf/provider-helm/lib/release";
 import { CronJobV1 } from "@cdktf/provider-kubernetes/lib/cron-job-v1";
@@ -84,6 +85,13 @@ function doks(stack: TerraformStack, overrides: Partial<KubernetesClusterConfig>
     lifecycle: { preventDestroy: true },
     ...overrides,
   });
+}
+
+/** The allocation tags of a PostgreSQL resource in production. */
+const TAGS = ["environment:production", "layer:data", "service:postgres", "team:devops"];
+
+function appPool(stack: TerraformStack, tags: string[]) {
+  return new KubernetesNodePool(stack, "pool", { clusterId: "${digitalocean_kubernetes_cluster.doks.id}", name: "apps", size: "s-8vcpu-16gb", nodeCount: 2, tags });
 }
 
 function bucket(stack: TerraformStack, overrides: Partial<SpacesBucketConfig> = {}) {
@@ -340,6 +348,35 @@ const FIXTURES: readonly Fixture[] = [
   { rule: "CP-DO-008", name: "public-read bucket", expect: "fail", build: (s) => bucket(s, { acl: "public-read" }) },
   { rule: "CP-DO-009", name: "versioned bucket", expect: "pass", build: (s) => bucket(s) },
   { rule: "CP-DO-009", name: "unversioned bucket", expect: "fail", build: (s) => bucket(s, { versioning: undefined }) },
+
+  { rule: "CP-DO-010", name: "cluster and system pool with allocation tags", expect: "pass", build: (s) => doks(s, { tags: TAGS, nodePool: { name: "system", size: "s-2vcpu-4gb", tags: ["pool-system", ...TAGS] } }) },
+  { rule: "CP-DO-010", name: "cluster without tags", expect: "fail", why: /^tags: no environment: tag, no layer: tag, no service: tag, no team: tag/, build: (s) => doks(s) },
+  {
+    rule: "CP-DO-010",
+    name: "cluster tagged, its system pool not",
+    expect: "fail",
+    why: /^node_pool\.tags: no environment: tag/,
+    build: (s) => doks(s, { tags: TAGS }),
+  },
+  { rule: "CP-DO-010", name: "tagged app pool", expect: "pass", build: (s) => appPool(s, ["pool-apps", ...TAGS]) },
+  { rule: "CP-DO-010", name: "app pool without a team", expect: "fail", why: /no team: tag$/, build: (s) => appPool(s, TAGS.filter((tag) => !tag.startsWith("team:"))) },
+  { rule: "CP-DO-010", name: "app pool charged to two teams", expect: "fail", why: /2 team: tags \(devops, data\)/, build: (s) => appPool(s, [...TAGS, "team:data"]) },
+  { rule: "CP-DO-010", name: "uppercase tag value", expect: "fail", why: /service:Postgres is not a valid tag value/, build: (s) => database(s, { tags: TAGS.map((tag) => tag.replace("service:postgres", "service:Postgres")) }) },
+  {
+    rule: "CP-DO-010",
+    name: "a tag DigitalOcean refuses beside the allocation tags",
+    expect: "fail",
+    why: /^tags: "owner=data team" is not a DigitalOcean tag/,
+    build: (s) => database(s, { tags: ["owner=data team", ...TAGS] }),
+  },
+  { rule: "CP-DO-010", name: "tagged database", expect: "pass", build: (s) => database(s, { tags: ["cryptopulse", ...TAGS] }) },
+  { rule: "CP-DO-010", name: "untagged database", expect: "fail", build: (s) => database(s) },
+  {
+    rule: "CP-DO-010",
+    name: "replica (tags are ForceNew: tagging a running one replaces it)",
+    expect: "not applicable",
+    build: (s) => new DatabaseReplica(s, "replica", { clusterId: database(s).id, name: "pg-analytics", privateNetworkUuid: VPC }),
+  },
 
   { rule: "CP-K8S-001", name: "image with a version tag", expect: "pass", build: (s) => deployment(s, goodContainer()) },
   {

@@ -6,7 +6,7 @@ import { DatabaseCluster } from "@cdktf/provider-digitalocean/lib/database-clust
 import { DatabaseFirewall } from "@cdktf/provider-digitalocean/lib/database-firewall";
 import { applyGuardrails, GuardrailError, reportFileName, suppressRule, type RuleId, type StackReport } from "../guardrails";
 
-/** An App in a fresh directory with one guarded stack holding a database without a firewall (CP-DO-002). */
+/** An App in a fresh directory with one guarded stack holding a database without a firewall (CP-DO-002), tagged as CP-DO-010 asks. */
 function fixture() {
   const outdir = mkdtempSync(path.join(tmpdir(), "cryptopulse-suppress-"));
   const app = new App({ outdir, skipValidation: true });
@@ -20,6 +20,7 @@ function fixture() {
     region: "fra1",
     nodeCount: 1,
     privateNetworkUuid: "${digitalocean_vpc.vpc.id}",
+    tags: ["environment:staging", "layer:data", "service:postgres", "team:devops"],
     lifecycle: { preventDestroy: true },
   });
   return { app, outdir, stack, db };

@@ -18,7 +18,9 @@ import { found, missing, onPath, requireTool } from "./tools";
  * - a configuration that changes an immutable attribute of each resource plans a replacement
  *   of every one of them once prevent_destroy is taken away (the change is a real replacement);
  * - with prevent_destroy, that configuration fails with "Instance cannot be destroyed" for each;
- * - so does `plan -destroy`.
+ * - so does `plan -destroy`;
+ * - a new team in the allocation tags (docs/cost.md) is an update in place of each tagged resource,
+ *   while tags on a read-only replica would replace it (why the replicas carry none).
  *
  * Needs the toolbox (engine + provider mirror: bash toolbox/install.sh; source its env.sh).
  * Without it the test is skipped with a line at the end of the run, unless CRYPTOPULSE_REQUIRE_ENGINE=1, when it fails.
@@ -209,6 +211,20 @@ function replacingChange(resource: Protected): JsonObject {
   return config;
 }
 
+/** The configuration with every `team:` tag, at any depth (a cluster's default node_pool too), naming another team. */
+function retagged(value: Json): Json {
+  if (Array.isArray(value)) return value.map(retagged);
+  if (!isObject(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      key,
+      key === "tags" && Array.isArray(item) ? item.map((tag) => (typeof tag === "string" && tag.startsWith("team:") ? "team:finance" : tag)) : retagged(item),
+    ]),
+  );
+}
+
+const hasTeamTag = (config: JsonObject) => JSON.stringify(config).includes('"team:');
+
 // ---------------------------------------------------------------- running plans
 
 interface Plan {
@@ -355,6 +371,32 @@ ENGINE_TOOLS.describe("prevent-destroy with the real engine", ({ dir, resources 
     const result = plan(dir, configuration(resources, replacingChange));
     expect(result.status).toBe(1);
     expect([...refusedToDestroy(result)].sort()).toEqual(addresses);
+  });
+
+  it("changes the allocation tags in place: a new team updates each tagged resource, replacing none", () => {
+    const tagged = resources.filter((resource) => hasTeamTag(resource.config)).map(address).sort();
+    expect(tagged.length).toBeGreaterThanOrEqual(4); // the DOKS cluster and the three database clusters
+    expect(plan(dir, configuration(resources), ["-out=baseline.tfplan"]).errors).toEqual([]);
+    const result = plan(dir, configuration(resources, (resource) => retagged(resource.config) as JsonObject), ["-out=retagged.tfplan"]);
+    expect(result.errors).toEqual([]);
+    // The state stands in for an apply, so some attributes differ already; what the new team adds is the difference.
+    const changing = (file: string) => new Map([...plannedActions(dir, file)].filter(([, planned]) => planned.join(",") !== "no-op"));
+    const baseline = changing("baseline.tfplan");
+    const actions = changing("retagged.tfplan");
+    expect([...actions].filter(([, planned]) => planned.includes("delete"))).toEqual([]);
+    expect([...actions.keys()].filter((where) => !baseline.has(where)).sort()).toEqual(tagged.filter((where) => !baseline.has(where)));
+    expect(Object.fromEntries(tagged.map((where) => [where, actions.get(where)]))).toEqual(Object.fromEntries(tagged.map((where) => [where, ["update"]])));
+  });
+
+  it("would replace a read-only replica to tag it, so the replicas carry no tags", () => {
+    const replicas = resources.filter((resource) => resource.type === "digitalocean_database_replica");
+    expect(replicas.length).toBeGreaterThan(0);
+    const result = plan(
+      dir,
+      configuration(resources, (resource) => (resource.type === "digitalocean_database_replica" ? { ...resource.config, tags: ["team:devops"] } : resource.config)),
+    );
+    expect(result.status).toBe(1);
+    expect([...refusedToDestroy(result)].sort()).toEqual(replicas.map(address).sort());
   });
 
   it("refuses plan -destroy with the prevent-destroy error for every resource", () => {

@@ -4,7 +4,8 @@ import { z } from "zod";
  * The `budget` section of an environment: what it may cost per month
  * (the guide's Cost Optimization → Budget Alerts). `npm run cost` and the cost
  * tests compare it with the estimate at maximum scale: every autoscaling pool at
- * its `maxNodes`, every managed service at its configured size.
+ * its `maxNodes`, every managed service at its configured size. The daily
+ * `npm run cost:report` compares it with what DigitalOcean has billed this month.
  */
 export const budgetSchema = z.strictObject({
   /** Monthly budget in US dollars (DigitalOcean and Cloudflare bill in USD), whole cents at most. */

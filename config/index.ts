@@ -1,5 +1,6 @@
 import { production } from "./environments/production";
 import { staging } from "./environments/staging";
+import type { CostAllocationConfig } from "./allocation";
 import type { BudgetConfig } from "./budget";
 import type { ClusterConfig } from "./cluster";
 import type { ObservabilityConfig } from "./observability";
@@ -63,6 +64,8 @@ export interface EnvironmentConfig {
   readonly data: DataConfig;
   /** Monthly budget (USD) that the cost estimate at maximum scale must stay within. */
   readonly budget: BudgetConfig;
+  /** The team charged per layer and service: the `team:` tag of every taggable resource. */
+  readonly costAllocation: CostAllocationConfig;
   /** Backup buckets, the keys dumps are encrypted to, the backup tools image. */
   readonly backup: BackupConfig;
   /** The account's container registry, and whether this environment owns it. */
@@ -113,6 +116,7 @@ export function loadPlatformConfig(input: unknown = PLATFORM_CONFIG): PlatformCo
       observability: environment.observability,
       data: environment.data,
       budget: environment.budget,
+      costAllocation: environment.costAllocation,
       backup: environment.backup,
       registry: { ...parsed.registry, owned: parsed.registry.ownerEnvironment === name },
     };

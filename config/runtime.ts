@@ -93,6 +93,14 @@ function serviceUrl(schemes: readonly string[]) {
   );
 }
 
+/** Where the providers reach their services: also read on their own by scripts that call those services (scripts/cost-report.mjs). */
+const endpointVariables = {
+  CRYPTOPULSE_DIGITALOCEAN_API_ENDPOINT: serviceUrl(["https", "http"]),
+  CRYPTOPULSE_SPACES_ENDPOINT: serviceUrl(["https", "http"]),
+  CRYPTOPULSE_CLOUDFLARE_BASE_URL: serviceUrl(["https", "http"]),
+  CRYPTOPULSE_CHART_REPOSITORY: serviceUrl(["https", "http", "oci"]),
+};
+
 const environmentSchema = z
   .object({
     /** Kept as given: set but naming nothing is an error, not "all" (see readRuntimeOptions). */
@@ -115,10 +123,7 @@ const environmentSchema = z
       z.string().refine(isSupportedRegion, `unknown Spaces region; allowed: ${SUPPORTED_REGIONS.join(", ")}`).optional(),
     ),
     CRYPTOPULSE_STATE_KEY_PREFIX: optionalText.pipe(z.string().regex(KEY_PREFIX_PATTERN, "slash-separated key segments without spaces").default("cryptopulse")),
-    CRYPTOPULSE_DIGITALOCEAN_API_ENDPOINT: serviceUrl(["https", "http"]),
-    CRYPTOPULSE_SPACES_ENDPOINT: serviceUrl(["https", "http"]),
-    CRYPTOPULSE_CLOUDFLARE_BASE_URL: serviceUrl(["https", "http"]),
-    CRYPTOPULSE_CHART_REPOSITORY: serviceUrl(["https", "http", "oci"]),
+    ...endpointVariables,
   })
   .superRefine((vars, ctx) => {
     const require = (name: keyof typeof vars, why: string) => {
@@ -184,6 +189,13 @@ export function readRuntimeOptions(env: NodeJS.ProcessEnv, knownEnvironments: re
 
 type Variables = z.output<typeof environmentSchema>;
 
+/** The service endpoints alone, for a script that needs no stack settings. Throws ConfigError on a bad URL. */
+export function readServiceEndpoints(env: NodeJS.ProcessEnv): ServiceEndpoints {
+  const names = Object.keys(endpointVariables);
+  const picked = Object.fromEntries(names.map((name) => [name, env[name]]));
+  return serviceEndpoints(parseOrThrow(z.object(endpointVariables), picked, "invalid environment variables"));
+}
+
 function stateOptions(vars: Variables): StateBackendOptions {
   switch (vars.CRYPTOPULSE_STATE_BACKEND) {
     case "local":
@@ -205,7 +217,7 @@ function stateOptions(vars: Variables): StateBackendOptions {
   }
 }
 
-function serviceEndpoints(vars: Variables): ServiceEndpoints {
+function serviceEndpoints(vars: z.output<z.ZodObject<typeof endpointVariables>>): ServiceEndpoints {
   const endpoints: Record<keyof ServiceEndpoints, string | undefined> = {
     digitaloceanApi: vars.CRYPTOPULSE_DIGITALOCEAN_API_ENDPOINT,
     spaces: vars.CRYPTOPULSE_SPACES_ENDPOINT,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { costAllocationSchema } from "./allocation";
 import { budgetSchema } from "./budget";
 import { cidrContains, cidrsOverlap, malformedCidrMessage, parseCidr, PRIVATE_RANGES, RESERVED_RANGES, type Ipv4Cidr } from "./cidr";
 import { checkCapacity, clusterSchema, largestPool } from "./cluster";
@@ -171,6 +172,8 @@ const environmentSchema = z
     cluster: clusterSchema,
     data: dataSchema,
     budget: budgetSchema,
+    /** Who is charged for what: the team tags on every taggable resource and the cost CLI's --group-by team. */
+    costAllocation: costAllocationSchema,
     platform: platformSchema,
     edge: edgeSchema,
     observability: observabilitySchema,

@@ -13,6 +13,10 @@ export interface DoksClusterProps {
   readonly config: ClusterConfig;
   /** Tags on the cluster; each pool's droplets also get a tag of their own (see `poolTags`). */
   readonly tags: readonly string[];
+  /** Further tags on the system pool's droplets (cost allocation). */
+  readonly systemPoolTags: readonly string[];
+  /** Further tags on every app pool's droplets (cost allocation). */
+  readonly appPoolTags: readonly string[];
   /** Let nodes pull from the account's container registry, which must exist before the cluster. */
   readonly registryIntegration: boolean;
   /** The registry, when this stack creates it: the cluster is created after it. */
@@ -78,7 +82,7 @@ export class DoksCluster extends Construct {
         autoScale: true,
         minNodes: config.systemPool.nodes.minNodes,
         maxNodes: config.systemPool.nodes.maxNodes,
-        tags: [poolTag(config.systemPool)],
+        tags: [poolTag(config.systemPool), ...props.systemPoolTags],
         labels: { [APP_POOL_LABEL]: config.systemPool.name },
       },
       lifecycle: { preventDestroy: props.preventDestroy },
@@ -93,7 +97,7 @@ export class DoksCluster extends Construct {
           autoScale: true,
           minNodes: pool.nodes.minNodes,
           maxNodes: pool.nodes.maxNodes,
-          tags: [poolTag(pool)],
+          tags: [poolTag(pool), ...props.appPoolTags],
           labels: { [APP_POOL_LABEL]: pool.name },
           taint: [{ key: APP_POOL_TAINT.key, value: pool.name, effect: APP_POOL_TAINT.effect }],
         }),

@@ -1,13 +1,14 @@
 import * as path from "path";
 import { ConfigError, loadPlatformConfig } from "../config";
 import { diffEstimates } from "./diff";
+import { GROUP_KEYS, groupEstimates, isGroupKey, type GroupKey } from "./group";
 import { checkBudget, estimateEnvironments, type BudgetVerdict } from "./estimate";
 import { CostInputError } from "./layers";
 import { shippedPrices, UnknownPriceError } from "./prices";
-import { renderDiffJson, renderDiffMarkdown, renderDiffText, renderEstimateJson, renderEstimateText } from "./render";
+import { renderDiffJson, renderDiffMarkdown, renderDiffText, renderEstimateJson, renderEstimateText, renderGroupsJson, renderGroupsText } from "./render";
 import { loadRevisionConfig, RevisionError } from "./revision";
 
-export const USAGE = `usage: npm run cost -- [--json | --markdown] [--diff <git-ref>]
+export const USAGE = `usage: npm run cost -- [--json | --markdown] [--diff <git-ref> | --group-by <key>]
 
 Estimated monthly cost of every environment, per stack, from the configuration
 (config/) and the dated price table (cost/prices.json).
@@ -17,6 +18,10 @@ Estimated monthly cost of every environment, per stack, from the configuration
   --json           the same as JSON (amounts in whole cents)
   --diff <ref>     compare with the configuration at a git revision (e.g. origin/main)
   --markdown       with --diff: the Markdown used in the pull-request comment
+  --group-by <key> sum the estimate by ${GROUP_KEYS.join(", ")}: a table per
+                   environment and one over all of them, largest first. service
+                   and team are the service: and team: tags the resources carry
+                   (the team from each environment's costAllocation)
 
 Exit status: 0; 1 when an environment's estimate at maximum scale exceeds its
 budget (budget.monthlyUsd), naming the largest items; 2 on a usage error, an
@@ -32,13 +37,22 @@ export interface CostIo {
 interface Options {
   readonly format: "text" | "json" | "markdown";
   readonly diff?: string;
+  readonly groupBy?: GroupKey;
 }
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
-function parseArgs(argv: readonly string[]): Options | "help" {
+/** The command line of `npm run cost`; throws UsageError. Exported so the docs' commands are held to it. */
+export function parseCostArguments(argv: readonly string[]): Options | "help" {
   let format: Options["format"] = "text";
   let diff: string | undefined;
+  let groupBy: GroupKey | undefined;
+  const groupKey = (value: string | undefined): GroupKey => {
+    if (value === undefined || !isGroupKey(value)) {
+      throw new UsageError(`--group-by needs one of ${GROUP_KEYS.join(", ")}${value === undefined ? "" : `, not ${JSON.stringify(value)}`}`);
+    }
+    return value;
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "-h" || arg === "--help") return "help";
@@ -50,18 +64,23 @@ function parseArgs(argv: readonly string[]): Options | "help" {
       if (!diff) throw new UsageError("--diff needs a git revision, e.g. --diff origin/main");
     } else if (arg.startsWith("--diff=")) {
       diff = arg.slice("--diff=".length);
+    } else if (arg === "--group-by") {
+      groupBy = groupKey(argv[++i]);
+    } else if (arg.startsWith("--group-by=")) {
+      groupBy = groupKey(arg.slice("--group-by=".length));
     } else {
       throw new UsageError(`unknown argument ${arg}`);
     }
   }
   if (format === "markdown" && diff === undefined) throw new UsageError("--markdown needs --diff <git-ref>");
-  return { format, diff };
+  if (groupBy !== undefined && diff !== undefined) throw new UsageError("--group-by and --diff exclude each other");
+  return { format, diff, groupBy };
 }
 
 /** Runs the cost command; returns its exit status. */
 export function runCost(argv: readonly string[], io: CostIo): number {
   try {
-    const options = parseArgs(argv);
+    const options = parseCostArguments(argv);
     if (options === "help") {
       io.stdout(`${USAGE}\n`);
       return 0;
@@ -69,7 +88,10 @@ export function runCost(argv: readonly string[], io: CostIo): number {
     const prices = shippedPrices();
     const estimates = estimateEnvironments(loadPlatformConfig().environments, prices);
     const verdicts = estimates.map(checkBudget);
-    if (options.diff === undefined) {
+    if (options.groupBy !== undefined) {
+      const render = options.format === "json" ? renderGroupsJson : renderGroupsText;
+      io.stdout(render(options.groupBy, groupEstimates(estimates, options.groupBy), verdicts));
+    } else if (options.diff === undefined) {
       io.stdout(options.format === "json" ? renderEstimateJson(estimates, verdicts) : renderEstimateText(estimates, verdicts));
     } else {
       const base = loadRevisionConfig(options.diff, { cwd: io.root, nodeModules: path.join(io.root, "node_modules") });

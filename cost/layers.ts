@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { costAllocationSchema, teamOf, type AllocationService, type CostAllocationConfig, type Layer } from "../config/allocation";
 import type { Price, PriceKind, PriceTable } from "./prices";
 
 /**
@@ -15,6 +16,10 @@ export interface CostLine {
   readonly id: string;
   /** What is priced, e.g. "app pool apps (s-8vcpu-16gb)". */
   readonly item: string;
+  /** What it is for: the `service:` tag its resource carries. */
+  readonly service: AllocationService;
+  /** Who is charged: the `team:` tag, from the environment's costAllocation ("unassigned" in revisions without one). */
+  readonly team: string;
   readonly price: Price;
   /** How many units at minimum scale (autoscaling pools at minNodes) and at maximum scale. */
   readonly quantity: { readonly min: number; readonly max: number };
@@ -25,11 +30,12 @@ export interface CostLine {
 export interface StackCost {
   /** The stack name, `cryptopulse-<env>-<layer>[-<region>]`. */
   readonly stack: string;
+  readonly layer: Layer;
   readonly lines: readonly CostLine[];
 }
 
 export interface LayerMapping {
-  readonly layer: string;
+  readonly layer: Layer;
   /**
    * The stacks this layer has in `environment` (one resolved environment of
    * loadPlatformConfig(), any revision), priced with `prices`. No stacks when
@@ -51,20 +57,29 @@ function stackName(environment: string, layer: string, region?: string): string 
   return ["cryptopulse", environment, layer, region].filter(Boolean).join("-");
 }
 
+/** A line before its team is known: the mapping of a layer writes these. */
+type PricedLine = Omit<CostLine, "team">;
+
 /** A line of `quantity` units of one price: exact in cents. */
-function costLine(id: string, item: string, price: Price, min: number, max = min): CostLine {
-  return { id, item, price, quantity: { min, max }, minCents: min * price.monthlyCents, maxCents: max * price.monthlyCents };
+function costLine(id: string, item: string, service: AllocationService, price: Price, min: number, max = min): PricedLine {
+  return { id, item, service, price, quantity: { min, max }, minCents: min * price.monthlyCents, maxCents: max * price.monthlyCents };
 }
+
+/** A revision of the configuration from before cost allocation charges everything to nobody in particular. */
+const UNASSIGNED: CostAllocationConfig = { defaultTeam: "unassigned", layerTeams: {}, serviceTeams: {} };
 
 /**
  * Declares a layer: the environment fields it needs (`requires`, top-level keys
  * of a resolved environment), the schema they must match, and the pricing.
  */
 function defineLayer<Schema extends z.ZodType<object>>(layer: {
-  readonly layer: string;
+  readonly layer: Layer;
   readonly requires: readonly string[];
   readonly input: Schema;
-  readonly stacks: (environment: z.output<Schema> & { readonly name: string }, price: (kind: PriceKind, slug: string) => Price) => readonly StackCost[];
+  readonly stacks: (
+    environment: z.output<Schema> & { readonly name: string },
+    price: (kind: PriceKind, slug: string) => Price,
+  ) => readonly { readonly stack: string; readonly lines: readonly PricedLine[] }[];
 }): LayerMapping {
   return {
     layer: layer.layer,
@@ -79,7 +94,13 @@ function defineLayer<Schema extends z.ZodType<object>>(layer: {
           parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`),
         );
       }
-      return layer.stacks({ ...parsed.data, name }, (kind, slug) => prices.price(kind, slug));
+      const allocation = costAllocationSchema.safeParse((environment as { costAllocation?: unknown }).costAllocation);
+      const teams = allocation.success ? allocation.data : UNASSIGNED;
+      return layer.stacks({ ...parsed.data, name }, (kind, slug) => prices.price(kind, slug)).map((stack) => ({
+        ...stack,
+        layer: layer.layer,
+        lines: stack.lines.map((line) => ({ ...line, team: teamOf(teams, layer.layer, line.service) })),
+      }));
     },
   };
 }
@@ -96,7 +117,7 @@ const network = defineLayer({
   stacks: (environment, price) =>
     environment.regions.map((where) => ({
       stack: stackName(environment.name, "network", where.slug),
-      lines: [costLine("vpc", `VPC ${where.slug}`, price("vpc", "network"), 1)],
+      lines: [costLine("vpc", `VPC ${where.slug}`, "network", price("vpc", "network"), 1)],
     })),
 });
 
@@ -111,14 +132,22 @@ const cluster = defineLayer({
   }),
   stacks: (environment, price) => {
     const { cluster: doks, registry } = environment;
-    const pool = (kind: string, config: z.output<typeof nodePool>) =>
-      costLine(`pool:${config.name}`, `${kind} pool ${config.name} (${config.size})`, price("droplet", config.size), config.nodes.minNodes, config.nodes.maxNodes);
+    // The system pool runs the cluster's own add-ons; the app pools run the services (the same split as the tags).
+    const pool = (kind: "system" | "app", config: z.output<typeof nodePool>) =>
+      costLine(
+        `pool:${config.name}`,
+        `${kind} pool ${config.name} (${config.size})`,
+        kind === "system" ? "kubernetes" : "workloads",
+        price("droplet", config.size),
+        config.nodes.minNodes,
+        config.nodes.maxNodes,
+      );
     const lines = [
-      ...(doks.highAvailability ? [costLine("ha-control-plane", "HA control plane", price("doks", "ha-control-plane"), 1)] : []),
+      ...(doks.highAvailability ? [costLine("ha-control-plane", "HA control plane", "kubernetes", price("doks", "ha-control-plane"), 1)] : []),
       pool("system", doks.systemPool),
       ...doks.appPools.map((appPool) => pool("app", appPool)),
       ...(registry.owned
-        ? [costLine("registry", `container registry ${registry.name} (${registry.subscriptionTier})`, price("registry", registry.subscriptionTier), 1)]
+        ? [costLine("registry", `container registry ${registry.name} (${registry.subscriptionTier})`, "registry", price("registry", registry.subscriptionTier), 1)]
         : []),
     ];
     return [{ stack: stackName(environment.name, "cluster", environment.primaryRegion.slug), lines }];
@@ -141,12 +170,12 @@ const data = defineLayer({
     const { postgres, valkey, mongodb } = environment.data;
     const nodes = (count: number) => (count === 1 ? "1 node" : `${count} nodes`);
     const lines = [
-      costLine("postgres", `PostgreSQL (${postgres.size}, ${nodes(postgres.nodeCount)})`, price("database", postgres.size), postgres.nodeCount),
+      costLine("postgres", `PostgreSQL (${postgres.size}, ${nodes(postgres.nodeCount)})`, "postgres", price("database", postgres.size), postgres.nodeCount),
       ...Object.entries(postgres.replicas).map(([name, size]) =>
-        costLine(`postgres-replica:${name}`, `PostgreSQL replica ${name} (${size})`, price("database", size), 1),
+        costLine(`postgres-replica:${name}`, `PostgreSQL replica ${name} (${size})`, "postgres", price("database", size), 1),
       ),
-      costLine("valkey", `Valkey (${valkey.size}, ${nodes(valkey.nodeCount)})`, price("database", valkey.size), valkey.nodeCount),
-      costLine("mongodb", `MongoDB (${mongodb.size}, ${nodes(mongodb.nodeCount)})`, price("database", mongodb.size), mongodb.nodeCount),
+      costLine("valkey", `Valkey (${valkey.size}, ${nodes(valkey.nodeCount)})`, "valkey", price("database", valkey.size), valkey.nodeCount),
+      costLine("mongodb", `MongoDB (${mongodb.size}, ${nodes(mongodb.nodeCount)})`, "mongodb", price("database", mongodb.size), mongodb.nodeCount),
     ];
     return [{ stack: stackName(environment.name, "data", environment.primaryRegion.slug), lines }];
   },
@@ -167,8 +196,8 @@ const platform = defineLayer({
   stacks: (environment, price) => {
     const units = environment.platform.ingress.loadBalancerSizeUnit;
     const lines = [
-      costLine("ingress-load-balancer", `ingress load balancer (${units === 1 ? "1 node" : `${units} nodes`})`, price("loadBalancer", "regional-node"), units),
-      ...(environment.observability?.logs ? [costLine("log-bucket", `log bucket ${environment.primaryRegion.slug}`, price("spaces", "bucket"), 1)] : []),
+      costLine("ingress-load-balancer", `ingress load balancer (${units === 1 ? "1 node" : `${units} nodes`})`, "ingress", price("loadBalancer", "regional-node"), units),
+      ...(environment.observability?.logs ? [costLine("log-bucket", `log bucket ${environment.primaryRegion.slug}`, "logging", price("spaces", "bucket"), 1)] : []),
     ];
     return [{ stack: stackName(environment.name, "platform", environment.primaryRegion.slug), lines }];
   },
@@ -182,9 +211,9 @@ const edge = defineLayer({
   stacks: (environment, price) => {
     const { plan, advancedCertificateManager } = environment.edge;
     const lines = [
-      costLine("cloudflare-plan", `Cloudflare ${plan} plan`, price("cloudflarePlan", plan), 1),
+      costLine("cloudflare-plan", `Cloudflare ${plan} plan`, "edge", price("cloudflarePlan", plan), 1),
       ...(advancedCertificateManager
-        ? [costLine("advanced-certificate-manager", "Advanced Certificate Manager", price("cloudflareAddon", "advanced-certificate-manager"), 1)]
+        ? [costLine("advanced-certificate-manager", "Advanced Certificate Manager", "edge", price("cloudflareAddon", "advanced-certificate-manager"), 1)]
         : []),
     ];
     return [{ stack: stackName(environment.name, "edge"), lines }];
@@ -204,8 +233,8 @@ const backup = defineLayer({
     environment.regions.map((where, index) => ({
       stack: stackName(environment.name, "backup", where.slug),
       lines: [
-        costLine("bucket", `backup bucket ${where.slug}`, price("spaces", "bucket"), 1),
-        ...(index === 0 && environment.registry.owned ? [costLine("spaces-subscription", "Spaces subscription (account)", price("spaces", "subscription"), 1)] : []),
+        costLine("bucket", `backup bucket ${where.slug}`, "backup", price("spaces", "bucket"), 1),
+        ...(index === 0 && environment.registry.owned ? [costLine("spaces-subscription", "Spaces subscription (account)", "backup", price("spaces", "subscription"), 1)] : []),
       ],
     })),
 });

@@ -1,6 +1,7 @@
 import Table from "cli-table3";
 import { delta, environmentChanged, type EnvironmentDiff, type LineChange } from "./diff";
 import { formatDelta, formatRange, formatUsd, type BudgetVerdict, type EnvironmentEstimate, type Range } from "./estimate";
+import type { GroupedEstimate, GroupKey } from "./group";
 import type { CostLine } from "./layers";
 import type { Price } from "./prices";
 
@@ -69,6 +70,36 @@ export function renderEstimateText(estimates: readonly EnvironmentEstimate[], ve
     ...sources.lines(),
     "",
   ].join("\n");
+}
+
+/** `--group-by <key>`: a table per environment (and one over all), a row per value of the key. */
+export function renderGroupsText(key: GroupKey, grouped: readonly GroupedEstimate[], verdicts: readonly BudgetVerdict[]): string {
+  const blocks = grouped.map((estimate) => {
+    const table = new Table({
+      head: [key, "lines", "min / month", "max / month", "share of max"],
+      colAligns: ["left", "right", "right", "right", "right"],
+      style: { head: [], border: [], compact: true },
+    });
+    for (const entry of estimate.groups) {
+      const share = estimate.maxCents === 0 ? "—" : `${Math.round((entry.maxCents * 100) / estimate.maxCents)}%`;
+      table.push([entry.name, String(entry.lines), formatUsd(entry.minCents), formatUsd(entry.maxCents), share]);
+    }
+    table.push(["total", "", right(formatUsd(estimate.minCents)), right(formatUsd(estimate.maxCents)), ""]);
+    const verdict = verdicts.find((candidate) => candidate.environment === estimate.environment);
+    return [estimate.environment, table.toString(), verdict ? verdictLine(verdict) : ""].filter(Boolean).join("\n");
+  });
+  return [
+    `Estimated monthly cost in USD by ${key} (npm run cost -- --group-by ${key}; prices: cost/prices.json)`,
+    `${SCALE_NOTE}; ${USAGE_NOTE}`,
+    "",
+    blocks.join("\n\n"),
+    "",
+  ].join("\n");
+}
+
+/** `--group-by <key> --json`: the groups of every environment and the budget verdicts. Amounts in whole cents. */
+export function renderGroupsJson(key: GroupKey, grouped: readonly GroupedEstimate[], verdicts: readonly BudgetVerdict[]): string {
+  return `${JSON.stringify({ currency: "USD", unit: "cents per month", groupBy: key, environments: grouped, budgets: verdicts }, null, 2)}\n`;
 }
 
 /** `--json`: the estimates with every line and its price, and the budget verdicts. Amounts in whole cents. */

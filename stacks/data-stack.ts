@@ -49,9 +49,10 @@ export class DataStack extends PlatformStack {
       tags: ["cryptopulse", prefix],
     };
     const { data } = environment;
-    this.postgres = new ManagedPostgres(this, "postgres", { ...placement, name: `${prefix}-pg`, config: data.postgres });
-    this.cache = new ManagedCache(this, "valkey", { ...placement, name: `${prefix}-valkey`, config: data.valkey });
-    this.mongo = new ManagedMongo(this, "mongodb", { ...placement, name: `${prefix}-mongodb`, config: data.mongodb });
+    const tags = (service: "postgres" | "valkey" | "mongodb") => ({ tags: [...placement.tags, ...this.allocationTags(service)] });
+    this.postgres = new ManagedPostgres(this, "postgres", { ...placement, ...tags("postgres"), name: `${prefix}-pg`, config: data.postgres });
+    this.cache = new ManagedCache(this, "valkey", { ...placement, ...tags("valkey"), name: `${prefix}-valkey`, config: data.valkey });
+    this.mongo = new ManagedMongo(this, "mongodb", { ...placement, ...tags("mongodb"), name: `${prefix}-mongodb`, config: data.mongodb });
 
     // Project membership apart from the clusters: `projectId` on a cluster would replace it when changed.
     new ProjectResources(this, "project-resources", {

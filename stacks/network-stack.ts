@@ -1,6 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig, Region } from "../config";
+import { environmentProjectName } from "../config/allocation";
 import type { StateBackendOptions } from "../config/runtime";
 import { EnvironmentProject } from "../constructs/environment-project";
 import { RegionalVpc } from "../constructs/regional-vpc";
@@ -36,7 +37,7 @@ export class NetworkStack extends PlatformStack {
 
     if (region.role === "primary") {
       this.project = new EnvironmentProject(this, "project", {
-        name: `cryptopulse-${environment.name}`,
+        name: environmentProjectName(environment.name),
         description: environment.description,
         environment: environment.tier === "production" ? "Production" : "Staging",
       });

@@ -1,13 +1,14 @@
 import { App, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig, RegionSlug } from "../config";
+import { allocationOf, allocationTags, type AllocationService, type Layer } from "../config/allocation";
 import type { StateBackendOptions } from "../config/runtime";
 import { applyGuardrails } from "../guardrails";
 import { PROVIDERS, type ProviderName } from "./providers";
 import { attachStateBackend } from "./state-backend";
 
 /** The layers of the platform, one stack kind each. */
-export type StackLayer = "network" | "data" | "cluster" | "platform" | "edge" | "backup";
+export type StackLayer = Layer;
 
 export interface PlatformStackProps {
   readonly environment: EnvironmentConfig;
@@ -31,14 +32,21 @@ export function stackName(environment: string, layer: StackLayer, region?: Regio
 export abstract class PlatformStack extends TerraformStack {
   readonly environment: EnvironmentConfig;
   readonly stackName: string;
+  readonly layer: StackLayer;
 
   constructor(scope: Construct, props: PlatformStackProps) {
     const name = stackName(props.environment.name, props.layer, props.region);
     super(scope, name);
     this.environment = props.environment;
     this.stackName = name;
+    this.layer = props.layer;
     for (const provider of props.providers) PROVIDERS[provider](this);
     attachStateBackend(this, name, props.state, App.of(this).outdir);
     applyGuardrails(this, { tier: props.environment.tier });
+  }
+
+  /** The cost-allocation tags of a resource of `service` in this stack (environment, layer, service, team). */
+  allocationTags(service: AllocationService): string[] {
+    return allocationTags(allocationOf(this.environment.name, this.environment.costAllocation, this.layer, service));
   }
 }

@@ -1,6 +1,6 @@
 import { EDGE_DEFAULTS, SEED_EDGE_RATE_LIMITS } from "../edge";
 import type { EnvironmentInput } from "../schema";
-import { SHARED_BACKUP, SHARED_PLATFORM, SHARED_SMTP } from "./shared";
+import { SHARED_BACKUP, SHARED_COST_ALLOCATION, SHARED_PLATFORM, SHARED_SMTP } from "./shared";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../observability";
 import {
   SEED_ALERT_EMAILS,
@@ -97,6 +97,7 @@ export const production = {
   },
   // `npm run cost` fails when the estimate at maximum scale (every pool at maxNodes) exceeds this.
   budget: { monthlyUsd: 2500, warnAtPercent: 80 },
+  costAllocation: SHARED_COST_ALLOCATION,
   backup: {
     ...SHARED_BACKUP,
     restoreTestRecipient: "age1ua5ujdmu6gpxvc0c9nyykwtd48tfxatgvaxzc69tshnvxx45zuxqp0qtle",

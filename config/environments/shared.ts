@@ -24,3 +24,9 @@ export const SHARED_SMTP = {
   username: "apikey",
   passwordVariable: "alerts_smtp_password",
 } as const;
+
+/**
+ * Who is charged for what (`team:` tags, `npm run cost -- --group-by team`). Of the guide's contacts the DevOps Team
+ * runs the platform; name a team per layer (`layerTeams`) or per service (`serviceTeams`) as others take some over.
+ */
+export const SHARED_COST_ALLOCATION = { defaultTeam: "devops" } as const;

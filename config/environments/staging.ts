@@ -1,6 +1,6 @@
 import { EDGE_DEFAULTS, SEED_EDGE_RATE_LIMITS } from "../edge";
 import type { EnvironmentInput } from "../schema";
-import { SHARED_BACKUP, SHARED_PLATFORM, SHARED_SMTP } from "./shared";
+import { SHARED_BACKUP, SHARED_COST_ALLOCATION, SHARED_PLATFORM, SHARED_SMTP } from "./shared";
 import {
   SEED_ALERT_THRESHOLDS,
   SEED_AUTOSCALING,
@@ -96,6 +96,7 @@ export const staging = {
   },
   // `npm run cost` fails when the estimate at maximum scale (every pool at maxNodes) exceeds this.
   budget: { monthlyUsd: 750, warnAtPercent: 80 },
+  costAllocation: SHARED_COST_ALLOCATION,
   backup: {
     ...SHARED_BACKUP,
     restoreTestRecipient: "age1ndd29u230gfpzuwgc7f3t9suwuagj8mn4jk8ue746ujvjarr8sks8txdg2",

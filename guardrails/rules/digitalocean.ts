@@ -1,5 +1,6 @@
+import { ALLOCATION_TAG_KEYS, DIGITALOCEAN_TAG_PATTERN, tagValue } from "../../config/allocation";
 import { cidrContains, parseCidr, PRIVATE_RANGES } from "../../config/cidr";
-import { blocks, first, isLiteral, refersTo, type JsonObject } from "../json";
+import { blocks, first, isLiteral, refersTo, type Json, type JsonObject } from "../json";
 import { defineRule, resourcesOf } from "../rule";
 
 const DATABASES = ["digitalocean_database_cluster", "digitalocean_database_replica"] as const;
@@ -10,6 +11,46 @@ const INTERNAL_SOURCES = ["k8s", "droplet", "tag", "app"];
 
 /** `${data.digitalocean_kubernetes_versions.<name>.latest_version}`: the newest patch of a configured minor. */
 const VERSION_FROM_DATA_SOURCE = /^\$\{data\.digitalocean_kubernetes_versions\.[^.}]+\.latest_version\}$/;
+
+/**
+ * DigitalOcean resources whose tags label the resource itself, with where the
+ * tag lists sit (a nested block's by `block.attribute`). Left out on purpose:
+ * `digitalocean_database_replica` (its tags are ForceNew in provider 2.71.0:
+ * tagging a running replica would replace it), `digitalocean_firewall` and
+ * `digitalocean_monitor_alert` (their tags select the droplets they act on),
+ * and the load balancers DOKS creates (not Terraform resources; the cloud
+ * controller resets their tags to `k8s:<cluster id>`).
+ */
+export const ALLOCATION_TAGGED = {
+  digitalocean_kubernetes_cluster: ["tags", "node_pool.tags"],
+  digitalocean_kubernetes_node_pool: ["tags"],
+  digitalocean_database_cluster: ["tags"],
+  digitalocean_droplet: ["tags"],
+  digitalocean_droplet_autoscale: ["droplet_template.tags"],
+  digitalocean_volume: ["tags"],
+  digitalocean_volume_snapshot: ["tags"],
+  digitalocean_custom_image: ["tags"],
+  digitalocean_nfs: ["tags"],
+} as const satisfies Record<string, readonly string[]>;
+
+/**
+ * What is wrong with one tag list: exactly one literal `key:value` per allocation key, each value valid, and
+ * every literal tag one DigitalOcean accepts (found at synth, not when the apply is half done).
+ */
+function allocationTagProblem(where: string, tags: Json | undefined): string | undefined {
+  const list = Array.isArray(tags) ? tags : [];
+  const malformed = list
+    .filter((tag): tag is string => isLiteral(tag) && !DIGITALOCEAN_TAG_PATTERN.test(tag))
+    .map((tag) => `${JSON.stringify(tag)} is not a DigitalOcean tag (letters, digits, colons, dashes, underscores; at most 255)`);
+  const missing = ALLOCATION_TAG_KEYS.flatMap((key) => {
+    const values = list.filter((tag): tag is string => typeof tag === "string" && tag.startsWith(`${key}:`)).map((tag) => tag.slice(key.length + 1));
+    if (values.length === 0) return [`no ${key}: tag`];
+    if (values.length > 1) return [`${values.length} ${key}: tags (${values.join(", ")}), so its cost would count twice`];
+    return isLiteral(values[0]) && tagValue.safeParse(values[0]).success ? [] : [`${key}:${values[0]} is not a valid tag value`];
+  });
+  const problems = [...malformed, ...missing];
+  return problems.length > 0 ? `${where}: ${problems.join(", ")}` : undefined;
+}
 
 /** What is wrong with one trusted-source rule of a database firewall. */
 function firewallRuleProblem(rule: JsonObject, index: number): string | undefined {
@@ -117,5 +158,20 @@ export const digitaloceanRules = [
     fix: "set versioning: { enabled: true }",
     appliesTo: resourcesOf("digitalocean_spaces_bucket"),
     check: (block) => (first(block.config, "versioning")?.enabled === true ? undefined : "versioning is not enabled"),
+  }),
+  defineRule({
+    id: "CP-DO-010",
+    reason: "a resource without allocation tags cannot be charged to a service or team",
+    fix: "tag it with allocationTags(service) of its stack: environment, layer, service and team, one of each",
+    appliesTo: (block) => block.kind === "resource" && Object.hasOwn(ALLOCATION_TAGGED, block.type),
+    check: (block) => {
+      const locations: readonly string[] = ALLOCATION_TAGGED[block.type as keyof typeof ALLOCATION_TAGGED];
+      const problems = locations.flatMap((location) => {
+        const [parent, attribute] = location.includes(".") ? location.split(".") : [undefined, location];
+        const holders = parent === undefined ? [block.config] : blocks(block.config, parent);
+        return holders.map((holder) => allocationTagProblem(location, holder[attribute])).filter((problem) => problem !== undefined);
+      });
+      return problems.length > 0 ? problems.join("; ") : undefined;
+    },
   }),
 ] as const;
