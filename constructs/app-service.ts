@@ -46,6 +46,15 @@ const DEFAULT_GRACE_SECONDS = 30;
  */
 export const RELEASE_TIMEOUT_SECONDS = 600;
 
+/**
+ * Where a service that reads PostgreSQL finds the clusters' CA certificate (a ConfigMap
+ * mounted read-only): its connection URIs name it as `sslrootcert` with `sslmode=verify-full`,
+ * and DATABASE_CA_FILE gives the same path to code that builds its TLS options itself.
+ */
+export const DATABASE_CA_DIR = "/etc/cryptopulse/database-ca";
+export const DATABASE_CA_KEY = "ca.crt";
+export const DATABASE_CA_FILE = `${DATABASE_CA_DIR}/${DATABASE_CA_KEY}`;
+
 /** What each service is and whom it talks to. */
 interface ServiceTraits {
   /** app.kubernetes.io/component. */
@@ -103,6 +112,8 @@ export interface AppServiceInputs {
   readonly serviceMonitorLabels?: Readonly<Record<string, string>>;
   /** E.g. a hash of the Secret's version, so a rotated secret rolls the pods. */
   readonly podAnnotations?: Readonly<Record<string, string>>;
+  /** The ConfigMap holding the database CA (key DATABASE_CA_KEY), mounted at DATABASE_CA_DIR; services that read PostgreSQL. */
+  readonly databaseCaConfigMap?: string;
 }
 
 type LabelSelector = { readonly matchLabels: Readonly<Record<string, string>> };
@@ -147,6 +158,7 @@ export interface AppServiceValues {
   };
   readonly env: Readonly<Record<string, string>>;
   readonly envFromSecrets: readonly string[];
+  readonly configMapMounts: readonly { readonly configMap: string; readonly mountPath: string }[];
   readonly podAnnotations: Readonly<Record<string, string>>;
   readonly terminationGracePeriodSeconds: number;
   readonly preStopSleepSeconds: number;
@@ -228,6 +240,9 @@ function checkInputs(service: ServiceName, inputs: AppServiceInputs, hosts: read
     problems.push(`image.digest = ${JSON.stringify(image.digest)}: expected sha256:<64 hex digits>`);
   }
   if (inputs.secretName !== undefined && !OBJECT_NAME.test(inputs.secretName)) problems.push(`secretName = ${JSON.stringify(inputs.secretName)}: not a Kubernetes object name`);
+  if (inputs.databaseCaConfigMap !== undefined && !OBJECT_NAME.test(inputs.databaseCaConfigMap)) {
+    problems.push(`databaseCaConfigMap = ${JSON.stringify(inputs.databaseCaConfigMap)}: not a Kubernetes object name`);
+  }
   if (!SERVICE_TRAITS[service].public && hosts.length > 0) problems.push(`hosts: ${service} is internal and serves no hostname`);
   if (SERVICE_TRAITS[service].public && hosts.length === 0) problems.push(`hosts: ${service} is public and needs at least one hostname`);
   for (const host of hosts) if (!HOSTNAME.test(host)) problems.push(`hosts: ${JSON.stringify(host)} is not a hostname`);
@@ -285,6 +300,7 @@ export function appServiceValues(environment: EnvironmentConfig, service: Servic
   const env: Record<string, string> = { ...SEED_APP_ENV };
   for (const callee of traits.calls) env[`${callee.toUpperCase()}_URL`] = `http://${callee}:${environment.services[callee].port}`;
   if (service === "functions") Object.assign(env, SEED_FUNCTIONS_ENV);
+  if (inputs.databaseCaConfigMap !== undefined) env.DATABASE_CA_FILE = DATABASE_CA_FILE;
 
   return {
     nameOverride: service,
@@ -323,6 +339,7 @@ export function appServiceValues(environment: EnvironmentConfig, service: Servic
     },
     env,
     envFromSecrets: inputs.secretName === undefined ? [] : [inputs.secretName],
+    configMapMounts: inputs.databaseCaConfigMap === undefined ? [] : [{ configMap: inputs.databaseCaConfigMap, mountPath: DATABASE_CA_DIR }],
     podAnnotations: { ...inputs.podAnnotations },
     // Functions finish an in-flight call (up to the guide's 30 s) after SIGTERM.
     terminationGracePeriodSeconds:
