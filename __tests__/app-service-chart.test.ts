@@ -5,8 +5,10 @@ import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import type { EnvironmentConfig, ServiceName } from "../config";
 import { SEED_SERVICES } from "../config/seed";
-import { appServiceValues, appServiceValuesYaml, type AppServiceInputs } from "../constructs/app-service";
-import { environmentNamed } from "./helpers";
+import { appServiceValues, appServiceValuesYaml, DATABASE_CA_DIR, DATABASE_CA_FILE, NODE_MAJOR_LABEL, type AppServiceInputs } from "../constructs/app-service";
+import { defineEnvironment } from "../stacks/environment";
+import { DATABASE_CA_CONFIG_MAP } from "../stacks/platform-layer-stack";
+import { environmentNamed, releaseNamed, synthApp } from "./helpers";
 import { requireTool, toolboxOrPath } from "./tools";
 
 /**
@@ -154,7 +156,7 @@ HELM.describe("app-service chart rendered by helm", () => {
         expect(one("Deployment").spec).not.toHaveProperty("replicas");
       });
 
-      it("scales on CPU 70 %, memory 80 %, 100 requests in flight and a 2 s p95 per pod, with 5 min up and 10 min down stabilization", () => {
+      it("scales on CPU 70 %, memory 80 %, 100 requests in flight (functions in production: 60, below their cap of 76) and a 2 s p95 per pod, with 5 min up and 10 min down stabilization", () => {
         const hpa = one("HorizontalPodAutoscaler");
         const replicas = environment.services[service].replicas;
         expect(hpa.apiVersion).toBe("autoscaling/v2");
@@ -165,7 +167,10 @@ HELM.describe("app-service chart rendered by helm", () => {
           metrics: [
             { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
             { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } },
-            { type: "Pods", pods: { metric: { name: "http_requests_in_flight" }, target: { type: "AverageValue", averageValue: "100" } } },
+            {
+              type: "Pods",
+              pods: { metric: { name: "http_requests_in_flight" }, target: { type: "AverageValue", averageValue: service === "functions" && name === "production" ? "60" : "100" } },
+            },
             { type: "Pods", pods: { metric: { name: "http_request_duration_seconds_p95" }, target: { type: "AverageValue", averageValue: "2000m" } } },
           ],
           behavior: { scaleUp: { stabilizationWindowSeconds: 300 }, scaleDown: { stabilizationWindowSeconds: 600 } },
@@ -368,6 +373,8 @@ HELM.describe("app-service chart rendered by helm", () => {
       ["a memory limit missing", (v) => delete v.resources.limits.memory, [/at '\/resources\/limits': missing property 'memory'/]],
       ["GB as a memory unit", (v) => (v.resources.requests.memory = "4GB"), [/at '\/resources\/requests\/memory'/]],
       ["a secret in env", (v) => (v.env.JWT_SECRET = "not-in-values"), [/at '\/env\/JWT_SECRET': 'not' failed/]],
+      ["a replica's connection URL in env", (v) => (v.env.ANALYTICS_DATABASE_URL = "postgresql://db/x"), [/at '\/env\/ANALYTICS_DATABASE_URL': 'not' failed/]],
+      ["a ConfigMap mounted over /tmp", (v) => (v.configMapMounts = [{ configMap: "database-ca", mountPath: "/tmp" }]), [/at '\/configMapMounts\/0\/mountPath'/]],
       ["DATABASE_URL in env", (v) => (v.env.DATABASE_URL = "postgresql://app@db:25060/app"), [/at '\/env\/DATABASE_URL'/]],
       ["a password in a URL", (v) => (v.env.UPSTREAM = "https://user:hunter22@example.com"), [/at '\/env\/UPSTREAM': 'not' failed/]],
       ["a CORS wildcard", (v) => (v.ingress.cors.allowOrigins = ["*"]), [/at '\/ingress\/cors\/allowOrigins\/0'/]],
@@ -418,6 +425,47 @@ HELM.describe("app-service chart rendered by helm", () => {
       values.preStopSleepSeconds = 30;
       values.terminationGracePeriodSeconds = 30;
       expect(template("backend", writeValues(values)).stderr).toMatch(/preStopSleepSeconds \(30\) must be shorter than terminationGracePeriodSeconds \(30\)/);
+    });
+  });
+
+  describe("with the values the platform stack synthesizes (production)", () => {
+    let platform: Manifest = {};
+    beforeAll(() => {
+      platform = synthApp((app) => defineEnvironment(app, environmentNamed("production"), { kind: "local" })).stacks["cryptopulse-production-platform-fra1"];
+    });
+    const render = (service: ServiceName) => manifestsOf(template(service, writeValues(releaseNamed(platform, service).values[0] as string)));
+    const deployment = (service: ServiceName) => render(service).find((manifest) => manifest.kind === "Deployment")!;
+
+    it("mounts the database CA ConfigMap read-only into the backend and names the file in its environment", () => {
+      const pod = deployment("backend").spec.template.spec;
+      const volume = pod.volumes.find((candidate: Manifest) => candidate.configMap?.name === DATABASE_CA_CONFIG_MAP);
+      expect(pod.containers[0].volumeMounts).toContainEqual({ name: volume.name, mountPath: DATABASE_CA_DIR, readOnly: true });
+      expect(pod.containers[0].env).toEqual(expect.arrayContaining([
+        { name: "DATABASE_CA_FILE", value: DATABASE_CA_FILE },
+        { name: "JWT_EXPIRES_IN", value: "3600s" },
+        { name: "FUNCTIONS_TIMEOUT_SECONDS", value: "30" },
+      ]));
+      expect(pod.containers[0].envFrom).toEqual([{ secretRef: { name: "backend-env" } }]);
+      expect(deployment("frontend").spec.template.spec.volumes.filter((candidate: Manifest) => candidate.configMap)).toEqual([]);
+    });
+
+    it("runs each functions container with a 512Mi limit, its timeout and its concurrency cap, at most 10 pods plus 3 of surge", () => {
+      const manifests = render("functions");
+      const functions = manifests.find((manifest) => manifest.kind === "Deployment")!;
+      const container = functions.spec.template.spec.containers[0];
+      expect(container.resources.limits).toEqual({ memory: "512Mi" });
+      expect(container.env).toEqual(expect.arrayContaining([
+        { name: "FUNCTION_TIMEOUT_SECONDS", value: "30" },
+        { name: "FUNCTION_MAX_CONCURRENCY", value: "76" },
+      ]));
+      expect(functions.spec.strategy.rollingUpdate).toEqual({ maxSurge: "25%", maxUnavailable: 0 });
+      expect(manifests.find((manifest) => manifest.kind === "HorizontalPodAutoscaler")!.spec.maxReplicas).toBe(10);
+    });
+
+    it.each(SERVICES)("labels the %s pods with the Node.js major they must run", (service) => {
+      const pod = deployment(service).spec.template;
+      expect(pod.metadata.labels[NODE_MAJOR_LABEL]).toBe("24");
+      expect(pod.spec.containers[0].env).toContainEqual({ name: "NODE_MAJOR_VERSION", value: "24" });
     });
   });
 });

@@ -107,9 +107,12 @@ describe("appServiceValues", () => {
     }
     expect(appServiceValues(production, "functions", inputsFor("functions")).env).toEqual({
       ...SEED_APP_ENV,
+      NODE_MAJOR_VERSION: "24",
       EXCHANGE_API_TIMEOUT: "10000",
       PAYMENT_WEBHOOK_TIMEOUT: "5000",
       CACHE_TTL: "300000",
+      FUNCTION_TIMEOUT_SECONDS: "30",
+      FUNCTION_MAX_CONCURRENCY: "76",
     });
     expect(SEED_FUNCTIONS_ENV).toEqual({ EXCHANGE_API_TIMEOUT: "10000", PAYMENT_WEBHOOK_TIMEOUT: "5000", CACHE_TTL: "300000" });
     expect(appServiceValues(production, "backend", inputsFor("backend")).env.FUNCTIONS_URL).toBe("http://functions:3001");

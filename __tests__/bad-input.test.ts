@@ -453,6 +453,36 @@ describe("more bad input", () => {
       `${PROD}.observability.alerting.businessHours.timezone = "europe/berlin": time zone names are case-sensitive: write Europe/Berlin`,
     ],
     [
+      "a read replica under a name that is no purpose",
+      (c) => (c.environments.production.data.postgres.replicas = { ...c.environments.production.data.postgres.replicas, archive: "db-s-2vcpu-4gb" }),
+      `${PROD}.data.postgres.replicas.archive = "db-s-2vcpu-4gb": not a replica purpose: the purposes are analytics, reporting, one replica each`,
+    ],
+    [
+      "a replica purpose without its replica",
+      (c) => (c.environments.production.data.postgres.replicas = { analytics: "db-s-2vcpu-4gb" }),
+      `${PROD}.data.postgres.replicas.reporting = (missing): no replica for reporting: the backend reads its reporting queries from REPORTING_DATABASE_URL`,
+    ],
+    [
+      "the guide's end-of-life Node.js 18",
+      (c) => (c.environments.production.platform = { ...c.environments.production.platform, runtime: { nodeMajor: 18 } }),
+      `${PROD}.platform.runtime.nodeMajor = 18: a supported Node.js LTS major: 22 (until 2027-04-30), 24 (until 2028-04-30)`,
+    ],
+    [
+      "JWTs that live a week",
+      (c) => (c.environments.production.platform = { ...c.environments.production.platform, auth: { jwtExpiresInSeconds: 604800 } }),
+      `${PROD}.platform.auth.jwtExpiresInSeconds = 604800: at most 86400 s (one day): a longer-lived token outlives a revoked session`,
+    ],
+    [
+      "a function timeout beyond the API's proxy timeout",
+      (c) => (c.environments.production.platform = { ...c.environments.production.platform, functions: { ...c.environments.production.platform.functions, timeoutSeconds: 600 } }),
+      `${PROD}.platform.functions.timeoutSeconds = 600: at most 300 s: the API's Ingress cuts the request that calls the function after that`,
+    ],
+    [
+      "fewer concurrent function requests than functions pods",
+      (c) => (c.environments.production.platform = { ...c.environments.production.platform, functions: { ...c.environments.production.platform.functions, maxConcurrentRequests: 12 } }),
+      `${PROD}.platform.functions.maxConcurrentRequests = 12: fewer than the 13 functions pods that can serve at once (services.functions.replicas.max 10 plus a rollout's surge); each pod needs at least 1`,
+    ],
+    [
       "an admin CIDR with host bits set",
       (c) => (c.environments.production.cluster.adminCidrs = ["203.0.113.9/24"]),
       `${PROD}.cluster.adminCidrs[0] = "203.0.113.9/24": host bits set: the address must be the first of its range`,

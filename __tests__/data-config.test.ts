@@ -191,6 +191,16 @@ describe("data configuration validation", () => {
       `${P}.mongodb.maintenanceWindow.day = "Sunday": Invalid option: expected one of "monday"|"tuesday"|"wednesday"|"thursday"|"friday"|"saturday"|"sunday"`,
     ],
     [
+      "a replica under a name that is no purpose",
+      (c) => (c.environments.production.data.postgres.replicas.archive = "db-s-2vcpu-4gb"),
+      `${P}.postgres.replicas.archive = "db-s-2vcpu-4gb": not a replica purpose: the purposes are analytics, reporting, one replica each`,
+    ],
+    [
+      "a purpose without its replica",
+      (c) => delete c.environments.staging.data.postgres.replicas.analytics,
+      `${S}.postgres.replicas.analytics = (missing): no replica for analytics: the backend reads its analytics queries from ANALYTICS_DATABASE_URL`,
+    ],
+    [
       "a misspelled field",
       (c) => (c.environments.production.data.postgres.replica = c.environments.production.data.postgres.replicas),
       `${P}.postgres.replica = {analytics, reporting}: unknown field (check its spelling)`,

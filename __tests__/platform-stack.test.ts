@@ -117,8 +117,20 @@ describe("PlatformLayerStack", () => {
     const { stacks } = synthApp((app) => defineEnvironment(app, environmentNamed("production"), { kind: "local" }));
     const json = stacks["cryptopulse-production-platform-fra1"];
     const backend = all(json, "kubernetes_secret_v1").find((s) => s.metadata.name === "backend-env")!;
-    expect(Object.keys(backend.data).sort()).toEqual(["DATABASE_URL", "EXCHANGE_SECRETS_KEY", "JWT_SECRET", "MONGODB_URL", "REDIS_URL"]);
-    for (const value of Object.values(backend.data) as string[]) expect(value).toMatch(/^\$\{(data\.terraform_remote_state|var)\./);
+    expect(Object.keys(backend.data).sort()).toEqual([
+      "ANALYTICS_DATABASE_URL",
+      "DATABASE_URL",
+      "EXCHANGE_SECRETS_KEY",
+      "JWT_SECRET",
+      "MONGODB_URL",
+      "REDIS_URL",
+      "REPORTING_DATABASE_URL",
+    ]);
+    for (const value of Object.values(backend.data) as string[]) {
+      // Every interpolation reads remote state or a variable; what is literal around them is the URI's syntax alone.
+      for (const [reference] of value.matchAll(/\$\{[^}]*\}/g)) expect(reference).toMatch(/^\$\{(urlencode\()?(data\.terraform_remote_state|var)\./);
+      expect(value.replace(/\$\{[^}]*\}/g, "")).toMatch(/^(postgresql:\/\/:@:\/\?sslmode=verify-full&sslrootcert=\/etc\/cryptopulse\/database-ca\/ca\.crt)?$/);
+    }
     expect(backend.data.JWT_SECRET).toBe("${var.app_jwt_secret}");
     expect(json.variable.app_jwt_secret).toMatchObject({ sensitive: true });
     expect(json.variable.exchange_secrets_key).toMatchObject({ sensitive: true });

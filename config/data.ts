@@ -69,6 +69,36 @@ const maintenanceWindow = z.strictObject({
   hour: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time of day such as "02:00"'),
 });
 
+/**
+ * The guide's read replicas by purpose (Database Scaling → Read Replicas: "Replica 1: Analytics
+ * queries", "Replica 2: Reporting queries"), each with the variable its connection reaches the app
+ * under. A replica is configured under its purpose, so one purpose has one replica.
+ */
+export const REPLICA_PURPOSES = {
+  analytics: "ANALYTICS_DATABASE_URL",
+  reporting: "REPORTING_DATABASE_URL",
+} as const;
+export type ReplicaPurpose = keyof typeof REPLICA_PURPOSES;
+const PURPOSES = Object.keys(REPLICA_PURPOSES) as ReplicaPurpose[];
+
+/** Plans of the read replicas by purpose: every purpose has one, and nothing else is a purpose. */
+const replicasSchema = z
+  .record(z.string(), databaseSize)
+  .superRefine((replicas: unknown, ctx) => {
+    if (!isRecord(replicas)) return; // reported as not an object
+    for (const key of Object.keys(replicas)) {
+      if (!Object.hasOwn(REPLICA_PURPOSES, key)) {
+        ctx.addIssue({ code: "custom", path: [key], message: `not a replica purpose: the purposes are ${PURPOSES.join(", ")}, one replica each` });
+      }
+    }
+    for (const purpose of PURPOSES) {
+      if (!Object.hasOwn(replicas, purpose)) {
+        ctx.addIssue({ code: "custom", path: [purpose], message: `no replica for ${purpose}: the backend reads its ${purpose} queries from ${REPLICA_PURPOSES[purpose]}` });
+      }
+    }
+  }, always)
+  .transform((replicas) => replicas as Record<ReplicaPurpose, string>);
+
 /** Unquoted PostgreSQL identifiers, so SQL, URIs and grants never need quoting. */
 const pgIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "a PostgreSQL name: 1-63 lowercase letters, digits or _, not starting with a digit");
 
@@ -87,8 +117,8 @@ const postgresSchema = z.strictObject({
   /** The application's database and login role (DigitalOcean's defaultdb and doadmin stay unused by the app). */
   database: pgIdentifier.refine((name) => name !== "defaultdb", "defaultdb is DigitalOcean's default database; the app gets its own"),
   user: pgIdentifier.refine((name) => name !== "doadmin", "doadmin is DigitalOcean's admin role; the app gets its own"),
-  /** Read-only nodes (the guide's Replica 1 and 2): their plans. */
-  replicas: z.strictObject({ analytics: databaseSize, reporting: databaseSize }),
+  /** Read-only nodes (the guide's Replica 1 and 2): their plans by purpose. */
+  replicas: replicasSchema,
   /** PgBouncer pools of the app database, all in transaction mode. Their sizes share the plan's backend connections. */
   pools: z
     .array(

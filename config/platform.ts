@@ -35,6 +35,41 @@ export const imageSchema = z
     }
   });
 
+/**
+ * Node.js LTS lines the app images may run on, with their end of life (the Node.js release
+ * schedule, github.com/nodejs/Release). The guide's Node.js 18 reached its end of life on
+ * 2025-04-30 and gets no security fixes; 20 followed on 2026-04-30. Drop a line here when it ends.
+ */
+export const NODE_LTS_END_OF_LIFE = { 22: "2027-04-30", 24: "2028-04-30" } as const;
+const NODE_MAJORS = Object.keys(NODE_LTS_END_OF_LIFE).map(Number);
+
+/**
+ * The request timeout of the backend's public Ingress (helm-values/ingress-nginx.yaml,
+ * proxy-read-timeout: the guide's 300 s): a function call that takes longer than that
+ * outlives the API request that made it.
+ */
+export const API_PROXY_READ_TIMEOUT_SECONDS = 300;
+
+/**
+ * Pods a rollout may add above the replica count (the app Deployments' maxSurge, a percentage
+ * Kubernetes rounds up), with maxUnavailable 0: during a rollout of a service at its maximum,
+ * maxReplicas + surge pods serve at once.
+ */
+export const ROLLING_UPDATE_MAX_SURGE_PERCENT = 25;
+
+/** The most pods of a service with at most `maxReplicas` that serve at once, a rollout's surge included. */
+export function peakPods(maxReplicas: number): number {
+  return maxReplicas + Math.ceil((maxReplicas * ROLLING_UPDATE_MAX_SURGE_PERCENT) / 100);
+}
+
+/**
+ * Requests one functions pod may hold in flight, so that all of them together stay within
+ * `maxConcurrentRequests` even at the HPA's maximum in the middle of a rollout.
+ */
+export function concurrencyPerPod(maxConcurrentRequests: number, maxReplicas: number): number {
+  return Math.floor(maxConcurrentRequests / peakPods(maxReplicas));
+}
+
 const groupName = z.string().regex(/^[A-Za-z0-9:._@-]{1,128}$/, "a group name as the cluster's identity provider sends it");
 
 export const platformSchema = z.strictObject({
@@ -58,6 +93,27 @@ export const platformSchema = z.strictObject({
     developerGroups: uniqueList(groupName, "developerGroups", "group"),
     /** What CI needs to roll out the app services. */
     deployerGroups: uniqueList(groupName, "deployerGroups", "group"),
+  }),
+  /** The Node.js major of every app image (they are built FROM node:<major>), given to the pods to check. */
+  runtime: z.strictObject({
+    nodeMajor: z.int().refine((major) => NODE_MAJORS.includes(major), {
+      message: `a supported Node.js LTS major: ${Object.entries(NODE_LTS_END_OF_LIFE).map(([major, end]) => `${major} (until ${end})`).join(", ")}`,
+    }),
+  }),
+  /** The API's sessions (Security Architecture → Application Security). */
+  auth: z.strictObject({
+    /** Lifetime of an issued JWT (the guide: 1 hour). Short: a stolen token is only good until then. */
+    jwtExpiresInSeconds: z.int().min(60, "at least 60 s").max(86400, "at most 86400 s (one day): a longer-lived token outlives a revoked session"),
+  }),
+  /** Cloud Functions → Resource Allocation: per-call timeout and the service's concurrency. */
+  functions: z.strictObject({
+    /** A call is abandoned after this long: by the backend's client and by the function itself. */
+    timeoutSeconds: z
+      .int()
+      .min(1, "at least 1 s")
+      .max(API_PROXY_READ_TIMEOUT_SECONDS, `at most ${API_PROXY_READ_TIMEOUT_SECONDS} s: the API's Ingress cuts the request that calls the function after that`),
+    /** Requests in flight across all functions pods at once, surge pods of a rollout included. */
+    maxConcurrentRequests: z.int().min(1, "at least 1 request"),
   }),
   /** Sensitive Terraform variables holding the app's own secrets. */
   secrets: z.strictObject({

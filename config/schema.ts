@@ -6,7 +6,7 @@ import { checkCapacity, clusterSchema, largestPool } from "./cluster";
 import { dataSchema } from "./data";
 import { edgeSchema } from "./edge";
 import { observabilitySchema } from "./observability";
-import { platformSchema } from "./platform";
+import { peakPods, platformSchema } from "./platform";
 import { backupSchema } from "./backup";
 import { isSupportedRegion, SUPPORTED_REGIONS } from "./regions";
 import { checkProductionPaging, checkSeparateAlertContacts } from "./alert-contacts";
@@ -187,6 +187,7 @@ const environmentSchema = z
     checkAppPoolCapacity(environment, ctx);
     checkProductionHighAvailability(environment, ctx);
     checkProductionPaging(environment, ctx);
+    checkFunctionsConcurrency(environment, ctx);
   }, always);
 
 /** Regions where DigitalOcean Container Registry can live. */
@@ -441,6 +442,23 @@ function checkProductionHighAvailability(environment: Record<string, unknown>, c
       code: "custom",
       path: ["data", engine, "nodeCount"],
       message: `production needs at least ${minimum} nodes here (${engine === "postgres" ? "a primary and a standby" : "a replica set"})`,
+    });
+  }
+}
+
+/** The functions' concurrency is shared out over their pods: each pod, surge pods included, needs at least one request. */
+function checkFunctionsConcurrency(environment: Record<string, unknown>, ctx: Ctx): void {
+  const { platform, services } = environment;
+  if (!isRecord(platform) || !isRecord(platform.functions) || !isRecord(services) || !isRecord(services.functions)) return;
+  const concurrency = platform.functions.maxConcurrentRequests;
+  const replicas = services.functions.replicas;
+  if (typeof concurrency !== "number" || !isRecord(replicas) || typeof replicas.max !== "number") return;
+  const pods = peakPods(replicas.max);
+  if (concurrency < pods) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["platform", "functions", "maxConcurrentRequests"],
+      message: `fewer than the ${pods} functions pods that can serve at once (services.functions.replicas.max ${replicas.max} plus a rollout's surge); each pod needs at least 1`,
     });
   }
 }

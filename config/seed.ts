@@ -95,8 +95,11 @@ export const SEED_APP_ENV = { NODE_ENV: "production", RATE_LIMIT_MAX_REQUESTS: "
 /** Cloud Functions → Function Configuration: the functions' own environment (milliseconds). */
 export const SEED_FUNCTIONS_ENV = { EXCHANGE_API_TIMEOUT: "10000", PAYMENT_WEBHOOK_TIMEOUT: "5000", CACHE_TTL: "300000" } as const;
 
-/** Cloud Functions → Resource Allocation: "Timeout: 30 seconds" per call. */
-export const SEED_FUNCTIONS_TIMEOUT_SECONDS = 30;
+/** Cloud Functions → Resource Allocation: "Timeout: 30 seconds" per call, "Concurrency: 1000 requests" for the service. */
+export const SEED_FUNCTIONS = { timeoutSeconds: 30, maxConcurrentRequests: 1000 } as const;
+
+/** Security Architecture → Application Security: "JWT tokens with 1-hour expiration". */
+export const SEED_AUTH = { jwtExpiresInSeconds: 60 * 60 } as const;
 
 /**
  * Network Architecture → Nginx rate limiting, per client IP: the `api` zone

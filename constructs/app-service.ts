@@ -7,7 +7,8 @@ import { ConfigError, type EnvironmentConfig, type ServiceName } from "../config
 import { parseCidr } from "../config/cidr";
 import { APP_POOL_LABEL, APP_POOL_TAINT } from "../config/cluster";
 import { projectPath } from "../config/paths";
-import { SEED_APP_ENV, SEED_FUNCTIONS_ENV, SEED_FUNCTIONS_TIMEOUT_SECONDS, SEED_RATE_LIMITS } from "../config/seed";
+import { concurrencyPerPod, ROLLING_UPDATE_MAX_SURGE_PERCENT } from "../config/platform";
+import { SEED_APP_ENV, SEED_FUNCTIONS_ENV, SEED_RATE_LIMITS } from "../config/seed";
 import { INGRESS_NAMESPACE } from "./ingress-controller";
 import { SCALING_METRICS } from "./metrics-adapter";
 import { PinnedRelease } from "./pinned-release";
@@ -45,6 +46,25 @@ const DEFAULT_GRACE_SECONDS = 30;
  * about a minute per step. Matches the Deployment's progressDeadlineSeconds.
  */
 export const RELEASE_TIMEOUT_SECONDS = 600;
+
+/**
+ * Where a service that reads PostgreSQL finds the clusters' CA certificate (a ConfigMap
+ * mounted read-only): its connection URIs name it as `sslrootcert` with `sslmode=verify-full`,
+ * and DATABASE_CA_FILE gives the same path to code that builds its TLS options itself.
+ */
+export const DATABASE_CA_DIR = "/etc/cryptopulse/database-ca";
+export const DATABASE_CA_KEY = "ca.crt";
+export const DATABASE_CA_FILE = `${DATABASE_CA_DIR}/${DATABASE_CA_KEY}`;
+
+/** The pod label that shows the Node.js major the pods are meant to run (`kubectl get pods -L ...`). */
+export const NODE_MAJOR_LABEL = "cryptopulse.com/node-major";
+
+/**
+ * The functions' HPA scales out once a pod holds this share of its concurrency cap: a pod can
+ * never hold more than its cap, so a target at the cap itself would never be exceeded and the
+ * HPA would not scale on requests in flight at all.
+ */
+export const SCALE_OUT_AT_CONCURRENCY_SHARE = 0.8;
 
 /** What each service is and whom it talks to. */
 interface ServiceTraits {
@@ -103,6 +123,8 @@ export interface AppServiceInputs {
   readonly serviceMonitorLabels?: Readonly<Record<string, string>>;
   /** E.g. a hash of the Secret's version, so a rotated secret rolls the pods. */
   readonly podAnnotations?: Readonly<Record<string, string>>;
+  /** The ConfigMap holding the database CA (key DATABASE_CA_KEY), mounted at DATABASE_CA_DIR; services that read PostgreSQL. */
+  readonly databaseCaConfigMap?: string;
 }
 
 type LabelSelector = { readonly matchLabels: Readonly<Record<string, string>> };
@@ -147,7 +169,10 @@ export interface AppServiceValues {
   };
   readonly env: Readonly<Record<string, string>>;
   readonly envFromSecrets: readonly string[];
+  readonly configMapMounts: readonly { readonly configMap: string; readonly mountPath: string }[];
   readonly podAnnotations: Readonly<Record<string, string>>;
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly rollingUpdate: { readonly maxSurge: string; readonly maxUnavailable: 0 };
   readonly terminationGracePeriodSeconds: number;
   readonly preStopSleepSeconds: number;
   readonly nodeSelector: Readonly<Record<string, string>>;
@@ -195,6 +220,54 @@ export function scalingPodMetrics(environment: EnvironmentConfig): { name: strin
   ];
 }
 
+/**
+ * Requests one functions pod holds in flight at most (FUNCTION_MAX_CONCURRENCY, which the app
+ * enforces): the configured total shared over the most pods that serve at once.
+ */
+export function functionsConcurrencyPerPod(environment: EnvironmentConfig): number {
+  return concurrencyPerPod(environment.platform.functions.maxConcurrentRequests, environment.services.functions.replicas.max);
+}
+
+/** scalingPodMetrics, with the functions' requests-in-flight target below their per-pod cap (SCALE_OUT_AT_CONCURRENCY_SHARE). */
+function podMetricsOf(environment: EnvironmentConfig, service: ServiceName): { name: string; averageValue: string }[] {
+  const metrics = scalingPodMetrics(environment);
+  if (service !== "functions") return metrics;
+  const belowCap = Math.max(1, Math.floor(functionsConcurrencyPerPod(environment) * SCALE_OUT_AT_CONCURRENCY_SHARE));
+  return metrics.map((metric) =>
+    metric.name === SCALING_METRICS.requestsInFlight ? { ...metric, averageValue: String(Math.min(Number(metric.averageValue), belowCap)) } : metric,
+  );
+}
+
+/** `3600` → `"3600s"`: a duration both jsonwebtoken (vercel/ms) and jose read as seconds; a bare number string would be milliseconds to them. */
+function durationSeconds(seconds: number): string {
+  return `${seconds}s`;
+}
+
+/**
+ * The plain environment of a service: the guide's shared settings, the Node.js major it must
+ * run, the in-cluster URL and timeout of each service it calls, and its own settings (the
+ * backend's JWT lifetime and database CA file, the functions' timeout and concurrency).
+ * Credentials are never here: they come from the service's Secret.
+ */
+function serviceEnv(environment: EnvironmentConfig, service: ServiceName, inputs: AppServiceInputs): Record<string, string> {
+  const { platform } = environment;
+  const env: Record<string, string> = { ...SEED_APP_ENV, NODE_MAJOR_VERSION: String(platform.runtime.nodeMajor) };
+  for (const callee of SERVICE_TRAITS[service].calls) {
+    env[`${callee.toUpperCase()}_URL`] = `http://${callee}:${environment.services[callee].port}`;
+    // The caller gives up on a call when the function would: a hung function cannot time itself out.
+    if (callee === "functions") env.FUNCTIONS_TIMEOUT_SECONDS = String(platform.functions.timeoutSeconds);
+  }
+  if (service === "backend") env.JWT_EXPIRES_IN = durationSeconds(platform.auth.jwtExpiresInSeconds);
+  if (service === "functions") {
+    Object.assign(env, SEED_FUNCTIONS_ENV, {
+      FUNCTION_TIMEOUT_SECONDS: String(platform.functions.timeoutSeconds),
+      FUNCTION_MAX_CONCURRENCY: String(functionsConcurrencyPerPod(environment)),
+    });
+  }
+  if (inputs.databaseCaConfigMap !== undefined) env.DATABASE_CA_FILE = DATABASE_CA_FILE;
+  return env;
+}
+
 /** The hosts a service serves: the apex and app. for the frontend, api. for the backend, none for functions. */
 export function defaultHosts(environment: EnvironmentConfig, service: ServiceName): string[] {
   const { apex, app, api } = environment.domain;
@@ -228,6 +301,9 @@ function checkInputs(service: ServiceName, inputs: AppServiceInputs, hosts: read
     problems.push(`image.digest = ${JSON.stringify(image.digest)}: expected sha256:<64 hex digits>`);
   }
   if (inputs.secretName !== undefined && !OBJECT_NAME.test(inputs.secretName)) problems.push(`secretName = ${JSON.stringify(inputs.secretName)}: not a Kubernetes object name`);
+  if (inputs.databaseCaConfigMap !== undefined && !OBJECT_NAME.test(inputs.databaseCaConfigMap)) {
+    problems.push(`databaseCaConfigMap = ${JSON.stringify(inputs.databaseCaConfigMap)}: not a Kubernetes object name`);
+  }
   if (!SERVICE_TRAITS[service].public && hosts.length > 0) problems.push(`hosts: ${service} is internal and serves no hostname`);
   if (SERVICE_TRAITS[service].public && hosts.length === 0) problems.push(`hosts: ${service} is public and needs at least one hostname`);
   for (const host of hosts) if (!HOSTNAME.test(host)) problems.push(`hosts: ${JSON.stringify(host)} is not a hostname`);
@@ -270,7 +346,8 @@ function placement(environment: EnvironmentConfig): Pick<AppServiceValues, "node
  * configuration and the deployment inputs, so the values can be rendered and
  * checked with `helm template` without synthesizing a stack. Throws a
  * ConfigError for an image without an immutable tag or digest, a hostname on
- * an internal service (or none on a public one), or a malformed egress target.
+ * an internal service (or none on a public one), a malformed egress target or
+ * CA ConfigMap name.
  */
 export function appServiceValues(environment: EnvironmentConfig, service: ServiceName, inputs: AppServiceInputs): AppServiceValues {
   const config = environment.services[service];
@@ -282,9 +359,6 @@ export function appServiceValues(environment: EnvironmentConfig, service: Servic
   const { healthCheck, autoscaling } = environment;
   const imagePullSecrets = inputs.imagePullSecrets ?? (inputs.image.repository.startsWith(DOCR) ? [`registry-${environment.registry.name}`] : []);
   const isApi = traits.api;
-  const env: Record<string, string> = { ...SEED_APP_ENV };
-  for (const callee of traits.calls) env[`${callee.toUpperCase()}_URL`] = `http://${callee}:${environment.services[callee].port}`;
-  if (service === "functions") Object.assign(env, SEED_FUNCTIONS_ENV);
 
   return {
     nameOverride: service,
@@ -305,7 +379,7 @@ export function appServiceValues(environment: EnvironmentConfig, service: Servic
       maxReplicas: config.replicas.max,
       targetCPUUtilizationPercentage: autoscaling.cpuUtilizationPercent,
       targetMemoryUtilizationPercentage: autoscaling.memoryUtilizationPercent,
-      podMetrics: scalingPodMetrics(environment),
+      podMetrics: podMetricsOf(environment, service),
       behavior: {
         scaleUp: { stabilizationWindowSeconds: autoscaling.scaleUpCooldownSeconds },
         scaleDown: { stabilizationWindowSeconds: autoscaling.scaleDownCooldownSeconds },
@@ -321,12 +395,16 @@ export function appServiceValues(environment: EnvironmentConfig, service: Servic
       failureThreshold: healthCheck.retries,
       startup: { enabled: true, periodSeconds: 10, failureThreshold: 30 },
     },
-    env,
+    env: serviceEnv(environment, service, inputs),
     envFromSecrets: inputs.secretName === undefined ? [] : [inputs.secretName],
+    configMapMounts: inputs.databaseCaConfigMap === undefined ? [] : [{ configMap: inputs.databaseCaConfigMap, mountPath: DATABASE_CA_DIR }],
     podAnnotations: { ...inputs.podAnnotations },
-    // Functions finish an in-flight call (up to the guide's 30 s) after SIGTERM.
+    podLabels: { [NODE_MAJOR_LABEL]: String(environment.platform.runtime.nodeMajor) },
+    // The chart's own default, stated here because the functions' concurrency share counts the surge pods.
+    rollingUpdate: { maxSurge: `${ROLLING_UPDATE_MAX_SURGE_PERCENT}%`, maxUnavailable: 0 },
+    // Functions finish an in-flight call (up to their timeout, the guide's 30 s) after SIGTERM.
     terminationGracePeriodSeconds:
-      service === "functions" ? SEED_FUNCTIONS_TIMEOUT_SECONDS + PRE_STOP_SLEEP_SECONDS + 5 : DEFAULT_GRACE_SECONDS,
+      service === "functions" ? environment.platform.functions.timeoutSeconds + PRE_STOP_SLEEP_SECONDS + 5 : DEFAULT_GRACE_SECONDS,
     preStopSleepSeconds: PRE_STOP_SLEEP_SECONDS,
     ...placement(environment),
     ingress: {

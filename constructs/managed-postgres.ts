@@ -5,7 +5,7 @@ import { DatabaseDb } from "@cdktf/provider-digitalocean/lib/database-db";
 import { DatabasePostgresqlConfig } from "@cdktf/provider-digitalocean/lib/database-postgresql-config";
 import { DatabaseReplica } from "@cdktf/provider-digitalocean/lib/database-replica";
 import { DatabaseUser } from "@cdktf/provider-digitalocean/lib/database-user";
-import type { PostgresConfig } from "../config/data";
+import { REPLICA_PURPOSES, type PostgresConfig, type ReplicaPurpose } from "../config/data";
 import { KubernetesOnlyFirewall, ManagedDatabase, PROTECTED, type DatabasePlacementProps } from "./managed-database";
 import type { MigrationConnection } from "./schema-migration-job";
 
@@ -31,7 +31,8 @@ export class ManagedPostgres extends Construct {
   readonly database: DatabaseDb;
   readonly user: DatabaseUser;
   readonly pools: ReadonlyMap<string, DatabaseConnectionPool>;
-  readonly replicas: ReadonlyMap<string, DatabaseReplica>;
+  /** The read-only replicas by purpose (analytics, reporting). */
+  readonly replicas: ReadonlyMap<ReplicaPurpose, DatabaseReplica>;
   readonly settings: DatabasePostgresqlConfig;
 
   constructor(scope: Construct, id: string, props: ManagedPostgresProps) {
@@ -65,7 +66,8 @@ export class ManagedPostgres extends Construct {
     );
 
     this.replicas = new Map(
-      Object.entries(config.replicas).map(([name, size]) => {
+      (Object.keys(REPLICA_PURPOSES) as ReplicaPurpose[]).map((name) => {
+        const size = config.replicas[name];
         const replica = new DatabaseReplica(this, `replica-${name}`, {
           clusterId,
           name: `${props.name}-${name}`,
@@ -89,10 +91,21 @@ export class ManagedPostgres extends Construct {
     });
   }
 
-  /** A TLS connection URI of the app role to `host` (e.g. a replica's private host). */
-  appUri(host: string, port: number): string {
+  /**
+   * A TLS connection URI of the app role to `host` (e.g. a replica's private host). With
+   * `caFile`, the path of the clusters' CA certificate where the client runs, the server's
+   * certificate and host name are verified (`verify-full`, libpq's and node-postgres'
+   * `sslrootcert`); without, TLS is only required.
+   */
+  appUri(host: string, port: number, caFile?: string): string {
     const password = Fn.urlencode(this.user.password);
-    return `postgresql://${this.user.name}:${password}@${host}:${Token.asString(port)}/${this.database.name}?sslmode=require`;
+    const tls = caFile === undefined ? "sslmode=require" : `sslmode=verify-full&sslrootcert=${encodeURIComponent(caFile).replace(/%2F/g, "/")}`;
+    return `postgresql://${this.user.name}:${password}@${host}:${Token.asString(port)}/${this.database.name}?${tls}`;
+  }
+
+  /** The app role's URI of each replica by purpose (see appUri). */
+  replicaUris(caFile?: string): ReadonlyMap<ReplicaPurpose, string> {
+    return new Map([...this.replicas].map(([purpose, replica]) => [purpose, this.appUri(replica.privateHost, replica.port, caFile)]));
   }
 
   /** What the schema migration job needs: the admin role, straight to the primary's private host. */

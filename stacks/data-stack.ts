@@ -75,7 +75,7 @@ export class DataStack extends PlatformStack {
     );
     secret(
       "postgres_replica_uris",
-      Object.fromEntries([...postgres.replicas].map(([name, replica]) => [name, postgres.appUri(replica.privateHost, replica.port)])),
+      Object.fromEntries(postgres.replicaUris()),
       "Read-only replicas by name: private URIs of the app role, sslmode=require",
     );
     secret("postgres_admin_uri", primary.privateUri, "PostgreSQL admin role (doadmin) on the primary: private URI, for migrations and break-glass only");

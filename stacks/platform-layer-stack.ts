@@ -1,13 +1,16 @@
 import type { ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
+import { DataDigitaloceanDatabaseCa } from "@cdktf/provider-digitalocean/lib/data-digitalocean-database-ca";
+import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import type { EnvironmentConfig, Region, ServiceName } from "../config";
+import { REPLICA_PURPOSES } from "../config/data";
 import { logsBucketName } from "../config/observability";
 import type { StateBackendOptions } from "../config/runtime";
 import { AlertContacts } from "../constructs/alert-contacts";
 import { AppNamespace } from "../constructs/app-namespace";
-import { AppService, MONITORING_NAMESPACE } from "../constructs/app-service";
+import { AppService, DATABASE_CA_FILE, DATABASE_CA_KEY, MONITORING_NAMESPACE } from "../constructs/app-service";
 import { BackupJobs, BACKUP_NAMESPACE } from "../constructs/backup-jobs";
 import { ClusterProviders } from "../constructs/cluster-providers";
 import { IngressController, ingressLoadBalancerName } from "../constructs/ingress-controller";
@@ -28,6 +31,9 @@ import { PlatformStack } from "./platform-stack";
 export { BACKUP_NAMESPACE };
 export const APP_NAMESPACE = "cryptopulse";
 
+
+/** The ConfigMap of the PostgreSQL clusters' CA certificate, mounted into the services that read PostgreSQL. */
+export const DATABASE_CA_CONFIG_MAP = "database-ca";
 
 /** DigitalOcean managed database ports: PostgreSQL, its PgBouncer pools and Valkey, MongoDB. */
 export const DATABASE_PORTS = [25060, 25061, 27017] as const;
@@ -56,6 +62,8 @@ export class PlatformLayerStack extends PlatformStack {
   readonly appNamespace: AppNamespace;
   readonly migration: SchemaMigrationJob;
   readonly services: { readonly frontend: AppService; readonly backend: AppService; readonly functions: AppService };
+  /** The PostgreSQL CA certificate (DATABASE_CA_CONFIG_MAP), which the backend verifies its replica connections against. */
+  readonly databaseCa: ConfigMapV1;
   /** Secret names per app service, for `envFrom`. */
   readonly appSecrets: { readonly backend: SecretV1; readonly functions: SecretV1 };
   /** Database dumps, configuration snapshots and the restore test (namespace `backups`). */
@@ -137,12 +145,25 @@ export class PlatformLayerStack extends PlatformStack {
     });
     const redisUrl = data.cache.primary.cluster.privateUri;
     const mongodbUrl = data.mongo.primary.cluster.privateUri;
+    // The CA DigitalOcean signs the cluster's certificates with, its read-only replicas' included.
+    this.databaseCa = new ConfigMapV1(this, "database-ca", {
+      metadata: { name: DATABASE_CA_CONFIG_MAP, namespace },
+      data: { [DATABASE_CA_KEY]: new DataDigitaloceanDatabaseCa(this, "postgres-ca", { clusterId: data.postgres.primary.cluster.id }).certificate },
+    });
+    // The backend runs the guide's analytics and reporting queries: it is the only service on
+    // PostgreSQL ("Backend → PostgreSQL (Primary + Read Replicas)"); the functions work on Valkey,
+    // MongoDB and external APIs, the frontend on the API. Each replica reaches it under the
+    // variable of its purpose, verified against the cluster's CA.
+    const replicaUrls = Object.fromEntries(
+      [...data.postgres.replicaUris(DATABASE_CA_FILE)].map(([purpose, uri]) => [REPLICA_PURPOSES[purpose], uri]),
+    );
     this.appSecrets = {
       backend: new SecretV1(this, "backend-env", {
         metadata: { name: appSecretName("backend"), namespace },
         data: {
           // The first PgBouncer pool of the config serves the app services.
           DATABASE_URL: [...data.postgres.pools.values()][0].privateUri,
+          ...replicaUrls,
           REDIS_URL: redisUrl,
           MONGODB_URL: mongodbUrl,
           JWT_SECRET: jwtSecret.stringValue,
@@ -185,14 +206,15 @@ export class PlatformLayerStack extends PlatformStack {
         image: platform.images[name],
         // The plain name (the Secret's own attribute is a token); dependsOn orders the two.
         secretName: secret ? appSecretName(name) : undefined,
+        databaseCaConfigMap: name === "backend" ? DATABASE_CA_CONFIG_MAP : undefined,
         databaseEgress: name === "frontend" ? [] : databaseEgress,
         imagePullSecrets: [`registry-${environment.registry.name}`],
         dependsOn: [this.ingress.release, this.monitoring.release, ...(secret ? [secret] : []), ...after],
       });
     this.services = {
       frontend: service("frontend", undefined, []),
-      // The schema migration finishes before the backend rolls out.
-      backend: service("backend", this.appSecrets.backend, [this.migration.job]),
+      // The schema migration finishes before the backend rolls out; its CA file exists before its pods start.
+      backend: service("backend", this.appSecrets.backend, [this.migration.job, this.databaseCa]),
       functions: service("functions", this.appSecrets.functions, []),
     };
 

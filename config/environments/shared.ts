@@ -1,3 +1,5 @@
+import { SEED_AUTH, SEED_FUNCTIONS } from "../seed";
+
 /**
  * What every environment of the account shares: who may do what in the
  * clusters, the names of the sensitive variables, the backup bucket prefix,
@@ -6,6 +8,13 @@
  */
 
 export const SHARED_PLATFORM = {
+  // The guide's Node.js 18 is past its end of life (2025-04-30). 24 is an LTS line with fixes
+  // until 2028-04-30; 22 would be supported too, but only until 2027-04-30, which means another
+  // major upgrade within five months. Build every app image FROM node:24 (config/platform.ts
+  // lists the accepted lines).
+  runtime: { nodeMajor: 24 },
+  auth: SEED_AUTH,
+  functions: SEED_FUNCTIONS,
   rbac: { developerGroups: ["cryptopulse:developers"], deployerGroups: ["cryptopulse:deployers"] },
   secrets: { jwtSecretVariable: "app_jwt_secret", exchangeKeyVariable: "exchange_secrets_key" },
 };
