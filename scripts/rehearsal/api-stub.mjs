@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import * as fixtures from './fixtures.mjs';
+import { listenOnLoopback } from './loopback.mjs';
 
 const UUID = '([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})';
 
@@ -64,22 +65,6 @@ export async function startApiStub({ world, chartsDir, lifetimeMs = 30 * 60_000 
     unknown.push(`${req.method} ${url.pathname}${url.search}`);
     send(501, { id: 'not_implemented', message: `the plan rehearsal's API stand-in does not know ${req.method} ${url.pathname}` });
   });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const timer = setTimeout(() => server.close(), lifetimeMs);
-  timer.unref();
-  const { port } = server.address();
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    unknown,
-    close: () =>
-      new Promise((resolve) => {
-        clearTimeout(timer);
-        server.closeAllConnections?.();
-        server.close(() => resolve());
-      }),
-  };
+  const { port, close } = await listenOnLoopback(server, lifetimeMs);
+  return { url: `http://127.0.0.1:${port}`, requests, unknown, close };
 }

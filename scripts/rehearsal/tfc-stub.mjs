@@ -7,6 +7,7 @@
 // the rehearsal ends (or after `lifetimeMs`).
 import { createServer } from 'node:https';
 import * as fixtures from './tfc-fixtures.mjs';
+import { listenOnLoopback } from './loopback.mjs';
 
 /** [method, path pattern, answer()]: an answer is { status, headers, body? }. Service discovery is plain JSON (the client refuses anything else). */
 const ROUTES = [
@@ -36,22 +37,6 @@ export async function startTfcStub({ tls, lifetimeMs = 30 * 60_000 }) {
     res.writeHead(501, { 'content-type': 'application/vnd.api+json' });
     res.end(JSON.stringify({ errors: [{ status: '501', title: `the plan rehearsal's Terraform Cloud stand-in does not know ${req.method} ${url.pathname}` }] }));
   });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const timer = setTimeout(() => server.close(), lifetimeMs);
-  timer.unref();
-  const { port } = server.address();
-  return {
-    host: `127.0.0.1:${port}`,
-    requests,
-    unknown,
-    close: () =>
-      new Promise((resolve) => {
-        clearTimeout(timer);
-        server.closeAllConnections?.();
-        server.close(() => resolve());
-      }),
-  };
+  const { port, close } = await listenOnLoopback(server, lifetimeMs);
+  return { host: `127.0.0.1:${port}`, requests, unknown, close };
 }
