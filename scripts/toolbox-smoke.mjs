@@ -11,8 +11,9 @@
 //   promtool    promtool --version (pinned version expected)
 //   amtool      amtool --version (pinned version expected)
 //   checkov     checkov --version (pinned version expected)
+//   kubeconform kubeconform -v (pinned version expected)
 //
-// Usage: node scripts/toolbox-smoke.mjs [--only engine,providers,helm,actionlint,promtool,amtool,checkov]
+// Usage: node scripts/toolbox-smoke.mjs [--only engine,providers,helm,actionlint,promtool,amtool,checkov,kubeconform]
 // Pins: $CRYPTOPULSE_TOOLBOX_VERSIONS (default toolbox/versions.json).
 // The mirror is $CRYPTOPULSE_TOOLBOX_CACHE/mirror (default ~/.cache/cryptopulse-toolbox/mirror);
 // source the toolbox's env.sh first so that PATH and TERRAFORM_BINARY_NAME point at its tools.
@@ -141,6 +142,7 @@ if (want('actionlint') && versions.actionlint) versionedTool('actionlint', 'acti
 if (want('promtool') && versions.promtool) versionedTool('promtool', 'promtool', ['--version'], versions.promtool.version);
 if (want('amtool') && versions.amtool) versionedTool('amtool', 'amtool', ['--version'], versions.amtool.version);
 if (want('checkov') && versions.checkov) versionedTool('checkov', 'checkov', ['--version'], versions.checkov.version);
+if (want('kubeconform') && versions.kubeconform) versionedTool('kubeconform', 'kubeconform', ['-v'], `v${versions.kubeconform.version}`);
 
 const passed = results.filter(Boolean).length;
 const failed = results.length - passed;

@@ -21,7 +21,8 @@
 #                               else the pinned OpenTofu built from source;
 #                               terraform: require terraform >= 1.6 on PATH;
 #                               tofu: always the pinned OpenTofu build (even when terraform is present).
-#   CRYPTOPULSE_TOOLBOX_COMPONENTS  which parts to install (default "engine providers helm actionlint promtool amtool checkov").
+#   CRYPTOPULSE_TOOLBOX_COMPONENTS  which parts to install (default "engine providers helm actionlint promtool amtool checkov
+#                               kubeconform podsecurity kubernetes").
 #   CRYPTOPULSE_TOOLBOX_VERSIONS    another pins file (default toolbox/versions.json; the checkov
 #                               constraints file is looked up beside it).
 #   CRYPTOPULSE_TOOLBOX_ALLOW_FAILURES=1  exit 0 even when a part failed (env.sh is written either way
@@ -51,7 +52,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VERSIONS=${CRYPTOPULSE_TOOLBOX_VERSIONS:-$HERE/versions.json}
 CACHE=${CRYPTOPULSE_TOOLBOX_CACHE:-$HOME/.cache/cryptopulse-toolbox}
 ENGINE_MODE=${CRYPTOPULSE_ENGINE:-auto}
-COMPONENTS=" ${CRYPTOPULSE_TOOLBOX_COMPONENTS:-engine providers helm actionlint promtool amtool checkov} "
+COMPONENTS=" ${CRYPTOPULSE_TOOLBOX_COMPONENTS:-engine providers helm actionlint promtool amtool checkov kubeconform podsecurity kubernetes} "
 FREEZE_CHECKOV=0
 
 for arg in "$@"; do
@@ -352,6 +353,56 @@ if want amtool; then
   if go_tool "amtool $amv" amtool amtool "$CACHE/store/amtool" amtool; then ln -sfn "$TOOL_OUT" "$CACHE/bin/amtool"; else MISSING+=("amtool"); fi
 fi
 
+# ---------------------------------------------------------------- kubeconform (Kubernetes manifest validation)
+if want kubeconform; then
+  kcv=$(vj kubeconform.version)
+  if go_tool "kubeconform $kcv" kubeconform kubeconform "$CACHE/store/kubeconform" kubeconform; then ln -sfn "$TOOL_OUT" "$CACHE/bin/kubeconform"; else MISSING+=("kubeconform"); fi
+fi
+
+# ---------------------------------------------------------------- pod-security (Pod Security Standards, toolbox/pod-security)
+# Built from the program's own go.mod and go.sum, keyed by their content and the source's.
+if want podsecurity; then
+  psv=$(vj podsecurity.version); psrc="$HERE/$(vj podsecurity.source)"
+  psout="$CACHE/store/pod-security/$psv-$(cat "$psrc/go.mod" "$psrc/go.sum" "$psrc"/*.go | sha256sum | cut -c1-8)/pod-security"
+  if [ -x "$psout" ]; then
+    REUSED+=("pod-security $psv"); note "pod-security $psv" reused "$psout"; log "pod-security $psv: reused $psout"
+  else
+    need_go; t0=$(ms); mkdir -p "$(dirname "$psout")"
+    log "pod-security $psv: building $psrc (log: $CACHE/logs/pod-security.log)"
+    if (cd "$psrc" && gox go build -trimpath -ldflags="-s -w" -o "$psout.partial.$$" .) >"$CACHE/logs/pod-security.log" 2>&1 && mv -f "$psout.partial.$$" "$psout"; then
+      BUILT+=("pod-security $psv"); note "pod-security $psv" built "$(secs $(( $(ms) - t0 )))"; log "pod-security $psv: built in $(secs $(( $(ms) - t0 )))"
+    else
+      rm -f "$psout.partial.$$"; FAILED+=("pod-security $psv"); MISSING+=("pod-security")
+      note "pod-security $psv" FAILED "$(tail -n 3 "$CACHE/logs/pod-security.log" | tr '\n\t' '  ')"; log "pod-security $psv: FAILED (details in $CACHE/logs/pod-security.log)"
+    fi
+  fi
+  [ -x "$psout" ] && ln -sfn "$psout" "$CACHE/bin/pod-security"
+fi
+
+# ---------------------------------------------------------------- Kubernetes OpenAPI spec (the manifest schemas' source)
+# The k8s.io/kubernetes module at the pinned version, from the Go module proxy (nothing is built); env.sh names its
+# spec in CRYPTOPULSE_KUBERNETES_OPENAPI. scripts/manifest-gate.mjs generates and caches the schemas from it.
+KUBERNETES_OPENAPI=""
+if want kubernetes; then
+  kv=$(vj kubernetes.version); kspec="$CACHE/store/kubernetes/$kv/$(basename "$(vj kubernetes.spec)")"
+  if [ -f "$kspec" ]; then
+    REUSED+=("kubernetes openapi $kv"); note "kubernetes openapi $kv" reused "$kspec"; log "kubernetes openapi $kv: reused $kspec"
+  else
+    need_go; t0=$(ms); mkdir -p "$(dirname "$kspec")"
+    if kdir=$(cd "$CACHE/tmp" && gox go mod download -json "$(vj kubernetes.module)@$(vj kubernetes.goVersion)" 2>"$CACHE/logs/kubernetes.log" |
+              node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>console.log(JSON.parse(s).Dir||""))') &&
+       [ -f "$kdir/$(vj kubernetes.spec)" ] && cp "$kdir/$(vj kubernetes.spec)" "$kspec.partial.$$" && mv -f "$kspec.partial.$$" "$kspec"; then
+      BUILT+=("kubernetes openapi $kv"); note "kubernetes openapi $kv" fetched "$(secs $(( $(ms) - t0 ))) (go mod download)"
+      log "kubernetes openapi $kv: fetched in $(secs $(( $(ms) - t0 )))"
+    else
+      rm -f "$kspec.partial.$$"; FAILED+=("kubernetes openapi $kv"); MISSING+=("kubernetes-openapi")
+      note "kubernetes openapi $kv" FAILED "go mod download: $(tail -n 2 "$CACHE/logs/kubernetes.log" | tr '\n' ' ')"
+      log "kubernetes openapi $kv: FAILED (details in $CACHE/logs/kubernetes.log)"
+    fi
+  fi
+  [ -f "$kspec" ] && KUBERNETES_OPENAPI=$kspec
+fi
+
 # ---------------------------------------------------------------- checkov
 ensure_venv() {
   command -v python3 >/dev/null 2>&1 || { LAST_ERR="python3 is not on PATH"; return 1; }
@@ -427,6 +478,7 @@ q() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
   echo "case \":\$PATH:\" in *:$(q "$CACHE/bin"):*) ;; *) export PATH=$(q "$CACHE/bin"):\"\$PATH\" ;; esac"
   if want providers; then echo "export TF_CLI_CONFIG_FILE=$(q "$CLI_CONFIG")"; fi
   if [ -n "$ENGINE" ]; then echo "export TERRAFORM_BINARY_NAME=$(q "$ENGINE")"; fi
+  if [ -n "$KUBERNETES_OPENAPI" ]; then echo "export CRYPTOPULSE_KUBERNETES_OPENAPI=$(q "$KUBERNETES_OPENAPI")"; fi
   echo "export CHECKPOINT_DISABLE=1"
   echo "export CRYPTOPULSE_TOOLBOX_MISSING=$(q "${MISSING[*]+"${MISSING[*]}"}")"
 } >"$CACHE/env.sh.tmp"
