@@ -7,9 +7,9 @@ import { SEED_ALERT_THRESHOLDS, SEED_BUSINESS_HOURS, SEED_ESCALATION, SEED_SLO_T
 import { alertRuleGroups } from "../constructs/alert-rules";
 import { alertmanagerConfig, NOTIFIER_SECRET, SECURITY_RECEIVER } from "../constructs/alertmanager-config";
 import { APP_METRICS, seriesNames } from "../constructs/app-metrics";
-import { scalingPodMetrics } from "../constructs/app-service";
+import { MONITORING_NAMESPACE, scalingPodMetrics } from "../constructs/app-service";
 import { metricsAdapterValues, PROMETHEUS_ADAPTER_CHART, SCALING_METRICS } from "../constructs/metrics-adapter";
-import { additionalScrapeConfigs, DASHBOARDS_DIR, dashboardFiles, KUBE_PROMETHEUS_STACK_CHART, monitoringValues } from "../constructs/monitoring";
+import { additionalScrapeConfigs, DASHBOARDS_DIR, dashboardFiles, KUBE_PROMETHEUS_STACK_CHART, monitoringValues, NODE_EXPORTER_NAMESPACE } from "../constructs/monitoring";
 import { terraformLiteral } from "../constructs/terraform-literal";
 import { environmentNamed, problemsOf, shippedConfig, type TerraformJson, releaseNamed, resourcesOf, synthesizedPlatform } from "./helpers";
 import { loadPlatformConfig } from "../config";
@@ -78,13 +78,17 @@ describe("kube-prometheus-stack release", () => {
     expect(values(production.json)[0]).toBe(readFileSync(projectPath(KUBE_PROMETHEUS_STACK_CHART.baseValues), "utf8"));
   });
 
-  it("enforces `privileged` in the monitoring namespace only (node-exporter), still warning against `restricted`", () => {
-    const monitoring = all(production.json, "kubernetes_namespace_v1").find((n) => n.metadata.name === "monitoring")!;
-    expect(monitoring.metadata.labels).toMatchObject({
+  it("enforces `restricted` in the monitoring namespace and `privileged` only where node-exporter runs alone", () => {
+    const namespaces = all(production.json, "kubernetes_namespace_v1");
+    const labels = (name: string) => namespaces.find((n) => n.metadata.name === name)!.metadata.labels;
+    expect(labels(MONITORING_NAMESPACE)).toMatchObject({ "pod-security.kubernetes.io/enforce": "restricted" });
+    expect(labels(NODE_EXPORTER_NAMESPACE)).toMatchObject({
       "pod-security.kubernetes.io/enforce": "privileged",
       "pod-security.kubernetes.io/warn": "restricted",
       "pod-security.kubernetes.io/audit": "restricted",
     });
+    const { observability, alerts } = environmentNamed("production");
+    expect(monitoringValues({ observability, alerts })["prometheus-node-exporter"]).toEqual({ namespaceOverride: NODE_EXPORTER_NAMESPACE });
   });
 
   it("denies by default and opens only what the components need", () => {

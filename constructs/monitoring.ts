@@ -31,6 +31,9 @@ export const KUBE_PROMETHEUS_STACK_CHART = {
   baseValues: "helm-values/kube-prometheus-stack.yaml",
 } as const;
 
+/** node-exporter's own namespace: the only workload of the chart that needs `privileged`. */
+export const NODE_EXPORTER_NAMESPACE = "node-exporter";
+
 /** The Service the chart puts in front of Prometheus (`<release>-prometheus`). */
 export const PROMETHEUS_SERVICE = "kube-prometheus-stack-prometheus";
 /** Grafana dashboards, one JSON file each, provisioned through the Grafana sidecar. */
@@ -68,16 +71,18 @@ export interface MonitoringProps {
  */
 export class Monitoring extends Construct {
   readonly namespace: SecureNamespace;
+  readonly nodeExporterNamespace: SecureNamespace;
   readonly release: PinnedRelease;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const { observability } = props;
     // node-exporter reads the host's /proc, /sys and root file system on the host network and PID
-    // namespace: `baseline` forbids each of those, so this namespace enforces `privileged` (it still
-    // warns and audits against `restricted`). Everything else in it runs non-root with the chart's
-    // restricted security contexts.
-    this.namespace = new SecureNamespace(this, "namespace", { name: MONITORING_NAMESPACE, enforce: "privileged" });
+    // namespace: `baseline` forbids each of those, so it runs alone in a namespace that enforces
+    // `privileged` (still warning and auditing against `restricted`). Everything else of the chart
+    // passes `restricted` and runs in the monitoring namespace, which enforces it.
+    this.namespace = new SecureNamespace(this, "namespace", { name: MONITORING_NAMESPACE, enforce: "restricted" });
+    this.nodeExporterNamespace = new SecureNamespace(this, "node-exporter-namespace", { name: NODE_EXPORTER_NAMESPACE, enforce: "privileged" });
     const namespace = this.namespace.name;
     const policies = this.networkPolicies(namespace, observability);
 
@@ -138,7 +143,7 @@ export class Monitoring extends Construct {
           }),
         ),
       ],
-      dependsOn: [...policies, grafanaAdmin, notifiers, databaseMetrics, ...dashboards],
+      dependsOn: [...policies, grafanaAdmin, notifiers, databaseMetrics, ...dashboards, this.nodeExporterNamespace.namespace],
     });
   }
 
@@ -275,6 +280,7 @@ export function monitoringValues({ observability, alerts }: MonitoringValuesInpu
         secrets: [NOTIFIER_SECRET],
       },
     },
+    "prometheus-node-exporter": { namespaceOverride: NODE_EXPORTER_NAMESPACE },
     grafana: {
       admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
       persistence: { storageClassName: RETAINED_BLOCK_STORAGE, size: `${grafana.volumeGiB}Gi` },
