@@ -25,7 +25,8 @@
 //   --parallel N       stacks planned at once, 1 or 2 (default 2)
 //   --timeout SECONDS  limit for each engine command (default 600)
 //   --work DIR         work directory (default a new temporary one); it must not exist or be empty
-//   --keep             keep the work directory (plans, state files, synthesized stacks) for a look
+//   --keep             keep the work directory (plans, each as rehearsal.plan.json too, state files, synthesized
+//                      stacks) for a look, or for npm run test:manifests -- --rehearsal DIR
 //   -h, --help         this text
 //
 // Needs the engine and a provider mirror (TF_CLI_CONFIG_FILE, as the toolbox's env.sh sets it): the rehearsal never
@@ -357,6 +358,8 @@ async function rehearseStack(stack, ctx) {
   }
   const show = await engineStep(ctx, stack, 'show', ['show', '-json', 'rehearsal.tfplan'], timings);
   const planJson = JSON.parse(show.stdout);
+  // Kept for what reads the plan afterwards (the manifest gate renders the helm releases from it).
+  if (ctx.opts.keep) writeFileSync(join(stack.dir, 'rehearsal.plan.json'), show.stdout);
 
   // ---- facts of a first plan
   const changes = (planJson.resource_changes ?? []).filter((rc) => rc.mode === 'managed');
