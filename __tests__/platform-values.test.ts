@@ -29,7 +29,7 @@ function pathsOf(value: unknown, prefix = ""): string[] {
 }
 
 /** Kubernetes objects the charts pass through whole (`toYaml`): their inner fields are Kubernetes', not the chart's. */
-const KUBERNETES_OBJECTS = new Set(["resources", "securityContext", "podSecurityContext", "affinity", "nodeSelector"]);
+const KUBERNETES_OBJECTS = new Set(["resources", "securityContext", "containerSecurityContext", "podSecurityContext", "affinity", "nodeSelector"]);
 
 /**
  * A path is known when the chart has it, when it sits below a free-form map

@@ -256,6 +256,8 @@ export function lokiValues({ logs, bucket, region }: LokiValuesInputs) {
     resultsCache: { enabled: false },
     // Neither recording/alerting rules from ConfigMaps nor synthetic test traffic.
     sidecar: { rules: { enabled: false } },
+    // With that sidecar off, nothing of Loki calls the Kubernetes API: its pods get no token.
+    defaults: { automountServiceAccountToken: false },
     lokiCanary: { enabled: false },
     test: { enabled: false },
   };
