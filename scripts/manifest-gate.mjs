@@ -10,11 +10,16 @@
 //  2. kubeconform -strict on every object, against schemas generated offline from the pinned Kubernetes OpenAPI spec
 //     (cached by version) and from the charts' CRDs: every object valid, none skipped.
 //  3. Pod Security: every pod template against its namespace's enforce level (the plan's namespace labels), with the
-//     upstream k8s.io/pod-security-admission library (pod-security, toolbox/pod-security).
+//     upstream k8s.io/pod-security-admission library (pod-security, toolbox/pod-security); a namespace below
+//     restricted holds only pods that fail restricted.
+//  4. Workload facts on the rendered objects (scripts/lib/workload-facts.mjs).
+//  5. checkov's kubernetes framework on every object as installed, and its helm framework on charts/app-service with
+//     each app release's values. Failed facts and checks pass only where guardrails/manifest-exceptions.yaml excuses
+//     them with a reason; an entry that excuses nothing fails.
 //
-// Usage: npm run test:manifests -- [--rehearsal DIR] [--charts DIR] [--out DIR]
+// Usage: npm run test:manifests -- [--rehearsal DIR] [--charts DIR] [--out DIR] [--exceptions FILE]
 //   --rehearsal DIR  a plan rehearsal's kept work directory (npm run test:plan -- --keep --work DIR); without it the
-//                    rehearsal is run first (the platform stacks and their dependencies) into a temporary one
+//                    rehearsal is run first (every stack) into a temporary one
 //   --charts DIR     the chart repository folder (index.yaml + packaged charts); default the rehearsal's copy of it
 //                    with --rehearsal, else $CRYPTOPULSE_REHEARSAL_CHARTS
 //   --out DIR        where the rendered manifests and generated schemas are written (kept); default a temporary
@@ -23,8 +28,9 @@
 //                    that excuses nothing fails
 //   -h, --help       this text
 //
-// Needs helm, kubeconform, pod-security and $CRYPTOPULSE_KUBERNETES_OPENAPI, as the toolbox's env.sh sets them (bash
-// toolbox/install.sh). Prints one line per release and closes with "N passed, N failed". Exit 0 all passed, 1 not, 2 usage.
+// Needs helm, kubeconform, pod-security, checkov ($CHECKOV or on PATH) and $CRYPTOPULSE_KUBERNETES_OPENAPI, as the
+// toolbox's env.sh sets them (bash toolbox/install.sh). Prints one line per release and closes with "N passed, N failed".
+// Exit 0 all passed, 1 not, 2 usage.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +39,7 @@ import { parseArgs } from 'node:util';
 import { usage as cliUsage } from './lib/cli.mjs';
 import { chartArchive, plannedReleases, renderRelease } from './lib/helm-releases.mjs';
 import { crdSchemas, kubernetesSchemas, servedApiVersions } from './lib/kube-schemas.mjs';
-import { applyExceptions, workloadFacts } from './lib/workload-facts.mjs';
+import { applyExceptions, objectPattern, workloadFacts } from './lib/workload-facts.mjs';
 import { podTemplates } from './lib/workloads.mjs';
 import { parse as parseYaml, stringify } from 'yaml';
 
@@ -88,7 +94,17 @@ function readExceptions(file) {
     if (typeof e.object !== 'string' || e.object.split('/').length < 3) throw new Failure(`${at}: "object" must be namespace/Kind/name[/container] (* matches within a part)`);
     if (typeof e.reason !== 'string' || e.reason.trim().length < MIN_REASON_LENGTH) throw new Failure(`${at}: "reason" must say in at least ${MIN_REASON_LENGTH} characters why ${e.object} may fail ${e.fact}`);
   });
-  return { file: file.replace(`${ROOT}/`, ''), facts };
+  const checkovSkips = document.checkov ?? [];
+  if (!Array.isArray(checkovSkips)) throw new Failure(`${file}: "checkov" must be a list`);
+  checkovSkips.forEach((e, i) => {
+    const at = `${file} checkov[${i}]`;
+    if (typeof e?.check !== 'string' || !/^CKV2?_K8S_\d+$/.test(e.check)) throw new Failure(`${at}: "check" must be a checkov kubernetes check id such as CKV_K8S_11`);
+    if (!Array.isArray(e.objects) || !e.objects.length || e.objects.some((o) => typeof o !== 'string' || o.split('/').length !== 3)) {
+      throw new Failure(`${at} (${e.check}): "objects" must be a list of namespace/Kind/name (* matches within a part)`);
+    }
+    if (typeof e.reason !== 'string' || e.reason.trim().length < MIN_REASON_LENGTH) throw new Failure(`${at} (${e.check}): "reason" must say in at least ${MIN_REASON_LENGTH} characters why the check does not apply`);
+  });
+  return { file: file.replace(`${ROOT}/`, ''), facts, checkov: checkovSkips };
 }
 
 function tool(name) {
@@ -226,7 +242,7 @@ function renderAll(releases, { helm, kubeVersionOf, apiVersions, work }) {
       writeFileSync(file, doc);
       return file;
     });
-    Object.assign(release, renderRelease({ helm, release, chartPath: release.chartPath, valueFiles, kubeVersion: kubeVersionOf(release), apiVersions, env }));
+    Object.assign(release, { valueFiles }, renderRelease({ helm, release, chartPath: release.chartPath, valueFiles, kubeVersion: kubeVersionOf(release), apiVersions, env }));
   }
 }
 
@@ -244,6 +260,56 @@ function kubeconform(binary, file, schemaDirs) {
   return report.resources ?? [];
 }
 
+/** Kinds checkov's kubernetes framework has checks for and must have scanned: a file it skips silently fails the gate. */
+const CHECKOV_SCANNED = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod', 'Role', 'ClusterRole']);
+
+/**
+ * checkov's kubernetes framework on one file per object (on a multi-document file it silently drops whatever it
+ * cannot place, kube-prometheus-stack's whole release among them). Returns its results by file.
+ */
+function checkov(binary, dir) {
+  const run = spawnSync(binary, ['-d', dir, '--framework', 'kubernetes', '--output', 'json', '--skip-download', '--soft-fail'], {
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+    env: { ...process.env, LOG_LEVEL: 'WARNING' },
+  });
+  let report;
+  try {
+    report = JSON.parse(run.stdout);
+  } catch {
+    throw new Failure(`no JSON from checkov (exit ${run.status}): ${run.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  }
+  const reports = (Array.isArray(report) ? report : [report]).filter((r) => r.check_type === 'kubernetes');
+  const byFile = new Map();
+  const at = (file) => byFile.get(file) ?? byFile.set(file, { passed: [], failed: [] }).get(file);
+  const parsingErrors = [];
+  for (const r of reports) {
+    for (const c of r.results?.passed_checks ?? []) at(c.file_abs_path).passed.push(c);
+    for (const c of r.results?.failed_checks ?? []) at(c.file_abs_path).failed.push(c);
+    parsingErrors.push(...(r.results?.parsing_errors ?? []));
+  }
+  const version = spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  return { byFile, parsingErrors, version };
+}
+
+/**
+ * checkov's helm framework on the project's own chart, with a release's values: what `checkov -d charts` scans when
+ * given values that pass the chart's schema (alone it renders nothing, the chart's defaults failing its schema).
+ */
+function checkovChart(binary, chartDir, valueFiles) {
+  const args = ['-d', chartDir, '--framework', 'helm', '--output', 'json', '--skip-download', '--soft-fail'];
+  for (const file of valueFiles) args.push('--var-file', file);
+  const run = spawnSync(binary, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, LOG_LEVEL: 'WARNING' } });
+  let report;
+  try {
+    report = JSON.parse(run.stdout);
+  } catch {
+    throw new Failure(`no JSON from checkov --framework helm on ${chartDir} (exit ${run.status}): ${run.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  }
+  const helm = (Array.isArray(report) ? report : [report]).find((r) => r.check_type === 'helm');
+  return { resourceCount: helm?.summary?.resource_count ?? 0, passed: helm?.results?.passed_checks ?? [], failed: helm?.results?.failed_checks ?? [] };
+}
+
 /** pod-security on every pod template: verdicts by id. */
 function podSecurity(binary, minor, pods) {
   const run = spawnSync(binary, ['-kubernetes-version', `v${minor}`], { input: JSON.stringify(pods), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -256,6 +322,7 @@ function main() {
   const helm = tool('helm');
   const kubeconformBinary = tool('kubeconform');
   const podSecurityBinary = tool('pod-security');
+  const checkovBinary = process.env.CHECKOV || tool('checkov');
   const swaggerFile = process.env.CRYPTOPULSE_KUBERNETES_OPENAPI;
   if (!swaggerFile || !existsSync(swaggerFile)) throw new Failure('CRYPTOPULSE_KUBERNETES_OPENAPI does not name the Kubernetes OpenAPI spec (bash toolbox/install.sh, then source its env.sh)');
   const t0 = Date.now();
@@ -264,14 +331,14 @@ function main() {
   const rehearsalDir = opts.rehearsal ?? join(work, 'rehearsal');
   try {
     if (!opts.rehearsal) rehearse(opts.charts, rehearsalDir);
-    return gate({ opts, helm, kubeconformBinary, podSecurityBinary, swaggerFile, work, rehearsalDir, t0 });
+    return gate({ opts, helm, kubeconformBinary, podSecurityBinary, checkovBinary, swaggerFile, work, rehearsalDir, t0 });
   } finally {
     if (!opts.out) rmSync(work, { recursive: true, force: true });
     else console.log(`${NAME}: rendered manifests, schemas and reports kept in ${work}`);
   }
 }
 
-function gate({ opts, helm, kubeconformBinary, podSecurityBinary, swaggerFile, work, rehearsalDir, t0 }) {
+function gate({ opts, helm, kubeconformBinary, podSecurityBinary, checkovBinary, swaggerFile, work, rehearsalDir, t0 }) {
   const stacks = rehearsedStacks(rehearsalDir);
   const versions = clusterVersions(stacks);
   const kubernetes = kubernetesSchemaDir(swaggerFile);
@@ -324,6 +391,13 @@ function gate({ opts, helm, kubeconformBinary, podSecurityBinary, swaggerFile, w
     const file = join(work, 'manifests', release.stack, `${release.name}.yaml`);
     mkdirSync(join(work, 'manifests', release.stack), { recursive: true });
     writeFileSync(file, release.objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n'));
+    const objectDir = join(work, 'checkov', release.stack, release.name);
+    mkdirSync(objectDir, { recursive: true });
+    release.objectFiles = release.objects.map((o, i) => {
+      const objectFile = join(objectDir, `${String(i).padStart(3, '0')}.yaml`);
+      writeFileSync(objectFile, stringify(o, { lineWidth: 0 }));
+      return { file: objectFile, id: `${o.metadata.namespace ?? ''}/${o.kind}/${o.metadata.name}`, kind: o.kind };
+    });
 
     // ---- schemas
     const results = kubeconform(kubeconformBinary, file, [kubernetes.dir, crdDir]);
@@ -355,11 +429,64 @@ function gate({ opts, helm, kubeconformBinary, podSecurityBinary, swaggerFile, w
     allFacts.push(...facts);
     rows.push({ release, objects: release.objects.length, valid, pods: pods.length, allowed, problems, facts, privilegedPods: pods.filter((p) => p.level !== 'restricted') });
   }
+  // ---- checkov's kubernetes checks, on the objects as installed
+  const scan = checkov(checkovBinary, join(work, 'checkov'));
+  const skips = exceptions.checkov.map((entry) => ({ ...entry, patterns: entry.objects.map(objectPattern), used: 0 }));
+  for (const row of rows) {
+    row.checkov = { passed: 0, failed: 0, skipped: 0 };
+    for (const { file, id, kind } of row.release.objectFiles) {
+      const result = scan.byFile.get(file);
+      if (!result && CHECKOV_SCANNED.has(kind)) row.problems.push(`checkov: ${id}: not scanned (checkov ${scan.version} could not read it)`);
+      row.checkov.passed += result?.passed.length ?? 0;
+      for (const check of result?.failed ?? []) {
+        const skip = skips.find((e) => e.check === check.check_id && e.patterns.some((p) => p.test(id)));
+        if (skip) {
+          skip.used++;
+          row.checkov.skipped++;
+        } else {
+          row.checkov.failed++;
+          row.problems.push(`checkov: ${check.check_id} ${id}: ${check.check_name}`);
+        }
+      }
+    }
+  }
+  for (const row of rows.filter((r) => r.release.localChart)) {
+    const { release } = row;
+    const chartScan = checkovChart(checkovBinary, release.localChart, release.valueFiles);
+    if (chartScan.resourceCount !== release.objects.length) {
+      row.problems.push(`checkov --framework helm: scanned ${chartScan.resourceCount} resource(s) of the chart, helm renders ${release.objects.length} with these values`);
+    }
+    // checkov renders as release "release-name" without a namespace: named as Helm installs them.
+    const idOf = (resource) => {
+      const [kind, namespace, ...name] = resource.split('.');
+      return `${namespace === 'default' ? release.namespace : namespace}/${kind}/${name.join('.').replace(/^release-name-/, '')}`;
+    };
+    row.checkov.passed += chartScan.passed.length;
+    for (const check of chartScan.failed) {
+      const id = idOf(check.resource);
+      const skip = skips.find((e) => e.check === check.check_id && e.patterns.some((p) => p.test(id)));
+      if (skip) {
+        skip.used++;
+        row.checkov.skipped++;
+      } else {
+        row.checkov.failed++;
+        row.problems.push(`checkov --framework helm: ${check.check_id} ${id}: ${check.check_name}`);
+      }
+    }
+  }
+  for (const error of scan.parsingErrors) {
+    failed++;
+    console.log(`FAIL checkov could not parse ${error}`);
+  }
+  for (const e of skips.filter((e) => !e.used)) {
+    failed++;
+    console.log(`FAIL ${exceptions.file}: the checkov skip of ${e.check} for ${e.objects.join(', ')} skips no failed check: remove it`);
+  }
   const { results: judged, unused } = applyExceptions(allFacts, exceptions.facts);
   for (const row of rows) {
     row.facts = judged.filter((r) => r.release === row.release);
     for (const r of row.facts.filter((r) => r.problem && !r.excepted)) row.problems.push(`${r.fact}: ${r.object}: ${r.problem}`);
-    passed += row.valid + row.allowed + row.facts.filter((r) => !r.problem).length;
+    passed += row.valid + row.allowed + row.facts.filter((r) => !r.problem).length + row.checkov.passed;
     failed += row.problems.length;
   }
   for (const e of unused) {
@@ -367,11 +494,11 @@ function gate({ opts, helm, kubeconformBinary, podSecurityBinary, swaggerFile, w
     console.log(`FAIL ${exceptions.file}: the ${e.fact} exception for ${e.object} excuses nothing: remove it`);
   }
 
-  for (const { release, objects, valid, pods, allowed, problems, facts } of rows) {
+  for (const { release, objects, valid, pods, allowed, problems, facts, checkov: ck } of rows) {
     const chart = release.localChart ? `${NAME_OF_OWN_CHART} ${release.version}` : `${release.chart} ${release.version}`;
     const factsPassed = facts.filter((r) => !r.problem).length;
     const factsExcepted = facts.filter((r) => r.excepted).length;
-    console.log(`${problems.length ? 'FAIL' : 'ok  '} ${release.stack} ${release.namespace}/${release.name} (${chart}): ${objects} object(s), ${valid} valid; ${allowed}/${pods} pod template(s) admitted; facts ${factsPassed} passed, ${facts.length - factsPassed - factsExcepted} failed, ${factsExcepted} excepted`);
+    console.log(`${problems.length ? 'FAIL' : 'ok  '} ${release.stack} ${release.namespace}/${release.name} (${chart}): ${objects} object(s), ${valid} valid; ${allowed}/${pods} pod template(s) admitted; facts ${factsPassed} passed, ${facts.length - factsPassed - factsExcepted} failed, ${factsExcepted} excepted; checkov ${ck.passed} passed, ${ck.failed} failed, ${ck.skipped} skipped`);
     for (const problem of problems) console.log(`     ${problem}`);
   }
   const privileged = new Map();

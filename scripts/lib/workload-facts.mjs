@@ -134,16 +134,18 @@ export function workloadFacts(objects, { ownChart }) {
   return [resources, probes, disruptionBudgets, autoscalers, servicePorts, imageTags].flatMap((fact) => fact(objects, { ownChart }));
 }
 
+/** A glob on "namespace/Kind/name[/container]": `*` matches within one part (a cluster-scoped object has no namespace: "/ClusterRole/x"). */
+export const objectPattern = (glob) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
+
 /**
  * Facts a release may fail, each for a reason a reviewer accepted: { fact, object (a glob on "namespace/Kind/name[/container]"), reason }.
  * Applies the exceptions and returns the results with `excepted` set, plus the exceptions that excused nothing.
  */
 export function applyExceptions(results, exceptions) {
   const used = new Set();
-  const pattern = (glob) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
   const out = results.map((r) => {
     if (!r.problem) return r;
-    const index = exceptions.findIndex((e) => e.fact === r.fact && pattern(e.object).test(r.object));
+    const index = exceptions.findIndex((e) => e.fact === r.fact && objectPattern(e.object).test(r.object));
     if (index === -1) return r;
     used.add(index);
     return { ...r, excepted: exceptions[index].reason };
