@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# CryptoPulse toolbox: the pinned Terraform engine, providers, helm CLI, actionlint, promtool, amtool and checkov that the
-# engine validation (scripts/engine-validate.mjs) and the tool smoke test (scripts/toolbox-smoke.mjs)
-# run with, built from source through the Go module proxy and PyPI, without the Terraform registry.
+# CryptoPulse toolbox: the pinned Terraform engine, providers, helm CLI, actionlint, promtool, amtool, checkov, kubeconform,
+# pod-security and the Kubernetes OpenAPI spec that the engine validation (scripts/engine-validate.mjs), the manifest
+# gate (scripts/manifest-gate.mjs) and the tool smoke test (scripts/toolbox-smoke.mjs) run with, built from source
+# through the Go module proxy and PyPI, without the Terraform registry.
 #
 # Usage:
 #   bash toolbox/install.sh                      # install what is missing, reuse what is cached
@@ -11,8 +12,9 @@
 #   bash toolbox/install.sh --freeze-checkov     # re-resolve checkov's dependencies and rewrite
 #                                                # toolbox/checkov-constraints.txt, then install
 #
-# Pins live in toolbox/versions.json (engine, providers, helm CLI, actionlint, promtool, amtool, checkov); checkov's whole
-# dependency set is pinned by toolbox/checkov-constraints.txt. A provider is one more entry there.
+# Pins live in toolbox/versions.json (engine, providers, helm CLI, actionlint, promtool, amtool, checkov, kubeconform,
+# pod-security, the Kubernetes OpenAPI spec); checkov's whole dependency set is pinned by toolbox/checkov-constraints.txt,
+# pod-security's by toolbox/pod-security/go.sum. A provider is one more entry there.
 #
 # Environment:
 #   CRYPTOPULSE_TOOLBOX_CACHE   cache directory, outside the repo (default $HOME/.cache/cryptopulse-toolbox).
@@ -38,14 +40,16 @@
 #
 # Writes $CACHE/env.sh, which exports PATH (helm, actionlint, promtool, amtool, checkov, tofu when built), TF_CLI_CONFIG_FILE (a CLI
 # config whose only provider source is the local filesystem mirror; ~/.terraformrc is never touched),
-# TERRAFORM_BINARY_NAME (the chosen engine, read by cdktf and the scripts) and CHECKPOINT_DISABLE=1.
+# TERRAFORM_BINARY_NAME (the chosen engine, read by cdktf and the scripts), CRYPTOPULSE_KUBERNETES_OPENAPI (the pinned
+# Kubernetes OpenAPI spec, read by scripts/manifest-gate.mjs) and CHECKPOINT_DISABLE=1.
 #
 # Cache layout:
 #   store/<tool>/<version>[-<commit12>]-<recipe>/  built binaries (present only when complete)
 #   store/checkov/<version>-py<python>-<constraints>/venv
 #   mirror/registry.terraform.io/<namespace>/<type>/<version>/<os>_<arch>/terraform-provider-<type>_v<version>
 #   mirror/registry.opentofu.org/...   the same binaries (hard links), for OpenTofu's default host
-#   bin/ (helm, actionlint, promtool, amtool, checkov, tofu)   terraformrc   env.sh   logs/   go/mod go/build (Go module and build caches)
+#   store/kubernetes/<version>/swagger.json   store/kubernetes-schemas/<version>-<hash>/ (written by the manifest gate)
+#   bin/ (helm, actionlint, promtool, amtool, checkov, kubeconform, pod-security, tofu)   terraformrc   env.sh   logs/   go/mod go/build (Go module and build caches)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
