@@ -28,12 +28,13 @@
 //                    that excuses nothing fails
 //   -h, --help       this text
 //
-// Needs helm, kubeconform, pod-security, checkov ($CHECKOV or on PATH) and $CRYPTOPULSE_KUBERNETES_OPENAPI, as the
-// toolbox's env.sh sets them (bash toolbox/install.sh). Prints one line per release and closes with "N passed, N failed".
-// Exit 0 all passed, 1 not, 2 usage.
-import { spawnSync } from 'node:child_process';
+// Needs helm, kubeconform, pod-security, checkov ($CHECKOV or on PATH) and the Kubernetes OpenAPI spec
+// ($CRYPTOPULSE_KUBERNETES_OPENAPI), as the toolbox's env.sh sets them (bash toolbox/install.sh). Prints one line per
+// release and closes with "N passed, N failed". Exit 0 all passed, 1 not, 2 usage.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { usage as cliUsage } from './lib/cli.mjs';
@@ -47,6 +48,9 @@ const ROOT = resolve(import.meta.dirname, '..');
 const NAME = 'manifest-gate';
 const usage = (error) => cliUsage(NAME, import.meta.url, error);
 class Failure extends Error {}
+const TOOLBOX_CACHE = process.env.CRYPTOPULSE_TOOLBOX_CACHE || join(homedir(), '.cache', 'cryptopulse-toolbox');
+/** The Kubernetes release whose OpenAPI spec the schemas come from (toolbox/versions.json). */
+const KUBERNETES = JSON.parse(readFileSync(join(ROOT, 'toolbox', 'versions.json'), 'utf8')).kubernetes;
 
 function options() {
   let parsed;
@@ -171,12 +175,10 @@ function plannedNamespaces(plan) {
 
 /** Kubernetes' schemas at the pinned version, generated once and cached by version and generator. */
 function kubernetesSchemaDir(swaggerFile) {
-  const version = JSON.parse(readFileSync(join(ROOT, 'toolbox', 'versions.json'), 'utf8')).kubernetes.version;
-  const generator = spawnSync('sha256sum', [join(ROOT, 'scripts', 'lib', 'kube-schemas.mjs'), swaggerFile], { encoding: 'utf8' }).stdout;
-  const key = spawnSync('sha256sum', { input: generator, encoding: 'utf8' }).stdout.slice(0, 12);
-  const cache = process.env.CRYPTOPULSE_TOOLBOX_CACHE || join(process.env.HOME, '.cache', 'cryptopulse-toolbox');
-  const dir = join(cache, 'store', 'kubernetes-schemas', `${version}-${key}`);
-  const swagger = JSON.parse(readFileSync(swaggerFile, 'utf8'));
+  const spec = readFileSync(swaggerFile);
+  const key = createHash('sha256').update(readFileSync(join(ROOT, 'scripts', 'lib', 'kube-schemas.mjs'))).update(spec).digest('hex').slice(0, 12);
+  const dir = join(TOOLBOX_CACHE, 'store', 'kubernetes-schemas', `${KUBERNETES.version}-${key}`);
+  const swagger = JSON.parse(spec.toString('utf8'));
   const apiVersions = servedApiVersions(swagger);
   if (!existsSync(join(dir, '.complete'))) {
     const partial = `${dir}.partial.${process.pid}`;
@@ -186,7 +188,7 @@ function kubernetesSchemaDir(swaggerFile) {
     rmSync(dir, { recursive: true, force: true });
     renameSync(partial, dir);
   }
-  return { dir, version, swagger, apiVersions };
+  return { dir, version: KUBERNETES.version, swagger, apiVersions };
 }
 
 /** apiVersion/Kind → namespaced, from the spec's paths and the CRDs' scope. */
@@ -267,18 +269,8 @@ const CHECKOV_SCANNED = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job'
  * checkov's kubernetes framework on one file per object (on a multi-document file it silently drops whatever it
  * cannot place, kube-prometheus-stack's whole release among them). Returns its results by file.
  */
-function checkov(binary, dir) {
-  const run = spawnSync(binary, ['-d', dir, '--framework', 'kubernetes', '--output', 'json', '--skip-download', '--soft-fail'], {
-    encoding: 'utf8',
-    maxBuffer: 512 * 1024 * 1024,
-    env: { ...process.env, LOG_LEVEL: 'WARNING' },
-  });
-  let report;
-  try {
-    report = JSON.parse(run.stdout);
-  } catch {
-    throw new Failure(`no JSON from checkov (exit ${run.status}): ${run.stderr.trim().split('\n').slice(-3).join(' ')}`);
-  }
+async function checkov(binary, dir) {
+  const report = await checkovReport(binary, ['-d', dir, '--framework', 'kubernetes'], dir);
   const reports = (Array.isArray(report) ? report : [report]).filter((r) => r.check_type === 'kubernetes');
   const byFile = new Map();
   const at = (file) => byFile.get(file) ?? byFile.set(file, { passed: [], failed: [] }).get(file);
@@ -296,19 +288,50 @@ function checkov(binary, dir) {
  * checkov's helm framework on the project's own chart, with a release's values: what `checkov -d charts` scans when
  * given values that pass the chart's schema (alone it renders nothing, the chart's defaults failing its schema).
  */
-function checkovChart(binary, chartDir, valueFiles) {
-  const args = ['-d', chartDir, '--framework', 'helm', '--output', 'json', '--skip-download', '--soft-fail'];
-  for (const file of valueFiles) args.push('--var-file', file);
-  const run = spawnSync(binary, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, LOG_LEVEL: 'WARNING' } });
-  let report;
-  try {
-    report = JSON.parse(run.stdout);
-  } catch {
-    throw new Failure(`no JSON from checkov --framework helm on ${chartDir} (exit ${run.status}): ${run.stderr.trim().split('\n').slice(-3).join(' ')}`);
-  }
+async function checkovChart(binary, chartDir, valueFiles) {
+  const report = await checkovReport(binary, ['-d', chartDir, '--framework', 'helm', ...valueFiles.flatMap((file) => ['--var-file', file])], chartDir);
   const helm = (Array.isArray(report) ? report : [report]).find((r) => r.check_type === 'helm');
   return { resourceCount: helm?.summary?.resource_count ?? 0, passed: helm?.results?.passed_checks ?? [], failed: helm?.results?.failed_checks ?? [] };
 }
+
+/** One checkov run's JSON report; runs go two at a time (checkov takes one core each). */
+function checkovReport(binary, args, what) {
+  return checkovSlots.run(
+    () =>
+      new Promise((resolvePromise, reject) => {
+        const child = spawn(binary, [...args, '--output', 'json', '--skip-download', '--soft-fail'], { env: { ...process.env, LOG_LEVEL: 'WARNING' } });
+        const out = [];
+        const err = [];
+        child.stdout.on('data', (d) => out.push(d));
+        child.stderr.on('data', (d) => err.push(d));
+        child.on('error', (error) => reject(new Failure(`cannot run ${binary}: ${error.message}`)));
+        child.on('close', (code) => {
+          try {
+            resolvePromise(JSON.parse(Buffer.concat(out).toString('utf8')));
+          } catch {
+            reject(new Failure(`no JSON from checkov on ${what} (exit ${code}): ${Buffer.concat(err).toString('utf8').trim().split('\n').slice(-3).join(' ')}`));
+          }
+        });
+      }),
+  );
+}
+
+/** At most `size` tasks at once. */
+function slots(size) {
+  let running = 0;
+  const waiting = [];
+  const next = () => {
+    if (running >= size || !waiting.length) return;
+    running++;
+    const { task, resolveTask, rejectTask } = waiting.shift();
+    task().then(resolveTask, rejectTask).finally(() => {
+      running--;
+      next();
+    });
+  };
+  return { run: (task) => new Promise((resolveTask, rejectTask) => (waiting.push({ task, resolveTask, rejectTask }), next())) };
+}
+const checkovSlots = slots(2);
 
 /** pod-security on every pod template: verdicts by id. */
 function podSecurity(binary, minor, pods) {
@@ -317,28 +340,29 @@ function podSecurity(binary, minor, pods) {
   return new Map(JSON.parse(run.stdout).map((v) => [v.id, v]));
 }
 
-function main() {
+async function main() {
   const opts = options();
   const helm = tool('helm');
   const kubeconformBinary = tool('kubeconform');
   const podSecurityBinary = tool('pod-security');
   const checkovBinary = process.env.CHECKOV || tool('checkov');
-  const swaggerFile = process.env.CRYPTOPULSE_KUBERNETES_OPENAPI;
-  if (!swaggerFile || !existsSync(swaggerFile)) throw new Failure('CRYPTOPULSE_KUBERNETES_OPENAPI does not name the Kubernetes OpenAPI spec (bash toolbox/install.sh, then source its env.sh)');
+  // The toolbox's env.sh names it; without it, where the toolbox puts the pinned version's.
+  const swaggerFile = process.env.CRYPTOPULSE_KUBERNETES_OPENAPI || join(TOOLBOX_CACHE, 'store', 'kubernetes', KUBERNETES.version, 'swagger.json');
+  if (!existsSync(swaggerFile)) throw new Failure(`no Kubernetes OpenAPI spec at ${swaggerFile} (bash toolbox/install.sh, then source its env.sh)`);
   const t0 = Date.now();
   const work = opts.out ?? mkdtempSync(join(tmpdir(), 'cryptopulse-manifests-'));
   mkdirSync(work, { recursive: true });
   const rehearsalDir = opts.rehearsal ?? join(work, 'rehearsal');
   try {
     if (!opts.rehearsal) rehearse(opts.charts, rehearsalDir);
-    return gate({ opts, helm, kubeconformBinary, podSecurityBinary, checkovBinary, swaggerFile, work, rehearsalDir, t0 });
+    return await gate({ opts, helm, kubeconformBinary, podSecurityBinary, checkovBinary, swaggerFile, work, rehearsalDir, t0 });
   } finally {
     if (!opts.out) rmSync(work, { recursive: true, force: true });
     else console.log(`${NAME}: rendered manifests, schemas and reports kept in ${work}`);
   }
 }
 
-function gate({ opts, helm, kubeconformBinary, podSecurityBinary, checkovBinary, swaggerFile, work, rehearsalDir, t0 }) {
+async function gate({ opts, helm, kubeconformBinary, podSecurityBinary, checkovBinary, swaggerFile, work, rehearsalDir, t0 }) {
   const stacks = rehearsedStacks(rehearsalDir);
   const versions = clusterVersions(stacks);
   const kubernetes = kubernetesSchemaDir(swaggerFile);
@@ -430,7 +454,11 @@ function gate({ opts, helm, kubeconformBinary, podSecurityBinary, checkovBinary,
     rows.push({ release, objects: release.objects.length, valid, pods: pods.length, allowed, problems, facts, privilegedPods: pods.filter((p) => p.level !== 'restricted') });
   }
   // ---- checkov's kubernetes checks, on the objects as installed
-  const scan = checkov(checkovBinary, join(work, 'checkov'));
+  const chartRows = rows.filter((r) => r.release.localChart);
+  const [scan, ...chartScans] = await Promise.all([
+    checkov(checkovBinary, join(work, 'checkov')),
+    ...chartRows.map(({ release }) => checkovChart(checkovBinary, release.localChart, release.valueFiles)),
+  ]);
   const skips = exceptions.checkov.map((entry) => ({ ...entry, patterns: entry.objects.map(objectPattern), used: 0 }));
   for (const row of rows) {
     row.checkov = { passed: 0, failed: 0, skipped: 0 };
@@ -450,9 +478,9 @@ function gate({ opts, helm, kubeconformBinary, podSecurityBinary, checkovBinary,
       }
     }
   }
-  for (const row of rows.filter((r) => r.release.localChart)) {
+  for (const [i, row] of chartRows.entries()) {
     const { release } = row;
-    const chartScan = checkovChart(checkovBinary, release.localChart, release.valueFiles);
+    const chartScan = chartScans[i];
     if (chartScan.resourceCount !== release.objects.length) {
       row.problems.push(`checkov --framework helm: scanned ${chartScan.resourceCount} resource(s) of the chart, helm renders ${release.objects.length} with these values`);
     }
@@ -509,10 +537,13 @@ function gate({ opts, helm, kubeconformBinary, podSecurityBinary, checkovBinary,
   return failed ? 1 : 0;
 }
 
-try {
-  process.exitCode = main();
-} catch (error) {
-  console.error(`${NAME}: ${error instanceof Failure || !error?.stack ? error.message ?? error : error.message}`);
-  console.log('0 passed, 1 failed');
-  process.exitCode = 1;
-}
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    console.error(`${NAME}: ${error?.message ?? error}`);
+    console.log('0 passed, 1 failed');
+    process.exitCode = 1;
+  },
+);
