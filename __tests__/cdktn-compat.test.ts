@@ -90,6 +90,15 @@ describe("comparing the cdktf and cdktn outputs", () => {
     ]);
   });
 
+  it("leaves out what the engine writes into a stack's folder after the synth", () => {
+    const engineRan = output("0.21.0", (files) => {
+      files["stacks/cryptopulse-staging-network-fra1/.terraform.lock.hcl"] = "# lock\n";
+      files["stacks/cryptopulse-staging-network-fra1/.terraform/providers/x"] = "binary";
+      files["stacks/cryptopulse-staging-platform-fra1/rehearsal.tfplan"] = "plan";
+    });
+    expect(lines(engineRan, output("0.24.0"))).toEqual([]);
+  });
+
   it("fails on a missing or an extra stack, a manifest entry, an asset's bytes and key order", () => {
     const candidate = output("0.24.0", (files) => {
       delete files["stacks/cryptopulse-staging-network-fra1/cdk.tf.json"];
