@@ -246,9 +246,9 @@ describe("the report's settings in the documentation", () => {
     expect(rows.sort()).toEqual(readByCode);
   });
 
-  it("name the workflow's secrets as the README's secrets table does", () => {
+  it("name the workflow's secrets as docs/delivery.md's secrets table does", () => {
     const secrets = [...read(".github/workflows/cost-report.yml").matchAll(/secrets\.(\w+)/g)].map((match) => match[1]).sort();
-    const row = read("README.md").split("\n").find((line) => line.includes("| cost report |"));
+    const row = read("docs/delivery.md").split("\n").find((line) => line.includes("| cost report |"));
     expect(row).toBeDefined();
     expect([...row!.matchAll(/`(CRYPTOPULSE_\w+)`/g)].map((match) => match[1]).sort()).toEqual(secrets);
     for (const secret of secrets) expect(readByCode).toContain(secret);

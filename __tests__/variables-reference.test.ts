@@ -5,12 +5,13 @@ import * as path from "path";
 import { parse } from "yaml";
 import { loadPlatformConfig, PLATFORM_CONFIG } from "../config";
 import { synthesizePlatform } from "../stacks/platform-app";
+import { markdownFiles } from "./doc-commands";
 import type { TerraformJson } from "./helpers";
 
 /**
  * One set of Terraform variables, wherever users meet it: what the synthesized stacks of every
  * environment declare, docs/variables.md, the TF_VAR_ each workflow passes to its plans and deploys,
- * and the README. A variable missing from a workflow fails that workflow's plan; a stale name in the
+ * and the README and docs/ (docs/delivery.md, where users set them). A variable missing from a workflow fails that workflow's plan; a stale name in the
  * docs sends users to set something no stack reads.
  */
 
@@ -142,16 +143,19 @@ describe("the workflows", () => {
   });
 });
 
-describe("the README", () => {
-  const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+describe("the README and docs/", () => {
+  const mentionedIn = (file: string) => sorted([...readFileSync(path.join(ROOT, file), "utf8").matchAll(/TF_VAR_([a-z0-9_]+)/g)].map(([, name]) => name));
 
-  it("names only variables a stack declares", () => {
-    const mentioned = sorted([...readme.matchAll(/TF_VAR_([a-z0-9_]+)/g)].map(([, name]) => name));
-    expect(mentioned.filter((name) => !declared.has(name))).toEqual([]);
-    expect(mentioned).toEqual(sorted(declared.keys()));
+  it.each(markdownFiles(ROOT))("%s names only variables a stack declares", (file) => {
+    expect(mentionedIn(file).filter((name) => !declared.has(name))).toEqual([]);
   });
 
-  it("points to docs/variables.md", () => {
-    expect(readme).toContain("(docs/variables.md)");
+  it("docs/delivery.md, where a deploy and the workflows' secrets set them, names every one", () => {
+    expect(mentionedIn("docs/delivery.md")).toEqual(sorted(declared.keys()));
+  });
+
+  it("point to docs/variables.md", () => {
+    expect(readFileSync(path.join(ROOT, "README.md"), "utf8")).toContain("(docs/variables.md)");
+    expect(readFileSync(path.join(ROOT, "docs", "delivery.md"), "utf8")).toContain("(variables.md)");
   });
 });
