@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { markdownFiles } from "./doc-commands";
@@ -122,5 +122,27 @@ describe("the link check", () => {
     expect(page("docs/runbooks/x.md", "[data](../data.md#tests) [seed](../../config/seed.ts) [wrong](data.md)")).toEqual([
       "docs/runbooks/x.md:1: data.md: no such file",
     ]);
+  });
+});
+
+/**
+ * Code points operators at the docs too: alert runbooks, comments, error lines. Every
+ * `docs/<page>.md` the sources name must exist, so that a moved page cannot leave a 3 a.m. alert
+ * pointing nowhere.
+ */
+describe("the docs pages the sources name", () => {
+  const SOURCE_DIRS = ["config", "constructs", "guardrails", "stacks", "helm-values", "scripts", "backup", "toolbox", ".github"];
+  const named = SOURCE_DIRS.flatMap((dir) =>
+    readdirSync(path.join(ROOT, dir), { recursive: true, encoding: "utf8" })
+      .filter((file) => /\.(ts|mjs|cjs|sh|ya?ml|json)$/.test(file))
+      .flatMap((file) => [...readFileSync(path.join(ROOT, dir, file), "utf8").matchAll(/(?<![\w./-])docs\/[\w./-]+?\.md\b/g)].map(([page]) => `${dir}/${file}: ${page}`)),
+  );
+
+  it("are named somewhere (the check has something to check)", () => {
+    expect(named.length).toBeGreaterThan(10);
+  });
+
+  it("exist", () => {
+    expect(named.filter((entry) => !existsSync(path.join(ROOT, entry.split(": ")[1])))).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import { BACKEND_AUTH_PATHS } from "./app-service";
  * Terraform never plans a custom resource whose CRD does not exist yet.
  * `priority` is the guide's escalation level and drives Alertmanager's routing
  * (see alertmanager-config.ts); every rule carries a summary, a description
- * and the runbook's first steps, and README's alert table has the rest.
+ * and the runbook's first steps, and docs/observability.md ("Alerts and escalation") has the rest.
  */
 
 export type Priority = keyof typeof SEED_ESCALATION;
@@ -215,7 +215,7 @@ export function alertRuleGroups(thresholds: AlertRuleThresholds): RuleGroup[] {
           "1h",
           "Certificate of {{ $labels.host }} expires within " + `${certificateExpiryDays}` + " days",
           "The certificate ingress-nginx serves for {{ $labels.host }} expires in {{ $value | humanize }} days.",
-          "Renew the origin certificate: `terraform apply -replace` its tls_private_key in the platform stack (README: Origin certificate renewal).",
+          "Renew the origin certificate: `terraform apply -replace` its tls_private_key in the platform stack (docs/platform.md: Origin certificate renewal).",
         ),
       ],
     },

@@ -2,7 +2,7 @@
  * The metrics contract of the app services: what each service's /metrics
  * endpoint is expected to export (Prometheus text format), scraped through the
  * ServiceMonitor of charts/app-service. The alert rules and the Grafana
- * dashboards use exactly these names; README's "Observability" section lists
+ * dashboards use exactly these names; docs/observability.md lists
  * them for the service teams. Prometheus adds the target labels `namespace`,
  * `service` and `pod` itself.
  */

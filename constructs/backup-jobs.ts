@@ -58,7 +58,7 @@ export function backupAlertRules(namespace: string): RuleGroup {
         annotations: {
           summary: `No successful database backup for more than ${BACKUP_STALE_AFTER_HOURS} hours`,
           description: "The newest encrypted dump is older than one backup interval plus an hour: region loss now loses more than the dumps' RPO.",
-          runbook: `kubectl -n ${namespace} get jobs -l app.kubernetes.io/name=${BACKUP_CRONJOBS.dump}; kubectl -n ${namespace} logs job/<newest>; README "Disaster recovery".`,
+          runbook: `kubectl -n ${namespace} get jobs -l app.kubernetes.io/name=${BACKUP_CRONJOBS.dump}; kubectl -n ${namespace} logs job/<newest>; docs/runbooks/disaster-recovery.md.`,
         },
       },
       {

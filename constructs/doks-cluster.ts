@@ -39,7 +39,7 @@ export interface DoksClusterProps {
  * - Destroying the cluster keeps the load balancers and volumes DOKS created
  *   (`destroyAllAssociatedResources: false`): volumes hold Prometheus and
  *   Alertmanager data, and a destroy must never take data with it. They are
- *   cleaned up by hand (see the README runbook), and they block deleting the VPC
+ *   cleaned up by hand (see docs/runbooks/cluster.md), and they block deleting the VPC
  *   until then.
  */
 export class DoksCluster extends Construct {

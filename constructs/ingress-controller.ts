@@ -40,8 +40,8 @@ export interface IngressControllerProps {
  * DigitalOcean's Service annotation that makes the load balancer send a PROXY
  * protocol (v1) header ahead of each connection; the value must be the string
  * "true". Source: https://docs.digitalocean.com/products/kubernetes/how-to/configure-load-balancers/#proxy-protocol
- * and the cloud controller's docs/controllers/services/annotations.md
- * (github.com/digitalocean/digitalocean-cloud-controller-manager). Its default
+ * and github.com/digitalocean/digitalocean-cloud-controller-manager/blob/master/docs/controllers/services/annotations.md.
+ * Its default
  * health check (HTTP /healthz of kube-proxy, port 10256) is sent without PROXY
  * protocol, so it keeps working; setting do-loadbalancer-override-health-check
  * would send it with PROXY protocol to the ports chosen.

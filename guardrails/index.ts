@@ -1,6 +1,6 @@
 /**
  * Guardrails: a policy rule pack for DigitalOcean, Cloudflare, Kubernetes and
- * Helm, enforced at synth on every stack (see README, Guardrails). Stacks
+ * Helm, enforced at synth on every stack (see docs/guardrails.md). Stacks
  * import from here; this folder imports config/, cdktf and constructs, never stacks/.
  */
 export { applyGuardrails, GuardrailsAspect } from "./aspect";

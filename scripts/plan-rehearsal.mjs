@@ -131,7 +131,7 @@ function emptyWorld(caCertificatePem) {
 function addSynthesized(world, stacks) {
   for (const { json } of stacks.values()) {
     for (const cluster of Object.values(json.resource?.digitalocean_kubernetes_cluster ?? {})) world.clusters.push({ name: cluster.name, region: cluster.region });
-    // The zone is a prerequisite a user creates in Cloudflare before the first deploy (README, "Zone prerequisites").
+    // The zone is a prerequisite a user creates in Cloudflare before the first deploy (docs/edge.md, "Zone prerequisites").
     for (const zone of Object.values(json.data?.cloudflare_zone ?? {})) if (zone.filter?.name) world.zones.push(zone.filter.name);
   }
 }
