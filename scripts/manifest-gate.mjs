@@ -38,6 +38,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { usage as cliUsage } from './lib/cli.mjs';
+import { chartRepositoryProblem } from './lib/chart-mirror.mjs';
 import { chartArchive, plannedReleases, renderRelease } from './lib/helm-releases.mjs';
 import { crdSchemas, kubernetesSchemas, servedApiVersions } from './lib/kube-schemas.mjs';
 import { applyExceptions, objectPattern, workloadFacts } from './lib/workload-facts.mjs';
@@ -72,8 +73,8 @@ function options() {
   if (parsed.help) usage();
   // A kept rehearsal holds the copy of the chart repository it planned with.
   const charts = parsed.charts ?? (parsed.rehearsal ? join(parsed.rehearsal, 'charts') : process.env.CRYPTOPULSE_REHEARSAL_CHARTS);
-  if (!charts) usage('--charts: no chart repository folder given (or set CRYPTOPULSE_REHEARSAL_CHARTS)');
-  if (!existsSync(join(charts, 'index.yaml'))) usage(`--charts: "${charts}" is not a chart repository folder (no index.yaml)`);
+  const chartsProblem = chartRepositoryProblem(charts);
+  if (chartsProblem) usage(chartsProblem);
   if (parsed.rehearsal && !existsSync(join(parsed.rehearsal, 'cdktf.out', 'manifest.json'))) {
     usage(`--rehearsal: "${parsed.rehearsal}" is not a kept plan rehearsal work directory (no cdktf.out/manifest.json)`);
   }
@@ -460,22 +461,24 @@ async function gate({ opts, helm, kubeconformBinary, podSecurityBinary, checkovB
     ...chartRows.map(({ release }) => checkovChart(checkovBinary, release.localChart, release.valueFiles)),
   ]);
   const skips = exceptions.checkov.map((entry) => ({ ...entry, patterns: entry.objects.map(objectPattern), used: 0 }));
+  /** A failed check of object `id`: skipped when an exception covers it (and that exception counted as used), else a problem. */
+  const countFailure = (row, check, id, scanner) => {
+    const skip = skips.find((e) => e.check === check.check_id && e.patterns.some((p) => p.test(id)));
+    if (skip) {
+      skip.used++;
+      row.checkov.skipped++;
+    } else {
+      row.checkov.failed++;
+      row.problems.push(`${scanner}: ${check.check_id} ${id}: ${check.check_name}`);
+    }
+  };
   for (const row of rows) {
     row.checkov = { passed: 0, failed: 0, skipped: 0 };
     for (const { file, id, kind } of row.release.objectFiles) {
       const result = scan.byFile.get(file);
       if (!result && CHECKOV_SCANNED.has(kind)) row.problems.push(`checkov: ${id}: not scanned (checkov ${scan.version} could not read it)`);
       row.checkov.passed += result?.passed.length ?? 0;
-      for (const check of result?.failed ?? []) {
-        const skip = skips.find((e) => e.check === check.check_id && e.patterns.some((p) => p.test(id)));
-        if (skip) {
-          skip.used++;
-          row.checkov.skipped++;
-        } else {
-          row.checkov.failed++;
-          row.problems.push(`checkov: ${check.check_id} ${id}: ${check.check_name}`);
-        }
-      }
+      for (const check of result?.failed ?? []) countFailure(row, check, id, 'checkov');
     }
   }
   for (const [i, row] of chartRows.entries()) {
@@ -491,15 +494,7 @@ async function gate({ opts, helm, kubeconformBinary, podSecurityBinary, checkovB
     };
     row.checkov.passed += chartScan.passed.length;
     for (const check of chartScan.failed) {
-      const id = idOf(check.resource);
-      const skip = skips.find((e) => e.check === check.check_id && e.patterns.some((p) => p.test(id)));
-      if (skip) {
-        skip.used++;
-        row.checkov.skipped++;
-      } else {
-        row.checkov.failed++;
-        row.problems.push(`checkov --framework helm: ${check.check_id} ${id}: ${check.check_name}`);
-      }
+      countFailure(row, check, idOf(check.resource), 'checkov --framework helm');
     }
   }
   for (const error of scan.parsingErrors) {

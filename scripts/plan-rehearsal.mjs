@@ -43,6 +43,7 @@ import { appliedValues, blockType, outputsState, resourceSchema, stateFile } fro
 import { engineVersion, errorLines, MISSING_PROVIDER, oneLine, pickEngine, run, secs } from './lib/engine.mjs';
 import { loadTypeScript } from './lib/typescript.mjs';
 import { usage as cliUsage } from './lib/cli.mjs';
+import { chartRepositoryProblem } from './lib/chart-mirror.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const NAME = 'plan-rehearsal';
@@ -74,8 +75,8 @@ function options() {
   if (![1, 2].includes(parallel)) usage(`--parallel: "${parsed.parallel}" is not 1 or 2`);
   if (!(timeout > 0)) usage(`--timeout: "${parsed.timeout}" is not a positive number of seconds`);
   const charts = parsed.charts ?? process.env.CRYPTOPULSE_REHEARSAL_CHARTS;
-  if (!charts) usage('--charts: no chart repository folder given (or set CRYPTOPULSE_REHEARSAL_CHARTS)');
-  if (!existsSync(join(charts, 'index.yaml'))) usage(`--charts: "${charts}" is not a chart repository folder (no index.yaml)`);
+  const chartsProblem = chartRepositoryProblem(charts);
+  if (chartsProblem) usage(chartsProblem);
   if (parsed.work && existsSync(parsed.work) && readdirSync(parsed.work).length) usage(`--work: "${parsed.work}" is not empty`);
   return { ...parsed, charts: resolve(charts), parallel, timeout };
 }

@@ -57,3 +57,13 @@ export async function mirrorCharts(charts, dir, { fetchImpl = fetch, log = () =>
   }
   return entries;
 }
+
+/**
+ * Why `dir` (a `--charts` option, else CRYPTOPULSE_REHEARSAL_CHARTS) cannot serve as the chart repository folder,
+ * or undefined when it can: the plan rehearsal and the manifest gate read the same kind of folder.
+ */
+export function chartRepositoryProblem(dir) {
+  if (!dir) return '--charts: no chart repository folder given (or set CRYPTOPULSE_REHEARSAL_CHARTS)';
+  if (!existsSync(join(dir, 'index.yaml'))) return `--charts: "${dir}" is not a chart repository folder (no index.yaml)`;
+  return undefined;
+}
