@@ -1,0 +1,160 @@
+import { mkdtempSync, readFileSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { ConfigError, loadPlatformConfig } from "../config";
+import { APP_METRICS, type AppMetric } from "../constructs/app-metrics";
+import { GuardrailError, RULES } from "../guardrails";
+import { synthesizePlatform } from "../stacks/platform-app";
+import { PlatformStack, stackName } from "../stacks/platform-stack";
+
+/**
+ * What the generated tables of the docs say, read from the code itself: the app as `cdktf synth`
+ * builds it (every environment and the Terraform Cloud bootstrap stack) and its synthesized JSON,
+ * the guardrail rule pack and the app services' metrics contract. Every project import the tables
+ * need is in this file.
+ */
+export interface Facts {
+  /** The configured environments, in the config's order. */
+  readonly environments: readonly string[];
+  readonly stacks: readonly StackFact[];
+  readonly variables: readonly VariableFact[];
+  /** Every Prometheus alert rule the platform stacks ship, per environment, in the order shipped. */
+  readonly alerts: readonly AlertFact[];
+  readonly rules: typeof RULES;
+  readonly metrics: readonly AppMetric[];
+}
+
+export interface StackFact {
+  readonly name: string;
+  readonly layer: string;
+  readonly environment: string;
+  /** Absent for a stack of the whole environment (edge). */
+  readonly region?: string;
+  /** The stacks that must apply first, as cdktf orders them. */
+  readonly dependsOn: readonly string[];
+}
+
+export interface VariableFact {
+  readonly name: string;
+  readonly purpose: string;
+  readonly sensitive: boolean;
+  readonly stacks: readonly string[];
+}
+
+export interface AlertFact {
+  readonly environment: string;
+  readonly group: string;
+  readonly alert: string;
+  readonly for: string;
+  readonly priority: string;
+  readonly summary: string;
+  readonly description: string;
+  readonly runbook: string;
+}
+
+/** Input the tables cannot describe: one line, printed without a stack trace. */
+export class DocsTableError extends Error {}
+
+/** The errors the command prints as they are: its own, and a configuration or guardrail problem of the synth. */
+export const isReportedError = (error: unknown): error is Error => error instanceof DocsTableError || error instanceof ConfigError || error instanceof GuardrailError;
+
+/** The runtime settings of the synthesis: every environment (no filter) and the bootstrap stack. */
+const SYNTH_ENV = { CRYPTOPULSE_TFC_BOOTSTRAP: "true", CRYPTOPULSE_TFC_ORGANIZATION: "cryptopulse" };
+
+/** Synthesizes the shipped configuration into a temporary directory and reads the facts from it. */
+export function collectFacts(): Facts {
+  const outdir = mkdtempSync(path.join(tmpdir(), "cryptopulse-docs-tables-"));
+  try {
+    const app = synthesizePlatform({ env: SYNTH_ENV, outdir });
+    const config = loadPlatformConfig();
+    const stacks = app.node.children
+      .filter((child): child is PlatformStack => child instanceof PlatformStack)
+      .map((stack): StackFact => {
+        const environment = config.environments.find((candidate) => candidate.name === stack.environment.name);
+        const region = environment?.regions.map((r) => r.slug).find((slug) => stackName(stack.environment.name, stack.layer, slug) === stack.stackName);
+        return {
+          name: stack.stackName,
+          layer: stack.layer,
+          environment: stack.environment.name,
+          ...(region ? { region } : {}),
+          dependsOn: stack.dependencies.map((producer) => producer.node.id),
+        };
+      });
+    const synthesized = readSynthesized(outdir);
+    return {
+      environments: config.environments.map((environment) => environment.name),
+      stacks,
+      variables: collectVariables(synthesized),
+      alerts: collectAlerts(synthesized, stacks),
+      rules: RULES,
+      metrics: APP_METRICS,
+    };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- Terraform JSON and Helm values are untyped */
+
+/** Stack name -> its cdk.tf.json, every stack of the manifest, sorted by name. */
+function readSynthesized(outdir: string): Map<string, any> {
+  const manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
+  return new Map(
+    Object.entries(manifest.stacks)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, entry]) => [name, JSON.parse(readFileSync(path.join(outdir, entry.synthesizedStackPath), "utf8"))]),
+  );
+}
+
+/** Every Terraform variable users set as TF_VAR_<name>, sorted by name; one purpose and sensitivity each. */
+function collectVariables(synthesized: Map<string, any>): VariableFact[] {
+  const variables = new Map<string, { purpose: string; sensitive: boolean; stacks: string[] }>();
+  for (const [stack, json] of synthesized) {
+    for (const [name, variable] of Object.entries<any>(json.variable ?? {})) {
+      const purpose = String(variable.description ?? "").replace(` (set TF_VAR_${name})`, "");
+      const sensitive = variable.sensitive === true;
+      const known = variables.get(name);
+      if (!known) variables.set(name, { purpose, sensitive, stacks: [stack] });
+      else if (known.purpose !== purpose || known.sensitive !== sensitive) {
+        throw new DocsTableError(`variable ${name} is declared differently in ${known.stacks[0]} and ${stack}; one variable, one purpose`);
+      } else known.stacks.push(stack);
+    }
+  }
+  return [...variables].sort(([a], [b]) => a.localeCompare(b)).map(([name, variable]) => ({ name, ...variable }));
+}
+
+/**
+ * The alert rules of every platform stack, from the values of its Helm releases
+ * (kube-prometheus-stack's `additionalPrometheusRulesMap`): what Prometheus gets, not what a
+ * construct might build.
+ */
+function collectAlerts(synthesized: Map<string, any>, stacks: readonly StackFact[]): AlertFact[] {
+  return stacks
+    .filter((stack) => stack.layer === "platform")
+    .flatMap((stack) =>
+      Object.values<any>(synthesized.get(stack.name)?.resource?.helm_release ?? {})
+        .flatMap((release) => (release.values ?? []) as string[])
+        // A value that is a whole Terraform expression (yamlencode of stack outputs) holds no rules.
+        .filter((values) => !/^\$\{[\s\S]*\}$/.test(values))
+        .flatMap((values) => Object.entries<any>(parse(unescapeTerraform(values))?.additionalPrometheusRulesMap ?? {}))
+        .flatMap(([, file]) => (file.groups ?? []) as any[])
+        .flatMap((group) =>
+          (group.rules as any[])
+            .filter((rule) => typeof rule.alert === "string")
+            .map((rule) => ({
+              environment: stack.environment,
+              group: String(group.name),
+              alert: String(rule.alert),
+              for: String(rule.for ?? "0m"),
+              priority: String(rule.labels?.priority ?? ""),
+              summary: String(rule.annotations?.summary ?? ""),
+              description: String(rule.annotations?.description ?? ""),
+              runbook: String(rule.annotations?.runbook ?? ""),
+            })),
+        ),
+    );
+}
+
+/** A string as Terraform reads it: cdk.tf.json writes a literal `${` as `$${` and `%{` as `%%{`. */
+const unescapeTerraform = (text: string) => text.replaceAll("$${", "${").replaceAll("%%{", "%{");
