@@ -21,6 +21,8 @@ export interface Facts {
   readonly variables: readonly VariableFact[];
   /** Every Prometheus alert rule the platform stacks ship, per environment, in the order shipped. */
   readonly alerts: readonly AlertFact[];
+  /** DigitalOcean's own alerts (monitor alerts on droplets and databases, uptime alerts), per stack. */
+  readonly digitaloceanAlerts: readonly DigitaloceanAlertFact[];
   readonly rules: typeof RULES;
   readonly metrics: readonly AppMetric[];
 }
@@ -51,6 +53,17 @@ export interface AlertFact {
   readonly summary: string;
   readonly description: string;
   readonly runbook: string;
+}
+
+export interface DigitaloceanAlertFact {
+  readonly environment: string;
+  readonly layer: string;
+  /** The alert's `type`: a monitor metric (`v1/insights/droplet/cpu`) or an uptime check's (`latency`). */
+  readonly type: string;
+  /** What it watches: the nodes or database of its description, the host of an uptime check. */
+  readonly subject: string;
+  readonly condition: string;
+  readonly window: string;
 }
 
 /** Input the tables cannot describe: one line, printed without a stack trace. */
@@ -87,6 +100,7 @@ export function collectFacts(): Facts {
       stacks,
       variables: collectVariables(synthesized),
       alerts: collectAlerts(synthesized, stacks),
+      digitaloceanAlerts: collectDigitaloceanAlerts(synthesized, stacks),
       rules: RULES,
       metrics: APP_METRICS,
     };
@@ -154,6 +168,29 @@ function collectAlerts(synthesized: Map<string, any>, stacks: readonly StackFact
             })),
         ),
     );
+}
+
+/** Units of the uptime alerts' thresholds (DigitalOcean's API: latency in milliseconds, certificate expiry in days). */
+const UPTIME_UNITS: Readonly<Record<string, string>> = { latency: " ms", ssl_expiry: " days" };
+const COMPARISONS: Readonly<Record<string, string>> = { greater_than: ">", less_than: "<" };
+
+/** The monitor and uptime alerts of every stack; an environment's name in a subject reads `<env>`. */
+function collectDigitaloceanAlerts(synthesized: Map<string, any>, stacks: readonly StackFact[]): DigitaloceanAlertFact[] {
+  return stacks.flatMap((stack) => {
+    const resources = synthesized.get(stack.name)?.resource ?? {};
+    const general = (text: string) => text.replaceAll(`cryptopulse-${stack.environment}`, "cryptopulse-<env>");
+    const monitors = Object.values<any>(resources.digitalocean_monitor_alert ?? {}).map((alert) => {
+      const [subject, condition] = String(alert.description).split(": ");
+      return { type: String(alert.type), subject: general(subject), condition: condition.replace(` for ${alert.window}`, ""), window: String(alert.window) };
+    });
+    const uptime = Object.values<any>(resources.digitalocean_uptime_alert ?? {}).map((alert) => ({
+      type: String(alert.type),
+      subject: String(alert.name).split(": ")[0],
+      condition: alert.comparison ? `${COMPARISONS[alert.comparison] ?? alert.comparison} ${alert.threshold}${UPTIME_UNITS[alert.type] ?? ""}` : String(alert.type).replaceAll("_", " "),
+      window: String(alert.period),
+    }));
+    return [...monitors, ...uptime].map((alert) => ({ environment: stack.environment, layer: stack.layer, ...alert }));
+  });
 }
 
 /** A string as Terraform reads it: cdk.tf.json writes a literal `${` as `$${` and `%{` as `%%{`. */

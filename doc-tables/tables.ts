@@ -1,5 +1,5 @@
 import * as path from "path";
-import { DocsTableError, type AlertFact, type Facts } from "./facts";
+import { DocsTableError, type AlertFact, type DigitaloceanAlertFact, type Facts } from "./facts";
 
 /** One generated table: the page and the name of its marked region, and what it is made from. */
 export interface GeneratedTable {
@@ -87,6 +87,38 @@ function alertsTable(facts: Facts, page: string, groups?: readonly string[]): st
   return table(header, rows);
 }
 
+/**
+ * DigitalOcean's alerts, one row per layer and alert type: what each watches, per environment where
+ * that differs (the uptime checks' hosts).
+ */
+function digitaloceanAlertsTable(facts: Facts): string {
+  const rows = new Map<string, DigitaloceanAlertFact[]>();
+  for (const alert of facts.digitaloceanAlerts) {
+    const key = `${alert.layer} ${alert.type}`;
+    rows.set(key, [...(rows.get(key) ?? []), alert]);
+  }
+  if (rows.size === 0) throw new DocsTableError("no stack ships a DigitalOcean monitor or uptime alert");
+  return table(
+    ["layer", "type", "on", "fires when", "window"],
+    [...rows.values()].map((alerts) => {
+      const perEnvironment = (pick: (alert: DigitaloceanAlertFact) => string, format: (values: string[]) => string) => {
+        const byEnvironment = new Map<string, string[]>();
+        for (const alert of alerts) byEnvironment.set(alert.environment, [...new Set([...(byEnvironment.get(alert.environment) ?? []), pick(alert)])]);
+        const texts = new Map([...byEnvironment].map(([environment, values]) => [environment, format(values)]));
+        const distinct = new Set(texts.values());
+        return distinct.size === 1 ? [...distinct][0] : [...texts].map(([environment, text]) => `${environment}: ${text}`).join("; ");
+      };
+      return [
+        alerts[0].layer,
+        code(alerts[0].type),
+        perEnvironment((alert) => alert.subject, (subjects) => subjects.map(code).join(", ")),
+        perEnvironment((alert) => alert.condition, (conditions) => prose(conditions.join(", "))),
+        perEnvironment((alert) => alert.window, (windows) => windows.join(", ")),
+      ];
+    }),
+  );
+}
+
 /** Every generated table of the docs, page by page. */
 export const GENERATED_TABLES: readonly GeneratedTable[] = [
   {
@@ -124,6 +156,12 @@ export const GENERATED_TABLES: readonly GeneratedTable[] = [
     name: "alerts",
     source: "constructs/alert-rules.ts and backupAlertRules in constructs/backup-jobs.ts",
     render: (facts, page) => alertsTable(facts, page),
+  },
+  {
+    page: "docs/observability.md",
+    name: "digitalocean-alerts",
+    source: "constructs/node-alerts.ts, constructs/managed-database.ts and constructs/uptime-checks.ts",
+    render: (facts) => digitaloceanAlertsTable(facts),
   },
   {
     page: "docs/observability.md",
