@@ -34,12 +34,13 @@ describe("the generated tables of the docs", () => {
     expect(staleLines(updatePages(ROOT, facts))).toEqual([]);
   });
 
-  it("cover every rule, alert (Prometheus and DigitalOcean), stack, variable and metric of the code", () => {
+  it("cover every rule, alert (Prometheus and DigitalOcean), stack, workspace, variable and metric of the code", () => {
     const page = (name: string) => readFileSync(path.join(ROOT, GENERATED_TABLES.find((table) => table.name === name)!.page), "utf8");
     for (const rule of facts.rules) expect(page("rules")).toContain(`| \`${rule.id}\` |`);
     for (const alert of facts.alerts) expect(page("alerts")).toContain(`| \`${alert.alert}\` | ${alert.priority} | ${alert.for} |`);
     for (const alert of facts.digitaloceanAlerts) expect(page("digitalocean-alerts")).toContain(`| ${alert.layer} | \`${alert.type}\` |`);
     for (const stack of facts.stacks) expect(page("stacks")).toContain(`| \`${stack.name}\` | ${stack.layer} | ${stack.environment} |`);
+    for (const workspace of facts.workspaces) expect(page("workspaces")).toContain(`| \`${workspace.name}\` | ${workspace.execution} |`);
     for (const variable of facts.variables) expect(page("variables")).toContain(`| \`TF_VAR_${variable.name}\` |`);
     for (const metric of facts.metrics) expect(page("metrics")).toContain(`| \`${metric.name}\` | ${metric.type} |`);
     expect(facts.alerts.map((alert) => alert.group)).toEqual(expect.arrayContaining(["cryptopulse.security", "cryptopulse.backups"]));

@@ -23,6 +23,8 @@ export interface Facts {
   readonly alerts: readonly AlertFact[];
   /** DigitalOcean's own alerts (monitor alerts on droplets and databases, uptime alerts), per stack. */
   readonly digitaloceanAlerts: readonly DigitaloceanAlertFact[];
+  /** The Terraform Cloud workspaces of the bootstrap stack, sorted by name. */
+  readonly workspaces: readonly WorkspaceFact[];
   readonly rules: typeof RULES;
   readonly metrics: readonly AppMetric[];
 }
@@ -66,6 +68,16 @@ export interface DigitaloceanAlertFact {
   readonly window: string;
 }
 
+export interface WorkspaceFact {
+  readonly name: string;
+  /** `remote` or `agent`. */
+  readonly execution: string;
+  /** The workspaces that may read its state. */
+  readonly sharesStateWith: readonly string[];
+  /** The workspaces a run trigger queues after its applies. */
+  readonly triggers: readonly string[];
+}
+
 /** Input the tables cannot describe: one line, printed without a stack trace. */
 export class DocsTableError extends Error {}
 
@@ -101,6 +113,7 @@ export function collectFacts(): Facts {
       variables: collectVariables(synthesized),
       alerts: collectAlerts(synthesized, stacks),
       digitaloceanAlerts: collectDigitaloceanAlerts(synthesized, stacks),
+      workspaces: collectWorkspaces(synthesized),
       rules: RULES,
       metrics: APP_METRICS,
     };
@@ -168,6 +181,33 @@ function collectAlerts(synthesized: Map<string, any>, stacks: readonly StackFact
             })),
         ),
     );
+}
+
+/** The name of the stack with the Terraform Cloud workspaces (CRYPTOPULSE_TFC_BOOTSTRAP). */
+const BOOTSTRAP_STACK = "cryptopulse-bootstrap";
+
+/** Every workspace of the bootstrap stack with its settings and run triggers, by the workspaces' names. */
+function collectWorkspaces(synthesized: Map<string, any>): WorkspaceFact[] {
+  const resources = synthesized.get(BOOTSTRAP_STACK)?.resource;
+  if (!resources) throw new DocsTableError(`the synthesized app has no ${BOOTSTRAP_STACK} stack`);
+  const names = new Map(Object.entries<any>(resources.tfe_workspace ?? {}).map(([id, workspace]) => [`\${tfe_workspace.${id}.id}`, String(workspace.name)]));
+  const nameOf = (reference: string) => {
+    const name = names.get(reference);
+    if (!name) throw new DocsTableError(`${BOOTSTRAP_STACK}: ${reference} is no workspace of the stack`);
+    return name;
+  };
+  const triggers = Object.values<any>(resources.tfe_run_trigger ?? {}).map((trigger) => [nameOf(trigger.sourceable_id), nameOf(trigger.workspace_id)] as const);
+  return Object.values<any>(resources.tfe_workspace_settings ?? {})
+    .map((settings) => {
+      const name = nameOf(settings.workspace_id);
+      return {
+        name,
+        execution: String(settings.execution_mode),
+        sharesStateWith: ((settings.remote_state_consumer_ids ?? []) as string[]).map(nameOf).sort(),
+        triggers: triggers.filter(([source]) => source === name).map(([, target]) => target).sort(),
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Units of the uptime alerts' thresholds (DigitalOcean's API: latency in milliseconds, certificate expiry in days). */

@@ -132,6 +132,16 @@ export const GENERATED_TABLES: readonly GeneratedTable[] = [
       ),
   },
   {
+    page: "docs/terraform-cloud.md",
+    name: "workspaces",
+    source: "the synthesized cryptopulse-bootstrap stack (stacks/terraform-cloud-stack.ts)",
+    render: (facts) =>
+      table(
+        ["workspace", "execution", "shares its state with", "its applies trigger"],
+        facts.workspaces.map((workspace) => [code(workspace.name), workspace.execution, list(workspace.sharesStateWith), list(workspace.triggers)]),
+      ),
+  },
+  {
     page: "docs/variables.md",
     name: "variables",
     source: "the synthesized stacks' variables (SensitiveVariable)",

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// npm run docs:tables: rewrites the tables of the docs that mirror the code (stacks, Terraform variables,
-// guardrail rules, alert rules, the app metrics contract) from the code itself: the app synthesized into a
-// temporary directory (every environment and the Terraform Cloud bootstrap stack), its JSON, the rule pack and
-// the metrics contract (doc-tables/). Each table sits between `<!-- generated:<name> ... -->` and
-// `<!-- /generated:<name> -->` on its page; the prose around it is left alone.
+// npm run docs:tables: rewrites the tables of the docs that mirror the code (stacks, Terraform Cloud
+// workspaces, Terraform variables, guardrail rules, Prometheus and DigitalOcean alerts, the app metrics
+// contract) from the code itself (doc-tables/): the app synthesized into a temporary directory (every
+// environment and the Terraform Cloud bootstrap stack), its JSON, the rule pack and the metrics contract.
+// Each table sits between `<!-- generated:<name> ... -->` and `<!-- /generated:<name> -->` on its page;
+// the prose around it is left alone.
 //
 // Usage: npm run docs:tables [-- --check]
 //   --check   write nothing; exit 1 with one line per stale table (page and table), as npm test does
