@@ -19,7 +19,7 @@ const OPEN = /^<!-- generated:([a-z-]+)\b.*-->$/;
 const close = (name: string) => `<!-- /generated:${name} -->`;
 
 /** The region of `table` as the code has it, markers included. */
-export function renderRegion(table: GeneratedTable, facts: Facts): string {
+function renderRegion(table: GeneratedTable, facts: Facts): string {
   const open = `<!-- generated:${table.name} by npm run docs:tables from ${table.source}: change the code, not this table -->`;
   return [open, "", table.render(facts, table.page), "", close(table.name)].join("\n");
 }
