@@ -40,6 +40,8 @@ export interface Rule<Id extends string = string> {
   readonly reason: string;
   /** One line: how to comply. */
   readonly fix: string;
+  /** One line for docs/guardrails.md (npm run docs:tables): the blocks `appliesTo` selects, in words. */
+  readonly scope: string;
   /** The tiers the rule holds in; all tiers when absent. */
   readonly tiers?: readonly Tier[];
   appliesTo(block: Block, context: RuleContext): boolean;

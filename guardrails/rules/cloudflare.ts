@@ -38,6 +38,7 @@ function zoneSettingRule<const Id extends string>(spec: {
   id: Id;
   reason: string;
   fix: string;
+  scope: string;
   settingId: string;
   accepted: readonly string[];
 }) {
@@ -47,6 +48,7 @@ function zoneSettingRule<const Id extends string>(spec: {
     id: spec.id,
     reason: spec.reason,
     fix: spec.fix,
+    scope: spec.scope,
     appliesTo: (block, context) => isZone(block) || declares(block) || (isRecord(block) && !zoneBlocks(context).has(zoneKey(block.config.zone_id) ?? "")),
     check: (block, context) => {
       if (declares(block)) {
@@ -65,6 +67,7 @@ export const cloudflareRules = [
     id: "CP-CF-001",
     reason: "an unproxied web host exposes the origin's address and bypasses Cloudflare's TLS, WAF and DDoS protection",
     fix: "set proxied: true (suppress for hosts that do not serve HTTP, with the reason)",
+    scope: "A, AAAA and CNAME records, except service labels (`_acme-challenge`, `_dmarc`, …)",
     appliesTo: (block) => {
       if (!isRecord(block)) return false;
       const { type, name } = block.config;
@@ -77,6 +80,7 @@ export const cloudflareRules = [
     id: "CP-CF-002",
     reason: "TLS 1.0 and 1.1 are broken and accepted by Cloudflare unless the zone refuses them",
     fix: 'add a cloudflare_zone_setting with settingId "min_tls_version" and value "1.2" (or "1.3") for the zone',
+    scope: "each zone the stack manages or looks up (or, without a zone block, the `zone_id` of its records) and its `min_tls_version` setting",
     settingId: "min_tls_version",
     accepted: ["1.2", "1.3"],
   }),
@@ -84,6 +88,7 @@ export const cloudflareRules = [
     id: "CP-CF-003",
     reason: "any SSL mode below strict lets Cloudflare reach the origin over unverified or plain connections",
     fix: 'add a cloudflare_zone_setting with settingId "ssl" and value "strict" for the zone',
+    scope: "each zone the stack manages or looks up (or, without a zone block, the `zone_id` of its records) and its `ssl` setting",
     settingId: "ssl",
     accepted: ["strict"],
   }),

@@ -39,6 +39,7 @@ export const dataRules = [
     id: "CP-DATA-001",
     reason: "deleting or replacing a stateful resource deletes its data, and a routine plan can do either",
     fix: "set lifecycle: { preventDestroy: true } on it",
+    scope: "database clusters and replicas, `digitalocean_database_db`, Spaces buckets, volumes, Kubernetes PVCs",
     appliesTo: resourcesOf(...STATEFUL_TYPES),
     check: preventDestroyProblem,
   }),
@@ -46,6 +47,7 @@ export const dataRules = [
     id: "CP-DATA-002",
     reason: "a force-destroy switch makes a destroy delete the objects or volumes the resource holds",
     fix: "remove the switch (or set it to false) and empty the resource by hand when it really has to go",
+    scope: "Spaces buckets (`force_destroy`), DOKS clusters (`destroy_all_associated_resources`), Terraform Cloud workspaces (`force_delete`)",
     appliesTo: resourcesOf(...Object.keys(FORCE_DESTROY_SWITCHES)),
     check: (block) => {
       const name = FORCE_DESTROY_SWITCHES[block.type];
@@ -57,6 +59,7 @@ export const dataRules = [
     id: "CP-DATA-003",
     reason: "replacing the production cluster or registry means an outage and rebuilding everything that runs on it",
     fix: "set lifecycle: { preventDestroy: true } on it in production",
+    scope: "the DOKS cluster and the container registry",
     tiers: ["production"],
     appliesTo: resourcesOf(...PRODUCTION_PROTECTED_TYPES),
     check: preventDestroyProblem,

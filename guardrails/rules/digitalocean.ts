@@ -68,6 +68,7 @@ export const digitaloceanRules = [
     id: "CP-DO-001",
     reason: "a database outside the VPC is reached over the public internet",
     fix: "set privateNetworkUuid to the region's VPC id",
+    scope: "database clusters and replicas",
     appliesTo: resourcesOf(...DATABASES),
     check: (block) => {
       const vpc = block.config.private_network_uuid;
@@ -78,6 +79,7 @@ export const digitaloceanRules = [
     id: "CP-DO-002",
     reason: "a database without a firewall accepts connections from anywhere, and two firewalls overwrite each other's rules",
     fix: "give every database cluster and replica exactly one digitalocean_database_firewall, in the same stack",
+    scope: "database clusters and replicas, and the `digitalocean_database_firewall`s that refer to them",
     appliesTo: resourcesOf(...DATABASES),
     check: (block, context) => {
       const firewalls = context.blocks.filter(
@@ -91,6 +93,7 @@ export const digitaloceanRules = [
     id: "CP-DO-003",
     reason: "a database firewall rule that admits a public source exposes the database to the internet",
     fix: "trust only k8s, droplet, tag or app sources, or private (RFC 1918) addresses",
+    scope: "the rules of database firewalls",
     appliesTo: resourcesOf("digitalocean_database_firewall"),
     check: (block) => {
       const rules = blocks(block.config, "rule");
@@ -103,6 +106,7 @@ export const digitaloceanRules = [
     id: "CP-DO-004",
     reason: "a pinned DOKS version slug goes stale, and auto-upgrade then makes the next plan a downgrade that replaces the cluster",
     fix: "take version from a digitalocean_kubernetes_versions data source's latest_version (versionPrefix = the minor)",
+    scope: "DOKS clusters",
     appliesTo: resourcesOf(DOKS),
     check: (block) => {
       const version = block.config.version;
@@ -114,6 +118,7 @@ export const digitaloceanRules = [
     id: "CP-DO-005",
     reason: "a single control plane is an outage window at every failure and upgrade",
     fix: "set ha: true (highAvailability in the cluster config)",
+    scope: "DOKS clusters",
     tiers: ["production"],
     appliesTo: resourcesOf(DOKS),
     check: (block) => (block.config.ha === true ? undefined : `ha is ${JSON.stringify(block.config.ha ?? false)}`),
@@ -122,6 +127,7 @@ export const digitaloceanRules = [
     id: "CP-DO-006",
     reason: "without automatic surge upgrades the cluster falls behind on security patches, or loses capacity while it upgrades",
     fix: "set autoUpgrade: true and leave surgeUpgrade on",
+    scope: "DOKS clusters",
     tiers: ["production"],
     appliesTo: resourcesOf(DOKS),
     check: (block) => {
@@ -136,6 +142,7 @@ export const digitaloceanRules = [
     id: "CP-DO-007",
     reason: "a Kubernetes API open to the internet is one leaked credential away from the whole cluster",
     fix: "enable controlPlaneFirewall with the admin CIDRs only",
+    scope: "DOKS clusters: their control-plane firewall, which must admit no `/0`",
     appliesTo: resourcesOf(DOKS),
     check: (block) => {
       const firewall = first(block.config, "control_plane_firewall");
@@ -149,6 +156,7 @@ export const digitaloceanRules = [
     id: "CP-DO-008",
     reason: "a bucket readable by anyone publishes every backup and file in it",
     fix: "leave acl unset or \"private\"; serve public files through a CDN origin instead",
+    scope: "Spaces buckets",
     appliesTo: resourcesOf("digitalocean_spaces_bucket"),
     check: (block) => (block.config.acl === undefined || block.config.acl === "private" ? undefined : `acl is ${JSON.stringify(block.config.acl)}`),
   }),
@@ -156,6 +164,7 @@ export const digitaloceanRules = [
     id: "CP-DO-009",
     reason: "without versioning an overwrite or delete of an object loses it for good",
     fix: "set versioning: { enabled: true }",
+    scope: "Spaces buckets",
     appliesTo: resourcesOf("digitalocean_spaces_bucket"),
     check: (block) => (first(block.config, "versioning")?.enabled === true ? undefined : "versioning is not enabled"),
   }),
@@ -163,6 +172,7 @@ export const digitaloceanRules = [
     id: "CP-DO-010",
     reason: "a resource without allocation tags cannot be charged to a service or team",
     fix: "tag it with allocationTags(service) of its stack: environment, layer, service and team, one of each",
+    scope: "DOKS clusters and their default pool, node pools, database clusters (not replicas: their tags are ForceNew), droplets, volumes, …",
     appliesTo: (block) => block.kind === "resource" && Object.hasOwn(ALLOCATION_TAGGED, block.type),
     check: (block) => {
       const locations: readonly string[] = ALLOCATION_TAGGED[block.type as keyof typeof ALLOCATION_TAGGED];

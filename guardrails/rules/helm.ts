@@ -14,6 +14,7 @@ export const helmRules = [
     id: "CP-HELM-001",
     reason: "an unpinned chart upgrades itself whenever the repository publishes, outside any review",
     fix: "set version to an exact chart version such as \"4.12.1\"",
+    scope: "`helm_release` (charts from this repository are exempt)",
     appliesTo: isRelease,
     check: (block) => {
       const { chart, repository, version } = block.config;
@@ -26,6 +27,7 @@ export const helmRules = [
     id: "CP-HELM-002",
     reason: "a failed upgrade without atomic and cleanup-on-failure leaves the release half-applied and blocks the next one",
     fix: "set atomic: true and cleanupOnFail: true (and leave wait on)",
+    scope: "`helm_release`",
     appliesTo: isRelease,
     check: (block) => {
       const { atomic, cleanup_on_fail: cleanup, wait } = block.config;
@@ -41,6 +43,7 @@ export const helmRules = [
     id: "CP-HELM-003",
     reason: "Helm keeps every revision by default, each a Secret holding the whole manifest, until the namespace hits its limits",
     fix: `set maxHistory between 1 and ${MAX_HELM_HISTORY}`,
+    scope: "`helm_release`",
     appliesTo: isRelease,
     check: (block) => {
       const history = block.config.max_history;

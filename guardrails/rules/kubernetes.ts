@@ -162,6 +162,7 @@ export const kubernetesRules = [
     id: "CP-K8S-001",
     reason: "an image without a pinned tag changes under a running workload, and a rollback cannot return to it",
     fix: "use an explicit version tag or a sha256 digest, never latest",
+    scope: "workloads (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, ReplicationController) and `helm_release` values and `set`; an image or tag from a variable is checked by the variable's default",
     appliesTo: (block) => block.kind === "resource" && (WORKLOAD_TYPES.includes(block.type) || block.type === "helm_release"),
     check: (block, context) =>
       block.type === "helm_release" ? helmImageProblem(block) : eachContainer(block, (container) => imageProblem(container.config.image, context)),
@@ -170,6 +171,7 @@ export const kubernetesRules = [
     id: "CP-K8S-002",
     reason: "a container without requests cannot be scheduled reliably, and one without a memory limit can starve its node",
     fix: "set resources.requests.cpu, resources.requests.memory and resources.limits.memory on every container",
+    scope: "workloads: every container (CPU limits are not required: they throttle latency-sensitive services)",
     appliesTo: resourcesOf(...WORKLOAD_TYPES),
     check: (block) => eachContainer(block, resourcesProblem),
   }),
@@ -177,6 +179,7 @@ export const kubernetesRules = [
     id: "CP-K8S-003",
     reason: "without probes Kubernetes sends traffic to pods that are not ready and never restarts hung ones",
     fix: "set livenessProbe and readinessProbe on every container of a long-running workload",
+    scope: "long-running workloads (not Jobs or CronJobs)",
     appliesTo: (block) => block.kind === "resource" && WORKLOAD_TYPES.includes(block.type) && !BATCH_TYPES.includes(block.type),
     check: (block) =>
       eachContainer(block, (container) => {
@@ -189,6 +192,7 @@ export const kubernetesRules = [
     id: "CP-K8S-004",
     reason: "a container outside the restricted Pod Security Standard can escalate to its node",
     fix: "run as non-root with allowPrivilegeEscalation false, capabilities drop [ALL] and seccompProfile RuntimeDefault",
+    scope: "workloads: the restricted Pod Security Standard, host network, PID and IPC namespaces included",
     appliesTo: resourcesOf(...WORKLOAD_TYPES),
     check: (block) => eachContainer(block, securityContextProblem),
   }),
@@ -196,6 +200,7 @@ export const kubernetesRules = [
     id: "CP-K8S-005",
     reason: "without a default-deny NetworkPolicy every pod of the namespace is reachable from, and can reach, the whole cluster",
     fix: "add a NetworkPolicy in the namespace with an empty podSelector, policyTypes [Ingress, Egress] and no rules; allow traffic with further policies",
+    scope: "every namespace the stack creates",
     appliesTo: resourcesOf(...NAMESPACE_TYPES),
     check: (block, context) => {
       const name = first(block.config, "metadata")?.name;

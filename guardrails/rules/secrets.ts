@@ -53,6 +53,7 @@ export const secretRules = [
     id: "CP-SEC-001",
     reason: "a secret written into code ends up in cdktf.out, the state, every plan log and the git history",
     fix: "pass the secret as a sensitive Terraform variable (TF_VAR_<name>) or take it from the resource that creates it",
+    scope: "every block, providers, backends, variables and outputs included: values matching a secret pattern, literals in credential-named attributes (`*password`, `*token`, `*secret`, `*_key`, `webhook_url`, Helm `set` and `set_sensitive`)",
     appliesTo: () => true,
     check: (block) => {
       const problems = literalSecretProblems(block);
@@ -63,6 +64,7 @@ export const secretRules = [
     id: "CP-SEC-002",
     reason: "an output that carries a credential without sensitive: true is printed by every plan and apply",
     fix: "set sensitive: true on the output",
+    scope: "outputs whose name or referenced attribute is a credential (`password`, `*uri`, `kube_config`, …) or a sensitive variable",
     appliesTo: (block) => block.kind === "output",
     check: (block, context) => {
       if (block.config.sensitive === true) return undefined;
@@ -75,6 +77,7 @@ export const secretRules = [
     id: "CP-SEC-003",
     reason: "a credential variable that is not sensitive is printed in plans, and a default puts the secret in code",
     fix: "declare it with sensitive: true and no default; set it through TF_VAR_<name>",
+    scope: "variables with a credential name",
     appliesTo: (block) => block.kind === "variable" && isSecretName(blockName(block)),
     check: (block) => {
       const problems = [
