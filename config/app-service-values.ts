@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "util";
 import { z } from "zod";
 import { PORT_RANGE } from "./port";
 import { uniqueList } from "./unique";
@@ -617,4 +618,18 @@ function render(value: unknown, indent: string, lead: number): string {
 /** The text of values.schema.json. */
 export function renderValuesSchema(): string {
   return `${render(valuesJsonSchema(), "", 0)}\n`;
+}
+
+/**
+ * Whether `committed` (the text of values.schema.json) says what the schema says. Compared
+ * as data, so key order and line breaks are free: every byte of the chart is hashed into
+ * each app release, and a rewrite that changes only layout would show as an update of
+ * every release in the next plan.
+ */
+export function valuesSchemaIsCurrent(committed: string): boolean {
+  try {
+    return isDeepStrictEqual(JSON.parse(committed), valuesJsonSchema());
+  } catch {
+    return false;
+  }
 }
