@@ -69,7 +69,7 @@ describe("appServiceValues", () => {
   });
 });
 
-const HELM = requireTool({ suite: "chart values schema tests", requireVariable: "CRYPTOPULSE_REQUIRE_HELM", lookup: () => toolboxOrPath("helm", ["version", "--short"]) });
+const HELM = requireTool({ suite: "helm chart tests", requireVariable: "CRYPTOPULSE_REQUIRE_HELM", lookup: () => toolboxOrPath("helm", ["version", "--short"]) });
 
 type Mutation = (values: Values) => void;
 /** How Helm's schema errors name a place in the values: a JSON pointer. */
