@@ -482,7 +482,7 @@ export const appServiceValuesSchema = withKeywords(
 export type AppServiceValues = z.infer<typeof appServiceValuesSchema>;
 
 /** The parts of the values schema that the platform's own inputs are checked with (constructs/app-service.ts). */
-export const valueRules = { image, objectName, hostname, cidr, port, urlPath, labelMap, stringMap, optionalLabelValue } as const;
+export const valueRules = { image, objectName, hostname, cidr, port } as const;
 
 // -- values.schema.json ------------------------------------------------------------------------------
 
@@ -550,11 +550,9 @@ function tidy(node: JsonSchema): void {
   const names = node.propertyNames as JsonSchema | undefined;
   if (names) {
     delete names.type;
-    if (typeof names.pattern === "string") names.pattern = names.pattern.replaceAll("\\/", "/");
     if (isEmpty(names)) delete node.propertyNames;
   }
   if (isEmpty(node.additionalProperties)) delete node.additionalProperties;
-  if (isEmpty(node.properties)) delete node.properties;
   const entries = Object.entries(node);
   const rank = (keyword: string) => {
     const index = KEYWORD_ORDER.indexOf(keyword);
