@@ -133,9 +133,6 @@ export interface AppServiceInputs {
 type LabelSelector = { readonly matchLabels: Readonly<Record<string, string>> };
 type RateLimit = { readonly rps: number; readonly burstMultiplier: number };
 
-/** The chart's values, typed by their schema (config/app-service-values.ts; values.yaml documents each key). */
-export type { AppServiceValues };
-
 const DOCR = "registry.digitalocean.com/";
 
 /**
@@ -269,8 +266,8 @@ function placement(environment: EnvironmentConfig): Required<Pick<AppServiceValu
  * checked with `helm template` without synthesizing a stack. Throws a
  * ConfigError for an image without an immutable tag or digest, a hostname on
  * an internal service (or none on a public one), a malformed egress target or
- * CA ConfigMap name, and for any value the chart's schema refuses, so a release
- * never carries values Helm would reject at apply.
+ * CA ConfigMap name, and for any value the chart's schema (config/app-service-values.ts)
+ * refuses, so a release never carries values values.schema.json would reject at apply.
  */
 export function appServiceValues(environment: EnvironmentConfig, service: ServiceName, inputs: AppServiceInputs) {
   const config = environment.services[service];
