@@ -210,7 +210,7 @@ describe("appServiceValues", () => {
       /databaseEgress\[0\]\.cidr/,
     );
     expect(() => appServiceValues(production, "backend", { ...inputsFor("backend"), databaseEgress: [{ cidr: "10.20.0.0/16", ports: [70000] }] })).toThrow(
-      /70000 is not a port/,
+      /databaseEgress\[0\]\.ports\[0\] = 70000: a port from 1 to 65535/,
     );
   });
 });

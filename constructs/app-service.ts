@@ -3,12 +3,15 @@ import * as path from "path";
 import { AssetType, TerraformAsset, TerraformStack, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { z } from "zod";
 import { ConfigError, type EnvironmentConfig, type ServiceName } from "../config";
+import { appServiceValuesSchema, valueRules, type AppServiceValues } from "../config/app-service-values";
 import { parseCidr } from "../config/cidr";
 import { APP_POOL_LABEL, APP_POOL_TAINT } from "../config/cluster";
 import { projectPath } from "../config/paths";
 import { concurrencyPerPod, ROLLING_UPDATE_MAX_SURGE_PERCENT } from "../config/platform";
 import { SEED_APP_ENV, SEED_FUNCTIONS_ENV, SEED_RATE_LIMITS } from "../config/seed";
+import { schemaProblems } from "../config/validate";
 import { INGRESS_NAMESPACE } from "./ingress-controller";
 import { SCALING_METRICS } from "./metrics-adapter";
 import { PinnedRelease } from "./pinned-release";
@@ -128,82 +131,8 @@ export interface AppServiceInputs {
 }
 
 type LabelSelector = { readonly matchLabels: Readonly<Record<string, string>> };
-type Peer = { readonly namespaceSelector?: LabelSelector; readonly podSelector?: LabelSelector };
-type PortSpec = { readonly port: number; readonly protocol: "TCP" | "UDP" };
-type Toleration = { readonly key: string; readonly operator: "Equal"; readonly value: string; readonly effect: string };
 type RateLimit = { readonly rps: number; readonly burstMultiplier: number };
 
-/** The chart's values (charts/app-service/values.yaml documents each key). */
-export interface AppServiceValues {
-  readonly nameOverride: string;
-  readonly component: string;
-  readonly partOf: string;
-  readonly image: { readonly repository: string; readonly tag?: string; readonly digest?: string; readonly pullPolicy: "IfNotPresent" };
-  readonly imagePullSecrets: readonly string[];
-  readonly port: number;
-  readonly replicas: number;
-  readonly autoscaling: {
-    readonly enabled: true;
-    readonly minReplicas: number;
-    readonly maxReplicas: number;
-    readonly targetCPUUtilizationPercentage: number;
-    readonly targetMemoryUtilizationPercentage: number;
-    /** Per-pod custom metrics (prometheus-adapter) and the average each pod is kept at. */
-    readonly podMetrics: readonly { readonly name: string; readonly averageValue: string }[];
-    readonly behavior: {
-      readonly scaleUp: { readonly stabilizationWindowSeconds: number };
-      readonly scaleDown: { readonly stabilizationWindowSeconds: number };
-    };
-  };
-  readonly podDisruptionBudget: { readonly enabled: true; readonly maxUnavailable: 1 };
-  readonly resources: {
-    readonly requests: { readonly cpu: string; readonly memory: string };
-    readonly limits: { readonly memory: string };
-  };
-  readonly probes: {
-    readonly path: string;
-    readonly periodSeconds: number;
-    readonly timeoutSeconds: number;
-    readonly failureThreshold: number;
-    readonly startup: { readonly enabled: true; readonly periodSeconds: number; readonly failureThreshold: number };
-  };
-  readonly env: Readonly<Record<string, string>>;
-  readonly envFromSecrets: readonly string[];
-  readonly configMapMounts: readonly { readonly configMap: string; readonly mountPath: string }[];
-  readonly podAnnotations: Readonly<Record<string, string>>;
-  readonly podLabels: Readonly<Record<string, string>>;
-  readonly rollingUpdate: { readonly maxSurge: string; readonly maxUnavailable: 0 };
-  readonly terminationGracePeriodSeconds: number;
-  readonly preStopSleepSeconds: number;
-  readonly nodeSelector: Readonly<Record<string, string>>;
-  readonly affinity: Readonly<Record<string, unknown>>;
-  readonly tolerations: readonly Toleration[];
-  readonly ingress: {
-    readonly enabled: boolean;
-    readonly hosts: readonly string[];
-    readonly rateLimit: RateLimit & { readonly enabled: boolean };
-    readonly cors: { readonly enabled: boolean; readonly allowOrigins: readonly string[] };
-    readonly authRoutes: { readonly enabled: boolean; readonly paths: readonly string[]; readonly rateLimit: RateLimit };
-  };
-  readonly serviceMonitor: { readonly enabled: true; readonly labels: Readonly<Record<string, string>> };
-  readonly networkPolicy: {
-    readonly enabled: true;
-    readonly ingressFrom: readonly Peer[];
-    readonly metricsFrom: readonly Peer[];
-    readonly egress: {
-      readonly dns: { readonly enabled: true };
-      readonly pods: readonly { readonly podSelector: LabelSelector; readonly ports: readonly PortSpec[] }[];
-      readonly cidrs: readonly { readonly cidr: string; readonly ports: readonly PortSpec[] }[];
-      readonly externalHttps: { readonly enabled: boolean };
-    };
-  };
-}
-
-const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]{1,5})?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*$/;
-const HOSTNAME = /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const DOCR = "registry.digitalocean.com/";
 
 /**
@@ -288,32 +217,22 @@ function nginxRateLimit(limit: { readonly requestsPerSecond: number; readonly bu
   return { rps: limit.requestsPerSecond, burstMultiplier };
 }
 
-function checkInputs(service: ServiceName, inputs: AppServiceInputs, hosts: readonly string[]): void {
-  const problems: string[] = [];
-  const { image } = inputs;
-  if (!REPOSITORY.test(image.repository)) {
-    problems.push(`image.repository = ${JSON.stringify(image.repository)}: a registry and repository without tag or digest`);
-  }
-  if (!image.tag && !image.digest) problems.push("image: set an immutable tag or a digest; neither is set");
-  if (image.tag !== undefined && image.tag.toLowerCase() === "latest") problems.push(`image.tag = ${JSON.stringify(image.tag)}: mutable; pin a release tag or a digest`);
-  else if (image.tag !== undefined && image.tag !== "" && !TAG.test(image.tag)) problems.push(`image.tag = ${JSON.stringify(image.tag)}: not a valid image tag`);
-  if (image.digest !== undefined && image.digest !== "" && !DIGEST.test(image.digest)) {
-    problems.push(`image.digest = ${JSON.stringify(image.digest)}: expected sha256:<64 hex digits>`);
-  }
-  if (inputs.secretName !== undefined && !OBJECT_NAME.test(inputs.secretName)) problems.push(`secretName = ${JSON.stringify(inputs.secretName)}: not a Kubernetes object name`);
-  if (inputs.databaseCaConfigMap !== undefined && !OBJECT_NAME.test(inputs.databaseCaConfigMap)) {
-    problems.push(`databaseCaConfigMap = ${JSON.stringify(inputs.databaseCaConfigMap)}: not a Kubernetes object name`);
-  }
+/** The inputs that become chart values, checked by the rules of those values, under the names the caller gave them. */
+const inputRules = z.object({
+  image: valueRules.image,
+  secretName: valueRules.objectName.optional(),
+  databaseCaConfigMap: valueRules.objectName.optional(),
+  hosts: z.array(valueRules.hostname),
+  databaseEgress: z.array(z.object({ cidr: valueRules.cidr, ports: z.array(valueRules.port).min(1, "at least one port") })).optional(),
+});
+
+function checkInputs(service: ServiceName, inputs: AppServiceInputs, image: AppServiceValues["image"], hosts: readonly string[]): void {
+  const problems = schemaProblems(inputRules, { ...inputs, image, hosts });
   if (!SERVICE_TRAITS[service].public && hosts.length > 0) problems.push(`hosts: ${service} is internal and serves no hostname`);
   if (SERVICE_TRAITS[service].public && hosts.length === 0) problems.push(`hosts: ${service} is public and needs at least one hostname`);
-  for (const host of hosts) if (!HOSTNAME.test(host)) problems.push(`hosts: ${JSON.stringify(host)} is not a hostname`);
   (inputs.databaseEgress ?? []).forEach((target, index) => {
-    const cidr = parseCidr(target.cidr);
-    if (!cidr || cidr.hostBitsSet) problems.push(`databaseEgress[${index}].cidr = ${JSON.stringify(target.cidr)}: an IPv4 CIDR such as 10.20.0.0/16`);
-    if (target.ports.length === 0) problems.push(`databaseEgress[${index}].ports: at least one port`);
-    for (const port of target.ports) {
-      if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`databaseEgress[${index}].ports: ${port} is not a port (1-65535)`);
-    }
+    // A malformed CIDR is reported by its rule above; JSON Schema cannot see host bits.
+    if (parseCidr(target.cidr)?.hostBitsSet) problems.push(`databaseEgress[${index}].cidr = ${JSON.stringify(target.cidr)}: host bits set; an IPv4 CIDR such as 10.20.0.0/16`);
   });
   if (problems.length > 0) throw new ConfigError(`app service ${service}`, problems);
 }
@@ -324,7 +243,7 @@ function podsOf(service: ServiceName): LabelSelector {
 }
 
 /** The app pools: a nodeSelector for one, a node affinity for several; tolerations for each pool's taint. */
-function placement(environment: EnvironmentConfig): Pick<AppServiceValues, "nodeSelector" | "affinity" | "tolerations"> {
+function placement(environment: EnvironmentConfig): Required<Pick<AppServiceValues, "nodeSelector" | "affinity" | "tolerations">> {
   const pools = environment.cluster.appPools.map((pool) => pool.name);
   const tolerations = pools.map((pool) => ({ key: APP_POOL_TAINT.key, operator: "Equal" as const, value: pool, effect: APP_POOL_TAINT.effect }));
   if (pools.length === 1) return { nodeSelector: { [APP_POOL_LABEL]: pools[0] }, affinity: {}, tolerations };
@@ -347,29 +266,32 @@ function placement(environment: EnvironmentConfig): Pick<AppServiceValues, "node
  * checked with `helm template` without synthesizing a stack. Throws a
  * ConfigError for an image without an immutable tag or digest, a hostname on
  * an internal service (or none on a public one), a malformed egress target or
- * CA ConfigMap name.
+ * CA ConfigMap name, and for any value the chart's schema (config/app-service-values.ts)
+ * refuses, so a release never carries values values.schema.json would reject at apply.
  */
-export function appServiceValues(environment: EnvironmentConfig, service: ServiceName, inputs: AppServiceInputs): AppServiceValues {
+export function appServiceValues(environment: EnvironmentConfig, service: ServiceName, inputs: AppServiceInputs) {
   const config = environment.services[service];
   const traits = SERVICE_TRAITS[service];
   const hosts = [...(inputs.hosts ?? defaultHosts(environment, service))];
-  checkInputs(service, inputs, hosts);
+  const image = {
+    repository: inputs.image.repository,
+    ...(inputs.image.tag ? { tag: inputs.image.tag } : {}),
+    ...(inputs.image.digest ? { digest: inputs.image.digest } : {}),
+    pullPolicy: "IfNotPresent" as const,
+  };
+  checkInputs(service, inputs, image, hosts);
 
   const memory = `${config.memoryMiB}Mi`;
   const { healthCheck, autoscaling } = environment;
-  const imagePullSecrets = inputs.imagePullSecrets ?? (inputs.image.repository.startsWith(DOCR) ? [`registry-${environment.registry.name}`] : []);
+  const imagePullSecrets = [...(inputs.imagePullSecrets ?? (inputs.image.repository.startsWith(DOCR) ? [`registry-${environment.registry.name}`] : []))];
   const isApi = traits.api;
 
-  return {
+  // The keys the platform sets, typed as built (so callers see them present) and held to the chart's type.
+  const values = {
     nameOverride: service,
     component: traits.component,
     partOf: "cryptopulse",
-    image: {
-      repository: inputs.image.repository,
-      ...(inputs.image.tag ? { tag: inputs.image.tag } : {}),
-      ...(inputs.image.digest ? { digest: inputs.image.digest } : {}),
-      pullPolicy: "IfNotPresent",
-    },
+    image,
     imagePullSecrets,
     port: config.port,
     replicas: config.replicas.min,
@@ -441,7 +363,10 @@ export function appServiceValues(environment: EnvironmentConfig, service: Servic
         externalHttps: { enabled: traits.externalHttps },
       },
     },
-  };
+  } satisfies AppServiceValues;
+  const problems = schemaProblems(appServiceValuesSchema, values);
+  if (problems.length > 0) throw new ConfigError(`app service ${service} values`, problems);
+  return values;
 }
 
 /** The values as the YAML document the release passes to Helm. */
@@ -507,7 +432,7 @@ export interface AppServiceProps extends AppServiceInputs {
  */
 export class AppService extends Construct {
   readonly release: PinnedRelease;
-  readonly values: AppServiceValues;
+  readonly values: ReturnType<typeof appServiceValues>;
   readonly chart: ChartAsset;
 
   constructor(scope: Construct, id: string, props: AppServiceProps) {
