@@ -1,27 +1,6 @@
-// What the scripts that drive the Terraform engine share: which engine to run, running it with a limit,
-// and turning its diagnostics into one line each.
+// What the scripts that drive the Terraform engine share: running it with a limit, and turning its diagnostics
+// into one line each (which engine to run: pickEngine in toolbox.mjs).
 import { spawn, spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-
-export function onPath(cmd) {
-  for (const dir of (process.env.PATH || '').split(delimiter)) {
-    if (!dir) continue;
-    const p = join(dir, cmd);
-    try {
-      if (statSync(p).isFile()) return p;
-    } catch {
-      /* not here */
-    }
-  }
-  return null;
-}
-
-/** $TERRAFORM_BINARY_NAME if set (the toolbox sets it), else terraform on PATH, else tofu on PATH. */
-export function pickEngine() {
-  if (process.env.TERRAFORM_BINARY_NAME) return process.env.TERRAFORM_BINARY_NAME;
-  return onPath('terraform') || onPath('tofu');
-}
 
 /** The engine's x.y.z, or undefined when it does not run. */
 export function engineVersion(engine, env) {
