@@ -63,6 +63,10 @@ function errorLine(entry, { text, location }) {
 /**
  * The bundle of `entry` (relative to `root`), rebuilt when stale: { file, sourceMap }, or { errors } (one line each).
  * `cache` names its folder under node_modules/.cache; `dependsOn` lists more files whose change rebuilds it.
+ * @param {string} root
+ * @param {string} entry
+ * @param {{ cache: string, dependsOn?: string[] }} options
+ * @returns {{ file: string, sourceMap: string, errors?: undefined } | { errors: string[], file?: undefined, sourceMap?: undefined }}
  */
 function cachedBundle(root, entry, { cache, dependsOn = [] }) {
   const cacheDir = path.join(root, "node_modules", ".cache", cache);
