@@ -29,8 +29,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { defineCli, leadingComment, UsageError } from './lib/cli.mjs';
-import { errorLines, MISSING_PROVIDER, mutex, oneLine, run, secs } from './lib/engine.mjs';
+import { defineCli, leadingComment } from './lib/cli.mjs';
+import { ENGINE_OPTIONS, engineLimits, errorLines, MISSING_PROVIDER, mutex, oneLine, run, secs } from './lib/engine.mjs';
 import { MISSING_ENGINE, pickEngine } from './lib/toolbox.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -41,16 +41,12 @@ const cli = defineCli({
   options: {
     'no-synth': { type: 'boolean', default: false },
     stack: { type: 'string', multiple: true, default: [] },
-    parallel: { type: 'string', default: '2' },
+    ...ENGINE_OPTIONS,
     out: { type: 'string' },
-    timeout: { type: 'string', default: '600' },
     'allow-missing-providers': { type: 'boolean', default: false },
   },
   check: ({ values }) => {
-    const parallel = Number(values.parallel);
-    const timeout = Number(values.timeout);
-    if (![1, 2].includes(parallel)) throw new UsageError(`--parallel: "${values.parallel}" is not 1 or 2`);
-    if (!(timeout > 0)) throw new UsageError(`--timeout: "${values.timeout}" is not a positive number of seconds`);
+    const { parallel, timeout } = engineLimits(values);
     return { synth: !values['no-synth'], stacks: values.stack, parallel, out: values.out ?? 'cdktf.out', outGiven: values.out !== undefined, timeout, allowMissing: values['allow-missing-providers'] };
   },
 });

@@ -39,7 +39,7 @@ import { parse as parseYaml } from 'yaml';
 import { startApiStub } from './rehearsal/api-stub.mjs';
 import { startTfcStub } from './rehearsal/tfc-stub.mjs';
 import { appliedValues, blockType, outputsState, resourceSchema, stateFile } from './rehearsal/state.mjs';
-import { engineVersion, errorLines, MISSING_PROVIDER, oneLine, run, secs } from './lib/engine.mjs';
+import { ENGINE_OPTIONS, engineLimits, engineVersion, errorLines, MISSING_PROVIDER, oneLine, run, secs } from './lib/engine.mjs';
 import { MISSING_ENGINE, pickEngine } from './lib/toolbox.mjs';
 import { requireTypeScript } from './lib/esbuild-runner.cjs';
 import { defineCli, leadingComment, UsageError } from './lib/cli.mjs';
@@ -54,16 +54,12 @@ const cli = defineCli({
   options: {
     charts: { type: 'string' },
     stack: { type: 'string', multiple: true, default: [] },
-    parallel: { type: 'string', default: '2' },
-    timeout: { type: 'string', default: '600' },
+    ...ENGINE_OPTIONS,
     work: { type: 'string' },
     keep: { type: 'boolean', default: false },
   },
   check: ({ values }) => {
-    const parallel = Number(values.parallel);
-    const timeout = Number(values.timeout);
-    if (![1, 2].includes(parallel)) throw new UsageError(`--parallel: "${values.parallel}" is not 1 or 2`);
-    if (!(timeout > 0)) throw new UsageError(`--timeout: "${values.timeout}" is not a positive number of seconds`);
+    const { parallel, timeout } = engineLimits(values);
     const charts = values.charts ?? process.env.CRYPTOPULSE_REHEARSAL_CHARTS;
     const chartsProblem = chartRepositoryProblem(charts);
     if (chartsProblem) throw new UsageError(chartsProblem);
