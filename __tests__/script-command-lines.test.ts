@@ -86,3 +86,18 @@ describe("the scripts' command lines", () => {
     expect(result.stderr).toMatch(/^[\w.-]+: unknown option --no-such-option; the options are .*-h\/--help \(see --help\)\n$/);
   });
 });
+
+describe("docs/scripts.md", () => {
+  it("shows what the scripts print for a bad argument", () => {
+    const page = readFileSync(path.join(ROOT, "docs", "scripts.md"), "utf8");
+    const lines = (/```\n([\s\S]*?)```/.exec(page)?.[1] ?? "").split("\n").map((line) => line.trim()).filter(Boolean);
+    const examples = lines.flatMap((line, index) => (line.startsWith("$ ") ? [{ typed: line.slice(2), shown: lines[index + 1] }] : []));
+    expect(examples.length).toBeGreaterThan(0);
+    for (const { typed, shown } of examples) {
+      const [, name, args] = /^npm run (\S+) -- (.*)$/.exec(typed) ?? [];
+      const script = scripts.find((candidate) => candidate.command === `npm run ${name}`);
+      if (!script) throw new Error(`docs/scripts.md: ${typed} runs no script of package.json`);
+      expect({ typed, ...run(script, args.split(" ")) }).toMatchObject({ typed, status: 2, stderr: `${shown}\n` });
+    }
+  });
+});
