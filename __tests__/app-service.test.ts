@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "os";
 import * as path from "path";
 import { TerraformStack, Testing } from "cdktf";
-import { buildSync } from "esbuild";
+import { buildBundle } from "../scripts/lib/esbuild-runner.cjs";
 import { parse as parseYaml } from "yaml";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
@@ -296,7 +296,7 @@ describe("AppService", () => {
 
 describe("the chart's location", () => {
   it("lets the bundled app find the chart from any working directory", () => {
-    // Bundled the way scripts/app.cjs bundles main.ts, into node_modules/.cache like the real bundle.
+    // Bundled by the app's esbuild runner, into node_modules/.cache like the real bundle.
     const cache = path.join(root, "node_modules", ".cache");
     mkdirSync(cache, { recursive: true });
     const work = mkdtempSync(path.join(cache, "cryptopulse-app-service-test-"));
@@ -318,7 +318,7 @@ describe("the chart's location", () => {
         ].join("\n"),
       );
       const bundle = path.join(work, "entry.js");
-      buildSync({ entryPoints: [entry], outfile: bundle, bundle: true, packages: "external", platform: "node", format: "cjs", target: "node20", logLevel: "error" });
+      buildBundle(root, entry, bundle);
       // A working directory outside the project: only the bundle's own location leads to the chart.
       const run = spawnSync(process.execPath, [bundle], { cwd: tmpdir(), env: { PATH: process.env.PATH }, encoding: "utf8" });
       expect(run.stderr).toBe("");

@@ -16,7 +16,7 @@ describe("npm run bench", () => {
   it.each([
     [["--only", "app,bogus"], "bench: --only app,bogus: subjects are app, synth, tsnode, tests, scale (see --help)"],
     [["--runs", "0"], "bench: --runs 0: a whole number from 1 to 100 (see --help)"],
-    [["--fast"], "bench: Unknown option '--fast' (see --help)"],
+    [["--fast"], "bench: unknown option --fast; the options are --only, --runs, --json, -h/--help (see --help)"],
   ])("refuses %j in one line, exit 2", (args, line) => {
     const { status, stdout, stderr } = bench(...args);
     expect({ status, stdout, stderr }).toEqual({ status: 2, stdout: "", stderr: `${line}\n` });

@@ -148,7 +148,7 @@ describe("the script's arguments", () => {
     ["a cache inside the checkout", ["--cache", path.join(ROOT, "package.json", "cache")], `--cache ${path.join(ROOT, "package.json", "cache")} is inside the checkout ${ROOT}; give a folder outside it`],
     ["a cache that cannot be created", ["--cache", "/etc/passwd/cache"], "--cache /etc/passwd/cache: cannot create /etc/passwd/cache/logs (ENOTDIR)"],
     ["an empty cache", ["--cache="], "--cache needs a folder"],
-    ["an unknown option", ["--synth-only"], "Unknown option '--synth-only'"],
+    ["an unknown option", ["--synth-only"], "unknown option --synth-only; the options are --cache, --no-synth, -h/--help"],
   ])("refuse %s in one line, before anything is installed", (_name, args, message) => {
     const result = script(...args);
     expect(result.status).toBe(2);

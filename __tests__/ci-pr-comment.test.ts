@@ -95,8 +95,9 @@ describe("the pull-request report", () => {
   });
 
   it("rejects unknown arguments", async () => {
-    expect(await runScript("pr-comment.mjs", ["render", "--colour", "red"])).toMatchObject({ status: 2, stderr: "pr-comment: unexpected argument --colour\n" });
-    expect(await runScript("pr-comment.mjs", ["publish"])).toMatchObject({ status: 2 });
+    expect(await runScript("pr-comment.mjs", ["render", "--colour", "red"])).toMatchObject({ status: 2, stderr: expect.stringMatching(/^pr-comment: unknown option --colour; the options are --plans, .* \(see --help\)\n$/) });
+    expect(await runScript("pr-comment.mjs", ["publish"])).toMatchObject({ status: 2, stderr: 'pr-comment: unknown command "publish"; the commands are render and post (see --help)\n' });
+    expect(await runScript("pr-comment.mjs", ["render", "--pr", "7"])).toMatchObject({ status: 2, stderr: expect.stringContaining("pr-comment: --pr is not an option of render, whose options are --plans,") });
   });
 });
 

@@ -3,7 +3,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { ROOT, runScript } from "./fixtures/ci/harness";
-import { found, missing, onPath, requireTool, TOOLBOX_BIN } from "./tools";
+import { requireTool, toolboxOrPath } from "./tools";
 
 /**
  * The GitHub workflows (.github/workflows) and the Renovate configuration: actionlint on every workflow,
@@ -16,15 +16,8 @@ import { found, missing, onPath, requireTool, TOOLBOX_BIN } from "./tools";
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
 const files = readdirSync(WORKFLOWS).filter((name) => /\.ya?ml$/.test(name));
 const workflows = Object.fromEntries(files.map((name) => [name, parse(readFileSync(path.join(WORKFLOWS, name), "utf8")) as any]));
-/** Where scripts/ci/actionlint.mjs looks: PATH, then the toolbox. */
-const ACTIONLINT = requireTool({
-  suite: "actionlint workflow tests",
-  requireVariable: "CRYPTOPULSE_REQUIRE_ACTIONLINT",
-  lookup: () => {
-    const actionlint = onPath("actionlint") ?? onPath("actionlint", [TOOLBOX_BIN]);
-    return actionlint ? found(actionlint) : missing(`no actionlint on PATH or in the toolbox (${TOOLBOX_BIN}; \`npm run toolbox\` builds it)`);
-  },
-});
+/** Where scripts/ci/actionlint.mjs looks. */
+const ACTIONLINT = requireTool({ suite: "actionlint workflow tests", requireVariable: "CRYPTOPULSE_REQUIRE_ACTIONLINT", lookup: () => toolboxOrPath("actionlint", ["-version"]) });
 
 const runs = (workflow: any): string[] => Object.values(workflow.jobs).flatMap((job: any) => job.steps.filter((step: any) => step.run).map((step: any) => step.run as string));
 

@@ -137,10 +137,11 @@ describe("npm run cost arguments", () => {
   it.each([
     [["--markdown"], "--markdown needs --diff <git-ref>"],
     [["--json", "--markdown", "--diff", "same"], "--json and --markdown exclude each other"],
-    [["--diff"], "--diff needs a git revision, e.g. --diff origin/main"],
-    [["--budget"], "unknown argument --budget"],
-  ])("%j is a usage error", (argv, message) => {
-    expect(cost(...argv)).toEqual({ status: 2, stdout: "", stderr: `cost: ${message}\n\n${USAGE}\n` });
+    [["--diff"], "--diff needs a value"],
+    [["--diff="], "--diff needs a git revision, e.g. --diff origin/main"],
+    [["--budget"], "unknown option --budget; the options are --json, --markdown, --diff, --group-by, -h/--help"],
+  ])("%j is a usage error, in one line", (argv, message) => {
+    expect(cost(...argv)).toEqual({ status: 2, stdout: "", stderr: `cost: ${message} (see --help)\n` });
   });
 
   it("prints its usage", () => {

@@ -101,7 +101,7 @@ describe("the check itself", () => {
     ["positionals where synth takes none", "`npx cdktf synth cryptopulse-staging-edge`", "page.md:1", "takes no arguments"],
     ["a missing npm script", "Run `npm run -s build` first.", "page.md:1", 'no script "build"'],
     ["an option the cost command does not take", "```sh\nnpm run cost -- --group-by owner\n```", "page.md:2", 'npm run cost: --group-by needs one of service, team, layer, stack, not "owner"'],
-    ["an option the cost report does not take", "`npm run -s cost:report -- --dry-run`", "page.md:1", "npm run cost:report: unknown argument --dry-run"],
+    ["an option the cost report does not take", "`npm run -s cost:report -- --dry-run`", "page.md:1", "npm run cost:report: unknown option --dry-run"],
     ["a command continued on the next line", "```sh\nexport X=1\nnpx cdktf deploy cryptopulse-staging-edge \\\n  --auto-aprove\n```", "page.md:3", "has no option --auto-aprove"],
   ])("flags %s", (_what, markdown, where, problem) => {
     const findings = findingsIn(markdown);

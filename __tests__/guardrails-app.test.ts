@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { buildSync } from "esbuild";
+import { buildBundle } from "../scripts/lib/esbuild-runner.cjs";
 import { Aspects, TerraformStack } from "cdktf";
 import { GuardrailError, GuardrailsAspect, reportFileName, type StackReport } from "../guardrails";
 import { synthesizePlatform } from "../stacks/platform-app";
@@ -94,7 +94,7 @@ describe("guardrails on the whole app", () => {
   });
 
   it("makes the app process exit 1 with one line per finding and no stack trace", () => {
-    // The real main.ts, bundled the way scripts/app.cjs does, after an entry that breaks the configuration.
+    // The real main.ts, bundled by the app's esbuild runner, after an entry that breaks the configuration.
     // The bundle sits inside the project so that its require("cdktf") finds node_modules.
     const cache = path.join(root, "node_modules", ".cache");
     mkdirSync(cache, { recursive: true });
@@ -109,7 +109,7 @@ describe("guardrails on the whole app", () => {
       ].join("\n"),
     );
     const bundle = path.join(work, "entry.js");
-    buildSync({ entryPoints: [entry], outfile: bundle, bundle: true, packages: "external", platform: "node", format: "cjs", logLevel: "error" });
+    buildBundle(root, entry, bundle);
     const out = path.join(scratch("guardrails-process"), "out");
     const run = spawnSync(process.execPath, [bundle], { cwd: root, env: { PATH: process.env.PATH, CDKTF_OUTDIR: out }, encoding: "utf8" });
     rmSync(work, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import { plannedReleases } from "../scripts/lib/helm-releases.mjs";
 import { crdSchemas, kubernetesSchemas, schemaFileName, servedApiVersions } from "../scripts/lib/kube-schemas.mjs";
 import { applyExceptions, workloadFacts } from "../scripts/lib/workload-facts.mjs";
-import { found, missing, requireTool } from "./tools";
+import { requireTool, toolboxOrPath } from "./tools";
 
 /**
  * The manifest gate's parts (npm run test:manifests runs the whole of it on every release in CI): reading the
@@ -163,14 +163,8 @@ describe("workload facts", () => {
   });
 });
 
-const podSecurity = requireTool({
-  suite: "Pod Security program tests",
-  requireVariable: "CRYPTOPULSE_REQUIRE_POD_SECURITY",
-  lookup: () => {
-    const which = spawnSync("sh", ["-c", "command -v pod-security"], { encoding: "utf8" });
-    return which.status === 0 ? found(which.stdout.trim()) : missing("pod-security is not on PATH (bash toolbox/install.sh, then source its env.sh)");
-  },
-});
+/** Where the manifest gate looks; the program only reads pods from its input, so it has no version to ask. */
+const podSecurity = requireTool({ suite: "Pod Security program tests", requireVariable: "CRYPTOPULSE_REQUIRE_POD_SECURITY", lookup: () => toolboxOrPath("pod-security") });
 
 podSecurity.describe("pod-security (k8s.io/pod-security-admission)", (binary) => {
   const run = (pods: Json[], version = "v1.35") => spawnSync(binary, ["-kubernetes-version", version], { input: JSON.stringify(pods), encoding: "utf8" });

@@ -5,7 +5,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { STATEFUL_TYPES } from "../guardrails";
 import { synthesizePlatform } from "../stacks/platform-app";
-import { found, missing, onPath, requireTool } from "./tools";
+import { found, MISSING_ENGINE, missing, pickEngine, requireTool } from "./tools";
 
 /**
  * "Data cannot be lost by a routine change", proven with the real engine and
@@ -76,7 +76,7 @@ const REPLACING_CHANGE: Readonly<Record<string, readonly string[]>> = {
 
 // ---------------------------------------------------------------- the engine
 
-const ENGINE = process.env.TERRAFORM_BINARY_NAME || onPath("terraform") || onPath("tofu");
+const ENGINE = pickEngine();
 const ENGINE_ENV: NodeJS.ProcessEnv = {
   ...process.env,
   CHECKPOINT_DISABLE: "1",
@@ -273,7 +273,7 @@ interface Ready {
 }
 
 function prepare(): Ready | { skip: string } {
-  if (!ENGINE) return { skip: "no engine: TERRAFORM_BINARY_NAME is unset and neither terraform nor tofu is on PATH" };
+  if (!ENGINE) return { skip: MISSING_ENGINE };
   const version = engine(["version", "-json"], ROOT);
   if (version.status !== 0) return { skip: `the engine ${ENGINE} does not run: ${version.error?.message ?? version.stderr.trim()}` };
   const engineVersion = (JSON.parse(version.stdout) as { terraform_version: string }).terraform_version;

@@ -1,7 +1,7 @@
 import { spawnSync } from "child_process";
-import { existsSync, mkdirSync, statSync, writeFileSync } from "fs";
-import { homedir } from "os";
+import { existsSync, mkdirSync, writeFileSync } from "fs";
 import * as path from "path";
+import { missingTool, toolCandidates } from "../scripts/lib/toolbox.mjs";
 
 /**
  * Suites that run real tools (helm, promtool, PostgreSQL, the engine, …) find
@@ -83,24 +83,20 @@ function recordSkip(group: string, line: string): void {
   writeSkipRecord(path.join(scratch, SKIP_RECORDS), { testPath: expect.getState().testPath ?? "", group, line });
 }
 
-/** The toolbox's bin directory (`npm run toolbox`): CRYPTOPULSE_TOOLBOX_CACHE, else ~/.cache/cryptopulse-toolbox. */
-export const TOOLBOX_BIN = path.join(process.env.CRYPTOPULSE_TOOLBOX_CACHE ?? path.join(homedir(), ".cache", "cryptopulse-toolbox"), "bin");
-
-/** The first `dirs` (then PATH) entry that holds an executable file `name`. */
-export function onPath(name: string, dirs: readonly string[] = []): string | undefined {
-  return [...dirs, ...(process.env.PATH ?? "").split(path.delimiter)]
-    .filter(Boolean)
-    .map((dir) => path.join(dir, name))
-    .find((candidate) => existsSync(candidate) && statSync(candidate).isFile());
-}
+/** PATH and the toolbox's pinned builds, looked up as the scripts do (scripts/lib/toolbox.mjs). */
+export { onPath, pickEngine, MISSING_ENGINE } from "../scripts/lib/toolbox.mjs";
 
 /** The first of `candidates` (paths) that exists and runs with `versionArgs`: a binary that is there but broken counts as missing. */
 export function firstRunning(candidates: readonly (string | undefined)[], versionArgs: readonly string[]): string | undefined {
   return candidates.find((candidate): candidate is string => !!candidate && existsSync(candidate) && spawnSync(candidate, versionArgs).status === 0);
 }
 
-/** The toolbox's pinned build of `name`, else `name` on PATH. */
-export function toolboxOrPath(name: string, versionArgs: readonly string[]): Lookup<string> {
-  const tool = firstRunning([path.join(TOOLBOX_BIN, name), onPath(name)], versionArgs);
-  return tool ? found(tool) : missing(`no working ${name} in the toolbox (${path.join(TOOLBOX_BIN, name)}; \`npm run toolbox\` builds it) or on PATH`);
+/**
+ * The toolbox's pinned build of `name`, else `name` on PATH, as the scripts pick it; with `versionArgs`, the first of
+ * them that runs with those arguments (a program that only reads its input has none to give).
+ */
+export function toolboxOrPath(name: string, versionArgs?: readonly string[]): Lookup<string> {
+  const candidates = toolCandidates(name);
+  const tool = versionArgs ? firstRunning(candidates, versionArgs) : candidates[0];
+  return tool ? found(tool) : missing(missingTool(name, { what: versionArgs ? `working ${name}` : name }));
 }

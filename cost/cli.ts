@@ -7,6 +7,7 @@ import { CostInputError } from "./layers";
 import { shippedPrices, UnknownPriceError } from "./prices";
 import { renderDiffJson, renderDiffMarkdown, renderDiffText, renderEstimateJson, renderEstimateText, renderGroupsJson, renderGroupsText } from "./render";
 import { loadRevisionConfig, RevisionError } from "./revision";
+import { defineCli, HELP, UsageError } from "../scripts/lib/cli.mjs";
 
 export const USAGE = `usage: npm run cost -- [--json | --markdown] [--diff <git-ref> | --group-by <key>]
 
@@ -40,51 +41,31 @@ interface Options {
   readonly groupBy?: GroupKey;
 }
 
-export class UsageError extends Error {}
+/** `npm run cost`'s command line (scripts/lib/cli.mjs: --help, and one line for a bad argument). */
+export const COST_CLI = defineCli({
+  name: "cost",
+  usage: USAGE,
+  options: { json: { type: "boolean" }, markdown: { type: "boolean" }, diff: { type: "string" }, "group-by": { type: "string" } },
+  check: ({ values }): Options => {
+    if (values.json && values.markdown) throw new UsageError("--json and --markdown exclude each other");
+    const diff = values.diff as string | undefined;
+    const groupBy = values["group-by"] as string | undefined;
+    if (diff === "") throw new UsageError("--diff needs a git revision, e.g. --diff origin/main");
+    if (groupBy !== undefined && !isGroupKey(groupBy)) throw new UsageError(`--group-by needs one of ${GROUP_KEYS.join(", ")}, not ${JSON.stringify(groupBy)}`);
+    if (values.markdown && diff === undefined) throw new UsageError("--markdown needs --diff <git-ref>");
+    if (groupBy !== undefined && diff !== undefined) throw new UsageError("--group-by and --diff exclude each other");
+    return { format: values.json ? "json" : values.markdown ? "markdown" : "text", diff, groupBy: groupBy as GroupKey | undefined };
+  },
+});
 
 /** The command line of `npm run cost`; throws UsageError. Exported so the docs' commands are held to it. */
-export function parseCostArguments(argv: readonly string[]): Options | "help" {
-  let format: Options["format"] = "text";
-  let diff: string | undefined;
-  let groupBy: GroupKey | undefined;
-  const groupKey = (value: string | undefined): GroupKey => {
-    if (value === undefined || !isGroupKey(value)) {
-      throw new UsageError(`--group-by needs one of ${GROUP_KEYS.join(", ")}${value === undefined ? "" : `, not ${JSON.stringify(value)}`}`);
-    }
-    return value;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "-h" || arg === "--help") return "help";
-    if (arg === "--json" || arg === "--markdown") {
-      if (format !== "text") throw new UsageError("--json and --markdown exclude each other");
-      format = arg === "--json" ? "json" : "markdown";
-    } else if (arg === "--diff") {
-      diff = argv[++i];
-      if (!diff) throw new UsageError("--diff needs a git revision, e.g. --diff origin/main");
-    } else if (arg.startsWith("--diff=")) {
-      diff = arg.slice("--diff=".length);
-    } else if (arg === "--group-by") {
-      groupBy = groupKey(argv[++i]);
-    } else if (arg.startsWith("--group-by=")) {
-      groupBy = groupKey(arg.slice("--group-by=".length));
-    } else {
-      throw new UsageError(`unknown argument ${arg}`);
-    }
-  }
-  if (format === "markdown" && diff === undefined) throw new UsageError("--markdown needs --diff <git-ref>");
-  if (groupBy !== undefined && diff !== undefined) throw new UsageError("--group-by and --diff exclude each other");
-  return { format, diff, groupBy };
-}
+export const parseCostArguments = (argv: readonly string[]): Options | typeof HELP => COST_CLI.parse(argv);
 
 /** Runs the cost command; returns its exit status. */
 export function runCost(argv: readonly string[], io: CostIo): number {
+  const { args: options, status } = COST_CLI.command(argv, io);
+  if (status !== undefined) return status;
   try {
-    const options = parseCostArguments(argv);
-    if (options === "help") {
-      io.stdout(`${USAGE}\n`);
-      return 0;
-    }
     const prices = shippedPrices();
     const estimates = estimateEnvironments(loadPlatformConfig().environments, prices);
     const verdicts = estimates.map(checkBudget);
@@ -102,10 +83,6 @@ export function runCost(argv: readonly string[], io: CostIo): number {
     }
     return reportBudgets(verdicts, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`cost: ${error.message}\n\n${USAGE}\n`);
-      return 2;
-    }
     if (error instanceof ConfigError || error instanceof UnknownPriceError || error instanceof CostInputError || error instanceof RevisionError) {
       io.stderr(`cost: ${error.message}\n`);
       return 2;

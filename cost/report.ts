@@ -3,6 +3,7 @@ import { ConfigError, loadPlatformConfig } from "../config";
 import { environmentProjectName } from "../config/allocation";
 import { readServiceEndpoints } from "../config/runtime";
 import { formatUsd } from "./estimate";
+import { defineCli, HELP } from "../scripts/lib/cli.mjs";
 
 /**
  * The daily cost report and budget alert (the guide's Cost Monitoring → Daily
@@ -251,20 +252,18 @@ interface Settings {
   readonly webhook?: string;
 }
 
-/** The command line of `npm run cost:report`; throws ReportError. Exported so the docs' commands are held to it. */
-export function parseReportArguments(argv: readonly string[]): { readonly slack: boolean } | "help" {
-  let slack = true;
-  for (const arg of argv) {
-    if (arg === "-h" || arg === "--help") return "help";
-    if (arg === "--no-slack") slack = false;
-    else throw new ReportError(`unknown argument ${arg} (see --help)`);
-  }
-  return { slack };
-}
+/** `npm run cost:report`'s command line (scripts/lib/cli.mjs: --help, and one line for a bad argument). */
+export const REPORT_CLI = defineCli({
+  name: "cost-report",
+  usage: REPORT_USAGE,
+  options: { "no-slack": { type: "boolean" } },
+  check: ({ values }): { readonly slack: boolean } => ({ slack: !values["no-slack"] }),
+});
 
-function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv): Settings | "help" {
-  const options = parseReportArguments(argv);
-  if (options === "help") return "help";
+/** The command line of `npm run cost:report`; throws UsageError. Exported so the docs' commands are held to it. */
+export const parseReportArguments = (argv: readonly string[]): { readonly slack: boolean } | typeof HELP => REPORT_CLI.parse(argv);
+
+function readSettings(options: { readonly slack: boolean }, env: NodeJS.ProcessEnv): Settings {
   const token = env[TOKEN_VARIABLE]?.trim();
   if (!token) throw new ReportError(`${TOKEN_VARIABLE} is not set: a DigitalOcean API token with the billing:read scope`);
   if (/\s/.test(token)) throw new ReportError(`${TOKEN_VARIABLE} holds whitespace: one token, nothing else`);
@@ -299,12 +298,10 @@ async function postToSlack(webhook: string, text: string): Promise<void> {
 
 /** Runs the report; resolves to the exit status. */
 export async function runCostReport(argv: readonly string[], env: NodeJS.ProcessEnv, io: ReportIo): Promise<number> {
+  const { args: options, status } = REPORT_CLI.command(argv, io);
+  if (status !== undefined) return status;
   try {
-    const settings = readSettings(argv, env);
-    if (settings === "help") {
-      io.stdout(`${REPORT_USAGE}\n`);
-      return 0;
-    }
+    const settings = readSettings(options, env);
     const budgets = loadPlatformConfig().environments.map((environment) => ({ name: environment.name, ...environment.budget }));
     const balance = await getJson(settings.api, "v2/customers/my/balance", settings.token, balanceSchema);
     const items = await invoicePreviewItems(settings.api, settings.token);

@@ -26,10 +26,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { parseArgs } from "node:util";
 import Table from "cli-table3";
-import { buildSync } from "esbuild";
-import { usage } from "./lib/cli.mjs";
+import { cachedBundle } from "./lib/esbuild-runner.cjs";
+import { defineCli, leadingComment, UsageError } from "./lib/cli.mjs";
 
 const SUBJECTS = ["app", "synth", "tsnode", "tests", "scale"];
 const SCALE_COPIES = [0, 6, 12, 18];
@@ -37,21 +36,20 @@ const SCALE_COPIES = [0, 6, 12, 18];
 const TARGETS = { appSeconds: 1, ratio: 3, appRssMb: 200, cpuMsPerStack: 15 };
 const GNU_TIME = "/usr/bin/time";
 
-let options;
-try {
-  ({ values: options } = parseArgs({
-    options: { only: { type: "string" }, runs: { type: "string", default: "5" }, json: { type: "boolean", default: false }, help: { type: "boolean", default: false } },
-    strict: true,
-  }));
-} catch (error) {
-  usage("bench", import.meta.url, error.message);
-}
-if (options.help) usage("bench", import.meta.url);
-const runs = Number(options.runs);
-if (!Number.isInteger(runs) || runs < 1 || runs > 100) usage("bench", import.meta.url, `--runs ${options.runs}: a whole number from 1 to 100`);
-const selected = options.only === undefined ? SUBJECTS : options.only.split(",").map((name) => name.trim());
-const unknown = selected.filter((name) => !SUBJECTS.includes(name));
-if (unknown.length > 0 || selected.length === 0) usage("bench", import.meta.url, `--only ${options.only}: subjects are ${SUBJECTS.join(", ")}`);
+const cli = defineCli({
+  name: "bench",
+  usage: leadingComment(import.meta.url),
+  options: { only: { type: "string" }, runs: { type: "string", default: "5" }, json: { type: "boolean", default: false } },
+  check: ({ values }) => {
+    const runs = Number(values.runs);
+    if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new UsageError(`--runs ${values.runs}: a whole number from 1 to 100`);
+    const selected = values.only === undefined ? SUBJECTS : values.only.split(",").map((name) => name.trim());
+    if (selected.length === 0 || selected.some((name) => !SUBJECTS.includes(name))) throw new UsageError(`--only ${values.only}: subjects are ${SUBJECTS.join(", ")}`);
+    return { ...values, runs, selected };
+  },
+});
+const options = cli.read();
+const { runs, selected } = options;
 if (spawnSync(GNU_TIME, ["-f", "", "true"]).status !== 0) {
   console.error(`bench: ${GNU_TIME} is missing; install GNU time (Debian package "time")`);
   process.exit(2);
@@ -65,9 +63,12 @@ const env = { ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: outdir };
 
 /** The scaling subject's entry, bundled like the app (inside the project, so that node_modules resolves). */
 function scaleApp() {
-  const bundle = path.join(root, "node_modules", ".cache", "cryptopulse-bench", "scale-app.js");
-  buildSync({ entryPoints: [path.join(root, "scripts", "bench", "scale-app.ts")], outfile: bundle, bundle: true, packages: "external", platform: "node", format: "cjs", target: "node20", logLevel: "error" });
-  return bundle;
+  const bundle = cachedBundle(root, "scripts/bench/scale-app.ts", { cache: "cryptopulse-bench" });
+  if (bundle.errors) {
+    console.error(bundle.errors.join("\n"));
+    process.exit(1);
+  }
+  return bundle.file;
 }
 
 /** Each subject as the commands it times; a command's `key` names its row. */

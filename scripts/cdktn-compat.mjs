@@ -27,9 +27,8 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import { compareOutputs, Failure, formatDifference, migrationCommands, nodeRuntimePackage, PINS, satisfiesMinimum, shellLine } from './lib/cdktn-compat.mjs';
-import { usage } from './lib/cli.mjs';
+import { defineCli, leadingComment, UsageError } from './lib/cli.mjs';
 
 const NAME = 'cdktn-compat';
 const ROOT = resolve(import.meta.dirname, '..');
@@ -149,23 +148,26 @@ function stackCount(out) {
   return stacks.length;
 }
 
+const cli = defineCli({
+  name: NAME,
+  usage: leadingComment(import.meta.url),
+  options: { cache: { type: 'string' }, 'no-synth': { type: 'boolean', default: false } },
+  check: ({ values }) => {
+    if (values.cache === '') throw new UsageError('--cache needs a folder');
+    const cache = resolve(values.cache ?? join(homedir(), '.cache', 'cryptopulse-cdktn'));
+    // Inside the checkout, the scratch app would be copied into itself (git ls-files lists untracked files).
+    if (cache === ROOT || cache.startsWith(`${ROOT}${sep}`)) throw new UsageError(`--cache ${cache} is inside the checkout ${ROOT}; give a folder outside it`);
+    return { cache, noSynth: values['no-synth'] };
+  },
+});
+
 function main() {
-  let parsed;
-  try {
-    parsed = parseArgs({ options: { cache: { type: 'string' }, 'no-synth': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
-  } catch (error) {
-    usage(NAME, import.meta.url, error.message);
-  }
-  if (parsed.values.help) usage(NAME, import.meta.url);
-  if (parsed.values.cache === '') usage(NAME, import.meta.url, '--cache needs a folder');
-  const cache = resolve(parsed.values.cache ?? join(homedir(), '.cache', 'cryptopulse-cdktn'));
-  // Inside the checkout, the scratch app would be copied into itself (git ls-files lists untracked files).
-  if (cache === ROOT || cache.startsWith(`${ROOT}${sep}`)) usage(NAME, import.meta.url, `--cache ${cache} is inside the checkout ${ROOT}; give a folder outside it`);
+  const { cache, noSynth } = cli.read();
   const logs = join(cache, 'logs');
   try {
     mkdirSync(logs, { recursive: true });
   } catch (error) {
-    usage(NAME, import.meta.url, `--cache ${cache}: cannot create ${logs} (${error.code ?? error.message})`);
+    cli.fail(`--cache ${cache}: cannot create ${logs} (${error.code ?? error.message})`);
   }
   const started = Date.now();
   const ownCdktf = join(ROOT, 'node_modules', 'cdktf', 'package.json');
@@ -183,7 +185,7 @@ function main() {
 
   const cdktfTitle = `cdktf ${reference.version} on Node ${process.version}`;
   let referenceOut = join(ROOT, 'cdktf.out');
-  if (parsed.values['no-synth']) log(`${cdktfTitle}: ${stackCount(referenceOut)} stacks in ${referenceOut}, as synthesized before`);
+  if (noSynth) log(`${cdktfTitle}: ${stackCount(referenceOut)} stacks in ${referenceOut}, as synthesized before`);
   else referenceOut = synth(logs, { logName: 'synth-cdktf', title: cdktfTitle, cli: join(ROOT, 'node_modules', '.bin', 'cdktf'), cwd: ROOT, env });
   const candidateOut = synth(logs, { logName: 'synth-cdktn', title: `cdktn ${candidate.version} on Node ${node.version}`, cli: join(app, 'node_modules', '.bin', 'cdktn'), cwd: app, env: terrainEnv });
 

@@ -7,10 +7,23 @@
 //
 //   helm show values ingress-nginx --repo https://kubernetes.github.io/ingress-nginx --version 4.15.1 \
 //     | node scripts/chart-keys.mjs > helm-values/ingress-nginx.keys.txt
+//
+// Usage: node scripts/chart-keys.mjs [VALUES_FILE]   (default: stdin)
+//   -h, --help  this text
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
+import { defineCli, leadingComment, UsageError } from "./lib/cli.mjs";
 
-const text = readFileSync(process.argv[2] ?? 0, "utf8");
+const cli = defineCli({
+  name: "chart-keys",
+  usage: leadingComment(import.meta.url),
+  positionals: true,
+  check: ({ positionals }) => {
+    if (positionals.length > 1) throw new UsageError(`one values file at most (got ${positionals.length})`);
+    return positionals[0];
+  },
+});
+const text = readFileSync(cli.read() ?? 0, "utf8");
 const paths = [];
 (function walk(value, prefix) {
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {

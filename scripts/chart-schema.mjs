@@ -7,25 +7,20 @@
 // rewrite would show as an update of each release in the next plan.
 //
 // Usage: node scripts/chart-schema.mjs [--check]
-//   --check   write nothing; exit 1 with one line when the committed file is stale (npm test checks this too)
+//   --check     write nothing; exit 1 with one line when the committed file is stale (npm test checks this too)
+//   -h, --help  this text
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { usage } from './lib/cli.mjs';
-import { loadTypeScript } from './lib/typescript.mjs';
+import { defineCli, leadingComment } from './lib/cli.mjs';
+import { requireTypeScript } from './lib/esbuild-runner.cjs';
 
 const NAME = 'chart-schema';
+const { check } = defineCli({ name: NAME, usage: leadingComment(import.meta.url), options: { check: { type: 'boolean', default: false } } }).read();
+
 const root = resolve(import.meta.dirname, '..');
-
-let options;
-try {
-  options = parseArgs({ options: { check: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } }).values;
-} catch (error) {
-  usage(NAME, import.meta.url, error.message);
-}
-if (options.help) usage(NAME, import.meta.url);
-
-const { VALUES_SCHEMA_FILE, renderValuesSchema, valuesSchemaIsCurrent } = loadTypeScript(join(root, 'config', 'app-service-values.ts'));
+const values = requireTypeScript(root, 'config/app-service-values.ts', { cache: 'cryptopulse-scripts', dependsOn: ['package-lock.json'] });
+if (!values) process.exit(1);
+const { VALUES_SCHEMA_FILE, renderValuesSchema, valuesSchemaIsCurrent } = values;
 const file = join(root, VALUES_SCHEMA_FILE);
 let committed = '';
 try {
@@ -35,7 +30,7 @@ try {
 }
 if (valuesSchemaIsCurrent(committed)) {
   console.log(`${VALUES_SCHEMA_FILE} is current`);
-} else if (options.check) {
+} else if (check) {
   console.error(`${NAME}: ${VALUES_SCHEMA_FILE} is stale: run npm run chart:schema`);
   process.exitCode = 1;
 } else {

@@ -7,8 +7,9 @@
 // Usage: node scripts/checkov.mjs [--out DIR] [--skips FILE]
 //   --out DIR      cdktf output directory (default cdktf.out); synthesize first (npx cdktf synth)
 //   --skips FILE   skip list (default guardrails/checkov-skips.yaml)
+//   -h, --help     this text
 //
-// checkov: $CHECKOV if set, else checkov on PATH (bash toolbox/install.sh, then source its env.sh).
+// checkov: $CHECKOV if set, else the toolbox's pinned build, else checkov on PATH (bash toolbox/install.sh).
 // Runs offline (--skip-download). Failed checks are named by stack and construct path, taken from
 // the stack's cdk.tf.json. Prints "N passed, N failed" last (skipped checks count as neither).
 // Exit: 0 no unskipped failure, 1 failures or checkov errors, 2 usage.
@@ -16,19 +17,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { defineCli, leadingComment } from './lib/cli.mjs';
+import { findTool, missingTool } from './lib/toolbox.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const MIN_REASON_LENGTH = 10;
-
-function usage(problem) {
-  const text = readFileSync(new URL(import.meta.url), 'utf8')
-    .split('\n')
-    .filter((line) => line.startsWith('//'))
-    .map((line) => line.replace(/^\/\/ ?/, ''))
-    .join('\n');
-  console.error(`checkov: ${problem}\n\n${text}`);
-  process.exit(2);
-}
 
 function fail(message) {
   console.error(`checkov: ${message}`);
@@ -36,18 +29,12 @@ function fail(message) {
   process.exit(1);
 }
 
-function parseArgs(argv) {
-  const options = { out: 'cdktf.out', skips: path.join('guardrails', 'checkov-skips.yaml') };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--out' || arg === '--skips') {
-      if (i + 1 >= argv.length) usage(`${arg} needs a value`);
-      options[arg.slice(2)] = argv[++i];
-    } else if (arg === '-h' || arg === '--help') usage('help');
-    else usage(`unknown argument ${arg}`);
-  }
-  return { out: path.resolve(ROOT, options.out), skips: path.resolve(ROOT, options.skips) };
-}
+const cli = defineCli({
+  name: 'checkov',
+  usage: leadingComment(import.meta.url),
+  options: { out: { type: 'string', default: 'cdktf.out' }, skips: { type: 'string', default: path.join('guardrails', 'checkov-skips.yaml') } },
+  check: ({ values }) => ({ out: path.resolve(ROOT, values.out), skips: path.resolve(ROOT, values.skips) }),
+});
 
 /** `*` within a path segment, `**` across segments. */
 function globToRegExp(glob) {
@@ -85,13 +72,14 @@ function constructPath(file, resource) {
 }
 
 function runCheckov(stacksDir) {
-  const binary = process.env.CHECKOV || 'checkov';
+  const binary = findTool('checkov', { variable: 'CHECKOV' });
+  if (!binary) fail(`${missingTool('checkov')} (bash toolbox/install.sh)`);
   const run = spawnSync(binary, ['-d', stacksDir, '--framework', 'terraform_json', '--output', 'json', '--skip-download', '--soft-fail'], {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, LOG_LEVEL: 'WARNING' },
   });
-  if (run.error) fail(`cannot run ${binary}: ${run.error.message} (bash toolbox/install.sh, then source ~/.cache/cryptopulse-toolbox/env.sh)`);
+  if (run.error) fail(`cannot run ${binary}: ${run.error.message}`);
   let report;
   try {
     report = JSON.parse(run.stdout);
@@ -104,7 +92,7 @@ function runCheckov(stacksDir) {
 }
 
 function main() {
-  const options = parseArgs(process.argv.slice(2));
+  const options = cli.read();
   const stacksDir = path.join(options.out, 'stacks');
   if (!existsSync(stacksDir) || readdirSync(stacksDir).length === 0) fail(`${stacksDir} has no stacks (synthesize first: npx cdktf synth)`);
   const skips = readSkips(options.skips);

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // npm run cost:report: month-to-date DigitalOcean spend against the budgets in config/, posted to Slack
 // (cost/report.ts; usage: npm run cost:report -- --help). The daily workflow .github/workflows/cost-report.yml runs it.
-import { join, resolve } from 'node:path';
-import { loadTypeScript } from './lib/typescript.mjs';
+import { resolve } from 'node:path';
+import { requireTypeScript } from './lib/esbuild-runner.cjs';
 
 const root = resolve(import.meta.dirname, '..');
-const { runCostReport } = loadTypeScript(join(root, 'cost', 'report.ts'));
-process.exitCode = await runCostReport(process.argv.slice(2), process.env, {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-});
+const report = requireTypeScript(root, 'cost/report.ts', { cache: 'cryptopulse-cost', dependsOn: ['package-lock.json'] });
+if (report) {
+  process.exitCode = await report.runCostReport(process.argv.slice(2), process.env, {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  });
+}

@@ -7,27 +7,20 @@
 // the prose around it is left alone.
 //
 // Usage: npm run docs:tables [-- --check]
-//   --check   write nothing; exit 1 with one line per stale table (page and table), as npm test does
-//   --help    print this text
+//   --check     write nothing; exit 1 with one line per stale table (page and table), as npm test does
+//   -h, --help  print this text
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { usage as cliUsage } from './lib/cli.mjs';
-import { loadTypeScript } from './lib/typescript.mjs';
+import { defineCli, leadingComment } from './lib/cli.mjs';
+import { requireTypeScript } from './lib/esbuild-runner.cjs';
+
+const { check } = defineCli({ name: 'docs-tables', usage: leadingComment(import.meta.url), options: { check: { type: 'boolean', default: false } } }).read();
 
 const root = resolve(import.meta.dirname, '..');
-const usage = (error) => cliUsage('docs-tables', import.meta.url, error);
-
-let options;
-try {
-  options = parseArgs({ options: { check: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } }).values;
-} catch (error) {
-  usage(error.message);
+const docTables = requireTypeScript(root, 'doc-tables/index.ts', { cache: 'cryptopulse-scripts', dependsOn: ['package-lock.json'] });
+if (docTables) {
+  process.exitCode = docTables.runDocsTables(
+    { root, check },
+    (line) => console.log(line),
+    (line) => console.error(line),
+  );
 }
-if (options.help) usage();
-
-const { runDocsTables } = loadTypeScript(resolve(root, 'doc-tables', 'index.ts'));
-process.exitCode = runDocsTables(
-  { root, check: options.check },
-  (line) => console.log(line),
-  (line) => console.error(line),
-);

@@ -29,38 +29,27 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { usage as cliUsage } from './lib/cli.mjs';
-import { errorLines, MISSING_PROVIDER, mutex, oneLine, pickEngine, run, secs } from './lib/engine.mjs';
+import { defineCli, leadingComment } from './lib/cli.mjs';
+import { ENGINE_OPTIONS, engineLimits, errorLines, MISSING_PROVIDER, mutex, oneLine, run, secs } from './lib/engine.mjs';
+import { MISSING_ENGINE, pickEngine } from './lib/toolbox.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-function parseArgs(argv) {
-  const o = { synth: true, stacks: [], parallel: 2, out: 'cdktf.out', outGiven: false, timeout: 600, allowMissing: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const val = () => {
-      if (i + 1 >= argv.length) usage(`${a} needs a value`);
-      return argv[++i];
-    };
-    if (a === '--no-synth') o.synth = false;
-    else if (a === '--synth') o.synth = true;
-    else if (a === '--stack') o.stacks.push(val());
-    else if (a === '--parallel') o.parallel = Number(val());
-    else if (a === '--out') {
-      o.out = val();
-      o.outGiven = true;
-    }
-    else if (a === '--timeout') o.timeout = Number(val());
-    else if (a === '--allow-missing-providers') o.allowMissing = true;
-    else if (a === '-h' || a === '--help') usage();
-    else usage(`unknown argument ${a}`);
-  }
-  if (![1, 2].includes(o.parallel)) usage('--parallel must be 1 or 2');
-  if (!(o.timeout > 0)) usage('--timeout must be a positive number of seconds');
-  return o;
-}
-
-const usage = (error) => cliUsage('engine-validate', import.meta.url, error);
+const cli = defineCli({
+  name: 'engine-validate',
+  usage: leadingComment(import.meta.url),
+  options: {
+    'no-synth': { type: 'boolean', default: false },
+    stack: { type: 'string', multiple: true, default: [] },
+    ...ENGINE_OPTIONS,
+    out: { type: 'string' },
+    'allow-missing-providers': { type: 'boolean', default: false },
+  },
+  check: ({ values }) => {
+    const { parallel, timeout } = engineLimits(values);
+    return { synth: !values['no-synth'], stacks: values.stack, parallel, out: values.out ?? 'cdktf.out', outGiven: values.out !== undefined, timeout, allowMissing: values['allow-missing-providers'] };
+  },
+});
 
 // Maps a diagnostic to "address [construct path]" using the stack's cdk.tf.json.
 function locate(diag, stackDir, cache) {
@@ -185,7 +174,7 @@ async function validateStack(engine, stack, dir, env, opts, initLock) {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = cli.read();
   const outDir = resolve(ROOT, opts.out);
   const stacksDir = join(outDir, 'stacks');
   const env = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
@@ -229,7 +218,7 @@ async function main() {
 
   const engine = pickEngine();
   if (!engine) {
-    console.error('engine-validate: no engine: set TERRAFORM_BINARY_NAME or put terraform or tofu on PATH (bash toolbox/install.sh provides one)');
+    console.error(`engine-validate: ${MISSING_ENGINE}`);
     console.log(`0 passed, ${stacks.length} failed`);
     process.exit(1);
   }

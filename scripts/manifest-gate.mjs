@@ -28,59 +28,51 @@
 //                    that excuses nothing fails
 //   -h, --help       this text
 //
-// Needs helm, kubeconform, pod-security, checkov ($CHECKOV or on PATH) and the Kubernetes OpenAPI spec
-// ($CRYPTOPULSE_KUBERNETES_OPENAPI), as the toolbox's env.sh sets them (bash toolbox/install.sh). Prints one line per
-// release and closes with "N passed, N failed". Exit 0 all passed, 1 not, 2 usage.
+// Needs helm, kubeconform, pod-security and checkov (each the toolbox's pinned build, else on PATH; checkov $CHECKOV
+// when set) and the Kubernetes OpenAPI spec ($CRYPTOPULSE_KUBERNETES_OPENAPI, else the toolbox's), as
+// bash toolbox/install.sh provides them. Prints one line per release and closes with "N passed, N failed".
+// Exit 0 all passed, 1 not, 2 usage.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { usage as cliUsage } from './lib/cli.mjs';
+import { defineCli, leadingComment, UsageError } from './lib/cli.mjs';
 import { chartRepositoryProblem } from './lib/chart-mirror.mjs';
 import { chartArchive, plannedReleases, renderRelease } from './lib/helm-releases.mjs';
 import { crdSchemas, kubernetesSchemas, servedApiVersions } from './lib/kube-schemas.mjs';
 import { applyExceptions, objectPattern, workloadFacts } from './lib/workload-facts.mjs';
 import { podTemplates } from './lib/workloads.mjs';
+import { findTool, missingTool, toolboxCache } from './lib/toolbox.mjs';
 import { parse as parseYaml, stringify } from 'yaml';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const NAME = 'manifest-gate';
-const usage = (error) => cliUsage(NAME, import.meta.url, error);
 class Failure extends Error {}
-const TOOLBOX_CACHE = process.env.CRYPTOPULSE_TOOLBOX_CACHE || join(homedir(), '.cache', 'cryptopulse-toolbox');
 /** The Kubernetes release whose OpenAPI spec the schemas come from (toolbox/versions.json). */
 const KUBERNETES = JSON.parse(readFileSync(join(ROOT, 'toolbox', 'versions.json'), 'utf8')).kubernetes;
 
-function options() {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      options: {
-        rehearsal: { type: 'string' },
-        charts: { type: 'string' },
-        out: { type: 'string' },
-        exceptions: { type: 'string', default: join('guardrails', 'manifest-exceptions.yaml') },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    usage(error.message);
-  }
-  if (parsed.help) usage();
-  // A kept rehearsal holds the copy of the chart repository it planned with.
-  const charts = parsed.charts ?? (parsed.rehearsal ? join(parsed.rehearsal, 'charts') : process.env.CRYPTOPULSE_REHEARSAL_CHARTS);
-  const chartsProblem = chartRepositoryProblem(charts);
-  if (chartsProblem) usage(chartsProblem);
-  if (parsed.rehearsal && !existsSync(join(parsed.rehearsal, 'cdktf.out', 'manifest.json'))) {
-    usage(`--rehearsal: "${parsed.rehearsal}" is not a kept plan rehearsal work directory (no cdktf.out/manifest.json)`);
-  }
-  if (parsed.out && existsSync(parsed.out) && readdirSync(parsed.out).length) usage(`--out: "${parsed.out}" is not empty`);
-  return { charts: resolve(charts), rehearsal: parsed.rehearsal && resolve(parsed.rehearsal), out: parsed.out && resolve(parsed.out), exceptions: resolve(ROOT, parsed.exceptions) };
-}
+const cli = defineCli({
+  name: NAME,
+  usage: leadingComment(import.meta.url),
+  options: {
+    rehearsal: { type: 'string' },
+    charts: { type: 'string' },
+    out: { type: 'string' },
+    exceptions: { type: 'string', default: join('guardrails', 'manifest-exceptions.yaml') },
+  },
+  check: ({ values }) => {
+    // A kept rehearsal holds the copy of the chart repository it planned with.
+    const charts = values.charts ?? (values.rehearsal ? join(values.rehearsal, 'charts') : process.env.CRYPTOPULSE_REHEARSAL_CHARTS);
+    const chartsProblem = chartRepositoryProblem(charts);
+    if (chartsProblem) throw new UsageError(chartsProblem);
+    if (values.rehearsal && !existsSync(join(values.rehearsal, 'cdktf.out', 'manifest.json'))) {
+      throw new UsageError(`--rehearsal: "${values.rehearsal}" is not a kept plan rehearsal work directory (no cdktf.out/manifest.json)`);
+    }
+    if (values.out && existsSync(values.out) && readdirSync(values.out).length) throw new UsageError(`--out: "${values.out}" is not empty`);
+    return { charts: resolve(charts), rehearsal: values.rehearsal && resolve(values.rehearsal), out: values.out && resolve(values.out), exceptions: resolve(ROOT, values.exceptions) };
+  },
+});
 
 /** The project's own chart, which the stacks install from the synthesized assets. */
 const NAME_OF_OWN_CHART = 'charts/app-service';
@@ -112,9 +104,10 @@ function readExceptions(file) {
   return { file: file.replace(`${ROOT}/`, ''), facts, checkov: checkovSkips };
 }
 
-function tool(name) {
-  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
-  if (!found) throw new Failure(`${name} is not on PATH (bash toolbox/install.sh, then source its env.sh)`);
+/** The tool's path: the toolbox's pinned build, else on PATH (scripts/lib/toolbox.mjs). */
+function tool(name, options) {
+  const found = findTool(name, options);
+  if (!found) throw new Failure(missingTool(name));
   return found;
 }
 
@@ -178,7 +171,7 @@ function plannedNamespaces(plan) {
 function kubernetesSchemaDir(swaggerFile) {
   const spec = readFileSync(swaggerFile);
   const key = createHash('sha256').update(readFileSync(join(ROOT, 'scripts', 'lib', 'kube-schemas.mjs'))).update(spec).digest('hex').slice(0, 12);
-  const dir = join(TOOLBOX_CACHE, 'store', 'kubernetes-schemas', `${KUBERNETES.version}-${key}`);
+  const dir = join(toolboxCache(), 'store', 'kubernetes-schemas', `${KUBERNETES.version}-${key}`);
   const swagger = JSON.parse(spec.toString('utf8'));
   const apiVersions = servedApiVersions(swagger);
   if (!existsSync(join(dir, '.complete'))) {
@@ -342,13 +335,13 @@ function podSecurity(binary, minor, pods) {
 }
 
 async function main() {
-  const opts = options();
+  const opts = cli.read();
   const helm = tool('helm');
   const kubeconformBinary = tool('kubeconform');
   const podSecurityBinary = tool('pod-security');
-  const checkovBinary = process.env.CHECKOV || tool('checkov');
+  const checkovBinary = tool('checkov', { variable: 'CHECKOV' });
   // The toolbox's env.sh names it; without it, where the toolbox puts the pinned version's.
-  const swaggerFile = process.env.CRYPTOPULSE_KUBERNETES_OPENAPI || join(TOOLBOX_CACHE, 'store', 'kubernetes', KUBERNETES.version, 'swagger.json');
+  const swaggerFile = process.env.CRYPTOPULSE_KUBERNETES_OPENAPI || join(toolboxCache(), 'store', 'kubernetes', KUBERNETES.version, 'swagger.json');
   if (!existsSync(swaggerFile)) throw new Failure(`no Kubernetes OpenAPI spec at ${swaggerFile} (bash toolbox/install.sh, then source its env.sh)`);
   const t0 = Date.now();
   const work = opts.out ?? mkdtempSync(join(tmpdir(), 'cryptopulse-manifests-'));

@@ -10,24 +10,26 @@
 //   --out DIR   the synthesized output to read (default cdktf.out)
 //   -h, --help  this text
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Failure, mirrorCharts, pinnedCharts } from './lib/chart-mirror.mjs';
-import { usage } from './lib/cli.mjs';
+import { defineCli, leadingComment, UsageError } from './lib/cli.mjs';
 
 const NAME = 'mirror-charts';
+const cli = defineCli({
+  name: NAME,
+  usage: leadingComment(import.meta.url),
+  options: { out: { type: 'string', default: 'cdktf.out' } },
+  positionals: true,
+  check: ({ values, positionals }) => {
+    if (positionals.length !== 1) throw new UsageError(`give exactly one target folder (got ${positionals.length})`);
+    return { out: values.out, target: positionals[0] };
+  },
+});
 
 async function main() {
-  let parsed;
-  try {
-    parsed = parseArgs({ options: { out: { type: 'string', default: 'cdktf.out' }, help: { type: 'boolean', short: 'h', default: false } }, allowPositionals: true });
-  } catch (error) {
-    usage(NAME, import.meta.url, error.message);
-  }
-  if (parsed.values.help) usage(NAME, import.meta.url);
-  if (parsed.positionals.length !== 1) usage(NAME, import.meta.url, 'give exactly one target folder');
-  const charts = pinnedCharts(resolve(parsed.values.out));
-  if (!charts.length) throw new Failure(`${parsed.values.out}: no helm_release with a repository`);
-  await mirrorCharts(charts, resolve(parsed.positionals[0]), { log: (line) => console.log(`${NAME}: ${line}`) });
+  const { out, target } = cli.read();
+  const charts = pinnedCharts(resolve(out));
+  if (!charts.length) throw new Failure(`${out}: no helm_release with a repository`);
+  await mirrorCharts(charts, resolve(target), { log: (line) => console.log(`${NAME}: ${line}`) });
 }
 
 main().catch((error) => {

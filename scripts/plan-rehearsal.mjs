@@ -35,51 +35,38 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { startApiStub } from './rehearsal/api-stub.mjs';
 import { startTfcStub } from './rehearsal/tfc-stub.mjs';
 import { appliedValues, blockType, outputsState, resourceSchema, stateFile } from './rehearsal/state.mjs';
-import { engineVersion, errorLines, MISSING_PROVIDER, oneLine, pickEngine, run, secs } from './lib/engine.mjs';
-import { loadTypeScript } from './lib/typescript.mjs';
-import { usage as cliUsage } from './lib/cli.mjs';
+import { ENGINE_OPTIONS, engineLimits, engineVersion, errorLines, MISSING_PROVIDER, oneLine, run, secs } from './lib/engine.mjs';
+import { MISSING_ENGINE, pickEngine } from './lib/toolbox.mjs';
+import { requireTypeScript } from './lib/esbuild-runner.cjs';
+import { defineCli, leadingComment, UsageError } from './lib/cli.mjs';
 import { chartRepositoryProblem } from './lib/chart-mirror.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const NAME = 'plan-rehearsal';
 
-const usage = (error) => cliUsage(NAME, import.meta.url, error);
-
-function options() {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      options: {
-        charts: { type: 'string' },
-        stack: { type: 'string', multiple: true, default: [] },
-        parallel: { type: 'string', default: '2' },
-        timeout: { type: 'string', default: '600' },
-        work: { type: 'string' },
-        keep: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    usage(error.message);
-  }
-  if (parsed.help) usage();
-  const parallel = Number(parsed.parallel);
-  const timeout = Number(parsed.timeout);
-  if (![1, 2].includes(parallel)) usage(`--parallel: "${parsed.parallel}" is not 1 or 2`);
-  if (!(timeout > 0)) usage(`--timeout: "${parsed.timeout}" is not a positive number of seconds`);
-  const charts = parsed.charts ?? process.env.CRYPTOPULSE_REHEARSAL_CHARTS;
-  const chartsProblem = chartRepositoryProblem(charts);
-  if (chartsProblem) usage(chartsProblem);
-  if (parsed.work && existsSync(parsed.work) && readdirSync(parsed.work).length) usage(`--work: "${parsed.work}" is not empty`);
-  return { ...parsed, charts: resolve(charts), parallel, timeout };
-}
+const cli = defineCli({
+  name: NAME,
+  usage: leadingComment(import.meta.url),
+  options: {
+    charts: { type: 'string' },
+    stack: { type: 'string', multiple: true, default: [] },
+    ...ENGINE_OPTIONS,
+    work: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
+  check: ({ values }) => {
+    const { parallel, timeout } = engineLimits(values);
+    const charts = values.charts ?? process.env.CRYPTOPULSE_REHEARSAL_CHARTS;
+    const chartsProblem = chartRepositoryProblem(charts);
+    if (chartsProblem) throw new UsageError(chartsProblem);
+    if (values.work && existsSync(values.work) && readdirSync(values.work).length) throw new UsageError(`--work: "${values.work}" is not empty`);
+    return { ...values, charts: resolve(charts), parallel, timeout };
+  },
+});
 
 /** The TF_VAR_ names docs/variables.md tells a user to set, each with a dummy value of the right shape. */
 function documentedVariables() {
@@ -200,12 +187,14 @@ function planOrder(manifest, requested) {
 }
 
 async function main() {
-  const opts = options();
+  const opts = cli.read();
   const engine = pickEngine();
-  if (!engine) throw new Failure('no engine: set TERRAFORM_BINARY_NAME or put terraform or tofu on PATH (bash toolbox/install.sh provides one)');
+  if (!engine) throw new Failure(MISSING_ENGINE);
   if (!process.env.TF_CLI_CONFIG_FILE) throw new Failure('TF_CLI_CONFIG_FILE is not set: the rehearsal installs providers from a mirror only (source the toolbox env.sh)');
   const variables = documentedVariables();
-  const { STATEFUL_TYPES } = loadTypeScript(join(ROOT, 'guardrails', 'rules', 'data.ts'));
+  const rules = requireTypeScript(ROOT, 'guardrails/rules/data.ts', { cache: 'cryptopulse-scripts', dependsOn: ['package-lock.json'] });
+  if (!rules) throw new Failure('guardrails/rules/data.ts does not build or load (see above)');
+  const { STATEFUL_TYPES } = rules;
 
   const work = opts.work ? resolve(opts.work) : mkdtempSync(join(tmpdir(), 'cryptopulse-rehearsal-'));
   mkdirSync(work, { recursive: true });

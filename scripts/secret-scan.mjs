@@ -9,6 +9,7 @@
 //   --canaries   first run the app (the command in cdktf.json) into a fresh directory with a fake,
 //                well-formed credential in every credential variable, and scan that directory too,
 //                for the fakes as well as the patterns
+//   -h, --help   this text
 //
 // Credential variables: DIGITALOCEAN_TOKEN, DIGITALOCEAN_ACCESS_TOKEN, SPACES_ACCESS_KEY_ID,
 // SPACES_SECRET_ACCESS_KEY, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, CLOUDFLARE_API_TOKEN,
@@ -20,6 +21,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { defineCli, leadingComment, UsageError } from './lib/cli.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SKIPPED_DIRS = new Set(['.terraform', '.plugin-cache']);
@@ -40,15 +42,17 @@ const patterns = JSON.parse(readFileSync(path.join(ROOT, 'guardrails', 'secret-p
   regex: new RegExp(p.regex, p.flags ?? ''),
 }));
 
-function usage(problem) {
-  const text = readFileSync(new URL(import.meta.url), 'utf8')
-    .split('\n')
-    .filter((line) => line.startsWith('//'))
-    .map((line) => line.replace(/^\/\/ ?/, ''))
-    .join('\n');
-  console.error(`secret-scan: ${problem}\n\n${text}`);
-  process.exit(2);
-}
+const cli = defineCli({
+  name: 'secret-scan',
+  usage: leadingComment(import.meta.url),
+  options: { canaries: { type: 'boolean', default: false } },
+  positionals: true,
+  check: ({ values, positionals }) => {
+    const dirs = positionals.length ? positionals.map((dir) => path.resolve(dir)) : [path.join(ROOT, 'cdktf.out')];
+    for (const dir of dirs) if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${dir} is not a directory: synthesize first with npx cdktf synth, or name another`);
+    return { dirs, withCanaries: values.canaries };
+  },
+});
 
 /** Fake credentials shaped like the real ones, so the patterns would catch them too. */
 function canaries() {
@@ -155,13 +159,7 @@ function synthesizeWithCanaries(fakes) {
 }
 
 function main() {
-  const args = process.argv.slice(2);
-  const withCanaries = args.includes('--canaries');
-  const unknown = args.filter((arg) => arg.startsWith('-') && arg !== '--canaries');
-  if (unknown.length) usage(`unknown option ${unknown.join(' ')}`);
-  const dirs = args.filter((arg) => !arg.startsWith('-')).map((dir) => path.resolve(dir));
-  if (dirs.length === 0) dirs.push(path.join(ROOT, 'cdktf.out'));
-  for (const dir of dirs) if (!existsSync(dir) || !statSync(dir).isDirectory()) usage(`${dir} is not a directory (synthesize first: npx cdktf synth)`);
+  const { dirs, withCanaries } = cli.read();
 
   const targets = dirs.map((dir) => ({ dir, secrets: secretValues(process.env) }));
   let scratch;

@@ -14,53 +14,37 @@
 //   kubeconform kubeconform -v (pinned version expected)
 //
 // Usage: node scripts/toolbox-smoke.mjs [--only engine,providers,helm,actionlint,promtool,amtool,checkov,kubeconform]
+//   -h, --help  this text
 // Pins: $CRYPTOPULSE_TOOLBOX_VERSIONS (default toolbox/versions.json).
-// The mirror is $CRYPTOPULSE_TOOLBOX_CACHE/mirror (default ~/.cache/cryptopulse-toolbox/mirror);
-// source the toolbox's env.sh first so that PATH and TERRAFORM_BINARY_NAME point at its tools.
+// Each tool is the toolbox's pinned build ($CRYPTOPULSE_TOOLBOX_CACHE/bin, default ~/.cache/cryptopulse-toolbox/bin),
+// else the one on PATH; the mirror is $CRYPTOPULSE_TOOLBOX_CACHE/mirror. Source the toolbox's env.sh first so that
+// TERRAFORM_BINARY_NAME names its engine.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { defineCli, leadingComment, UsageError } from './lib/cli.mjs';
+import { findTool, MISSING_ENGINE, missingTool, pickEngine, toolboxCache } from './lib/toolbox.mjs';
+
+const COMPONENTS = ['engine', 'providers', 'helm', 'actionlint', 'promtool', 'amtool', 'checkov', 'kubeconform'];
+const cli = defineCli({
+  name: 'toolbox-smoke',
+  usage: leadingComment(import.meta.url),
+  options: { only: { type: 'string' } },
+  check: ({ values }) => {
+    const only = values.only?.split(',');
+    const unknown = only?.filter((name) => !COMPONENTS.includes(name)) ?? [];
+    if (unknown.length || only?.length === 0) throw new UsageError(`--only ${values.only}: the parts are ${COMPONENTS.join(', ')}`);
+    return only && new Set(only);
+  },
+});
+const only = cli.read();
+const want = (k) => !only || only.has(k);
 
 const ROOT = resolve(import.meta.dirname, '..');
 const versionsFile = process.env.CRYPTOPULSE_TOOLBOX_VERSIONS || join(ROOT, 'toolbox', 'versions.json');
 const versions = JSON.parse(readFileSync(versionsFile, 'utf8'));
-const cache = process.env.CRYPTOPULSE_TOOLBOX_CACHE || join(homedir(), '.cache', 'cryptopulse-toolbox');
-const mirror = join(cache, 'mirror');
+const mirror = join(toolboxCache(), 'mirror');
 const env = { ...process.env, CHECKPOINT_DISABLE: '1' };
-
-const args = process.argv.slice(2);
-let only = null;
-for (let i = 0; i < args.length; i++) {
-  if (args[i] === '--only' && args[i + 1]) only = new Set(args[++i].split(','));
-  else if (args[i].startsWith('--only=')) only = new Set(args[i].slice(7).split(','));
-  else if (args[i] === '-h' || args[i] === '--help') {
-    console.log(
-      readFileSync(new URL(import.meta.url), 'utf8')
-        .split('\n')
-        .filter((l) => l.startsWith('//'))
-        .map((l) => l.replace(/^\/\/ ?/, ''))
-        .join('\n'),
-    );
-    process.exit(0);
-  } else {
-    console.error(`toolbox-smoke: unknown argument ${args[i]}`);
-    process.exit(2);
-  }
-}
-const want = (k) => !only || only.has(k);
-
-function onPath(cmd) {
-  for (const dir of (process.env.PATH || '').split(delimiter)) {
-    if (!dir) continue;
-    try {
-      if (statSync(join(dir, cmd)).isFile()) return join(dir, cmd);
-    } catch {
-      /* not here */
-    }
-  }
-  return null;
-}
 
 function exec(cmd, argv, timeout = 60_000) {
   const t0 = Date.now();
@@ -82,8 +66,8 @@ function report(name, ok, text) {
 }
 
 if (want('engine')) {
-  const engine = process.env.TERRAFORM_BINARY_NAME || onPath('terraform') || onPath('tofu');
-  if (!engine) report('engine', false, 'none: TERRAFORM_BINARY_NAME is unset and neither terraform nor tofu is on PATH');
+  const engine = pickEngine();
+  if (!engine) report('engine', false, MISSING_ENGINE);
   else {
     const r = exec(engine, ['version', '-json']);
     let v = null;
@@ -127,8 +111,8 @@ if (want('providers')) {
 }
 
 function versionedTool(name, cmd, argv, expect) {
-  const bin = onPath(cmd);
-  if (!bin) return report(name, false, `${cmd} is not on PATH (source the toolbox env.sh)`);
+  const bin = findTool(cmd);
+  if (!bin) return report(name, false, missingTool(cmd));
   const r = exec(bin, argv);
   const lines = r.out.split('\n').filter(Boolean);
   const first = lines.find((l) => l.includes(expect)) || lines.pop() || '';

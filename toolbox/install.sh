@@ -63,7 +63,7 @@ for arg in "$@"; do
   case "$arg" in
     --freeze-checkov) FREEZE_CHECKOV=1 ;;
     -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    *) echo "install.sh: unknown argument: $arg (try --help)" >&2; exit 2 ;;
+    *) echo "install.sh: unknown option $arg; the options are --freeze-checkov, -h/--help (see --help)" >&2; exit 2 ;;
   esac
 done
 

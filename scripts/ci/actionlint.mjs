@@ -1,32 +1,31 @@
 #!/usr/bin/env node
 // Lints every GitHub Actions workflow (.github/workflows/*.yml, *.yaml) with actionlint, the pinned build
-// from the toolbox (toolbox/versions.json; `npm run toolbox` builds it). Looks for actionlint on PATH,
-// then in the toolbox cache ($CRYPTOPULSE_TOOLBOX_CACHE/bin, default ~/.cache/cryptopulse-toolbox/bin).
+// from the toolbox (toolbox/versions.json; `npm run toolbox` builds it): the toolbox cache's
+// ($CRYPTOPULSE_TOOLBOX_CACHE/bin, default ~/.cache/cryptopulse-toolbox/bin), else actionlint on PATH.
 //
 // Usage: node scripts/ci/actionlint.mjs [FILE...]       (npm run lint:workflows)
+//   FILE        the workflow files to lint (default every one)
+//   -h, --help  this text
 //   Without actionlint: a loud warning and exit 0, unless CRYPTOPULSE_REQUIRE_ACTIONLINT=1 (CI): exit 1.
 //   Otherwise actionlint's exit status (0 clean, 1 problems found, >1 actionlint itself failed).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { defineCli, leadingComment } from '../lib/cli.mjs';
+import { findTool } from '../lib/toolbox.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const WORKFLOWS = join(ROOT, '.github', 'workflows');
 
-function findActionlint() {
-  const cache = process.env.CRYPTOPULSE_TOOLBOX_CACHE || join(homedir(), '.cache', 'cryptopulse-toolbox');
-  const candidates = [...(process.env.PATH || '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'actionlint')), join(cache, 'bin', 'actionlint')];
-  return candidates.find((file) => existsSync(file) && statSync(file).isFile());
-}
-
-const files = process.argv.slice(2).length
-  ? process.argv.slice(2)
+const cli = defineCli({ name: 'actionlint', usage: leadingComment(import.meta.url), positionals: true, check: ({ positionals }) => positionals });
+const given = cli.read();
+const files = given.length
+  ? given
   : readdirSync(WORKFLOWS)
       .filter((name) => /\.ya?ml$/.test(name))
       .sort()
       .map((name) => join(WORKFLOWS, name));
-const actionlint = findActionlint();
+const actionlint = findTool('actionlint');
 if (!actionlint) {
   const required = process.env.CRYPTOPULSE_REQUIRE_ACTIONLINT === '1';
   console.error(

@@ -17,11 +17,13 @@
 //   --files FILE    the changed files, one per line ("-" reads stdin)
 //   --manifest      the synthesized app's manifest (default cdktf.out/manifest.json): its stacks and
 //                   their dependencies
+//   -h, --help      this text
 //   Prints the affected stacks one per line, or with --json:
 //   { all, stacks, unaffected, reasons: { <stack>: [file, ...] }, files }
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { defineCli, leadingComment, UsageError } from '../lib/cli.mjs';
 
 const NO_STACK = [
   /\.md$/,
@@ -106,15 +108,19 @@ function changedFiles(base) {
   return result.stdout.split('\n').filter(Boolean);
 }
 
+const cli = defineCli({
+  name: 'affected-stacks',
+  usage: leadingComment(import.meta.url),
+  options: { base: { type: 'string' }, files: { type: 'string' }, manifest: { type: 'string', default: 'cdktf.out/manifest.json' }, json: { type: 'boolean', default: false } },
+  check: ({ values }) => {
+    if ((values.base === undefined) === (values.files === undefined)) throw new UsageError('give either --base REF or --files FILE');
+    return values;
+  },
+});
+
 function main(argv) {
-  const o = { manifest: 'cdktf.out/manifest.json', json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--json') o.json = true;
-    else if (['--base', '--files', '--manifest'].includes(arg) && argv[i + 1] !== undefined) o[arg.slice(2)] = argv[++i];
-    else return usage(`unexpected argument ${arg}`);
-  }
-  if ((o.base === undefined) === (o.files === undefined)) return usage('give either --base REF or --files FILE');
+  const { args: o, status } = cli.command(argv);
+  if (status !== undefined) return status;
   try {
     const files =
       o.base !== undefined
@@ -130,11 +136,6 @@ function main(argv) {
     console.error(`affected-stacks: ${error.message}`);
     return 1;
   }
-}
-
-function usage(problem) {
-  console.error(`affected-stacks: ${problem}\nusage: node scripts/ci/affected-stacks.mjs (--base REF | --files FILE) [--manifest FILE] [--json]`);
-  return 2;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = main(process.argv.slice(2));

@@ -11,12 +11,14 @@
 //   --parallel N         stacks at once within a wave (default 2)
 //   --run -- COMMAND     e.g. --run -- npx cdktf deploy {stack} --auto-approve --skip-synth
 //                        ({stack} is replaced by the stack's name; each stack's output is prefixed)
+//   -h, --help           this text
 //   Without --run prints the waves, one per line (stacks separated by spaces), or JSON with --json.
 //   Exit status: 0; 1 when a stack's command failed (later waves are not started); 2 on a usage error
 //   or a graph problem (a dependency cycle, no stack selected).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { defineCli, leadingComment, UsageError } from '../lib/cli.mjs';
 
 export class GraphError extends Error {}
 
@@ -95,23 +97,32 @@ function spawnFor(command) {
     });
 }
 
+const cli = defineCli({
+  name: 'deploy-order',
+  usage: leadingComment(import.meta.url),
+  options: {
+    manifest: { type: 'string', default: 'cdktf.out/manifest.json' },
+    environment: { type: 'string' },
+    stack: { type: 'string', multiple: true, default: [] },
+    parallel: { type: 'string', default: '2' },
+    json: { type: 'boolean', default: false },
+    run: { type: 'boolean', default: false },
+  },
+  positionals: true,
+  check: ({ values, positionals }) => {
+    const parallel = Number(values.parallel);
+    if (!(Number.isInteger(parallel) && parallel >= 1)) throw new UsageError(`--parallel ${values.parallel}: a whole number of at least 1`);
+    if ((values.environment === undefined) === (values.stack.length === 0)) throw new UsageError('give --environment NAME or --stack NAME');
+    if (values.run && positionals.length === 0) throw new UsageError('--run needs a command after --');
+    if (!values.run && positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}: a command goes after --run --`);
+    return { manifest: values.manifest, environment: values.environment, stacks: values.stack, parallel, json: values.json, command: values.run ? positionals : undefined };
+  },
+});
+
 async function main(argv) {
-  const o = { manifest: 'cdktf.out/manifest.json', stacks: [], parallel: 2, json: false };
-  const runAt = argv.indexOf('--run');
-  const command = runAt >= 0 ? argv.slice(runAt + 1 + (argv[runAt + 1] === '--' ? 1 : 0)) : undefined;
-  const args = runAt >= 0 ? argv.slice(0, runAt) : argv;
-  for (let i = 0; i < args.length; i++) {
-    const value = () => (args[i + 1] !== undefined ? args[++i] : undefined);
-    if (args[i] === '--json') o.json = true;
-    else if (args[i] === '--manifest') o.manifest = value();
-    else if (args[i] === '--environment') o.environment = value();
-    else if (args[i] === '--stack') o.stacks.push(value());
-    else if (args[i] === '--parallel') o.parallel = Number(value());
-    else return usage(`unexpected argument ${args[i]}`);
-  }
-  if (!o.manifest || !(Number.isInteger(o.parallel) && o.parallel >= 1)) return usage('--parallel needs a whole number of at least 1');
-  if ((o.environment === undefined) === (o.stacks.length === 0)) return usage('give --environment NAME or --stack NAME');
-  if (command !== undefined && command.length === 0) return usage('--run needs a command');
+  const { args: o, status } = cli.command(argv);
+  if (status !== undefined) return status;
+  const { command } = o;
   try {
     const manifest = JSON.parse(readFileSync(o.manifest, 'utf8'));
     const selected = o.environment !== undefined ? stacksOf(manifest, o.environment) : o.stacks;
@@ -131,11 +142,6 @@ async function main(argv) {
     console.error(`deploy-order: ${error.message}`);
     return error instanceof GraphError || error instanceof SyntaxError || error.code === 'ENOENT' ? 2 : 1;
   }
-}
-
-function usage(problem) {
-  console.error(`deploy-order: ${problem}\nusage: node scripts/ci/deploy-order.mjs [--manifest FILE] (--environment NAME | --stack NAME...) [--parallel N] [--json] [--run -- COMMAND...]`);
-  return 2;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv.slice(2));

@@ -8,11 +8,13 @@
 // Usage: node scripts/ci/drift-issue.mjs --plans FILE --environment NAME [--run-url URL] [--dry-run]
 //   --plans     plan summaries (scripts/ci/plan-summary.mjs)
 //   --dry-run   print the report and the decision, do not call GitHub
+//   -h, --help  this text
 //   Needs GITHUB_TOKEN and GITHUB_REPOSITORY (GITHUB_API_URL optional) unless --dry-run.
 //   Exit status: 0 when every plan ran (drift or not: the issue is the signal); 1 when a plan failed or
 //   GitHub refused a call; 2 on a usage error.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { defineCli, leadingComment, UsageError } from '../lib/cli.mjs';
 import { clientFromEnv, syncIssue } from './github.mjs';
 
 export const LABEL = 'drift';
@@ -52,6 +54,16 @@ export function driftReport(summaries, { environment, runUrl, now = new Date() }
   };
 }
 
+const cli = defineCli({
+  name: 'drift-issue',
+  usage: leadingComment(import.meta.url),
+  options: { plans: { type: 'string' }, environment: { type: 'string' }, 'run-url': { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
+  check: ({ values }) => {
+    if (!values.plans || !values.environment) throw new UsageError('--plans and --environment are required');
+    return { ...values, dryRun: values['dry-run'] };
+  },
+});
+
 /**
  * The command line: `argv` without node and the script; returns the exit status. `io` is the process's
  * environment and output unless a test passes its own, so the tests run it in process.
@@ -59,17 +71,8 @@ export function driftReport(summaries, { environment, runUrl, now = new Date() }
 export async function main(argv, io = {}) {
   const { env = process.env, stdout = (text) => process.stdout.write(text), stderr = (text) => process.stderr.write(text) } = io;
   const log = (line) => stdout(`${line}\n`);
-  const usage = (problem) => {
-    stderr(`drift-issue: ${problem}\nusage: node scripts/ci/drift-issue.mjs --plans FILE --environment NAME [--run-url URL] [--dry-run]\n`);
-    return 2;
-  };
-  const o = { dryRun: false };
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--dry-run') o.dryRun = true;
-    else if (['--plans', '--environment', '--run-url'].includes(argv[i]) && argv[i + 1] !== undefined) o[argv[i].slice(2)] = argv[++i];
-    else return usage(`unexpected argument ${argv[i]}`);
-  }
-  if (!o.plans || !o.environment) return usage('--plans and --environment are required');
+  const { args: o, status } = cli.command(argv, { stdout, stderr });
+  if (status !== undefined) return status;
   try {
     const summaries = JSON.parse(readFileSync(o.plans, 'utf8'));
     const report = driftReport(summaries, { environment: o.environment, runUrl: o['run-url'] });

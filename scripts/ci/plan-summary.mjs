@@ -3,6 +3,7 @@
 // destroy, as Terraform counts them), the resources behind each, and errors.
 //
 // Usage: node scripts/ci/plan-summary.mjs <dir> [--out FILE]
+//   -h, --help  this text
 //   <dir> holds, per stack, what the workflows record:
 //     <stack>.log    the output of `cdktf diff <stack>` (or of `terraform plan`), colours allowed
 //     <stack>.exit   its exit status (optional)
@@ -14,6 +15,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { defineCli, leadingComment, UsageError } from '../lib/cli.mjs';
 
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
 const SPINNER = /^[\u2800-\u28ff]\s/;
@@ -136,23 +138,26 @@ export function summarizeDirectory(dir) {
   });
 }
 
+const cli = defineCli({
+  name: 'plan-summary',
+  usage: leadingComment(import.meta.url),
+  options: { out: { type: 'string' } },
+  positionals: true,
+  check: ({ values, positionals }) => {
+    if (positionals.length !== 1) throw new UsageError(`give one directory (got ${positionals.length})`);
+    if (!existsSync(positionals[0])) throw new UsageError(`no such directory: ${positionals[0]}`);
+    return { dir: positionals[0], out: values.out };
+  },
+});
+
 function main(argv) {
-  const [dir, ...rest] = argv;
-  let out;
-  for (let i = 0; i < rest.length; i++) {
-    if (rest[i] === '--out' && rest[i + 1]) out = rest[++i];
-    else return usage(`unknown argument ${rest[i]}`);
-  }
-  if (!dir || !existsSync(dir)) return usage(dir ? `no such directory: ${dir}` : 'which directory?');
+  const { args, status } = cli.command(argv);
+  if (status !== undefined) return status;
+  const { dir, out } = args;
   const json = `${JSON.stringify(summarizeDirectory(dir), null, 2)}\n`;
   if (out) writeFileSync(out, json);
   else process.stdout.write(json);
   return 0;
-}
-
-function usage(problem) {
-  console.error(`plan-summary: ${problem}\nusage: node scripts/ci/plan-summary.mjs <dir> [--out FILE]`);
-  return 2;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = main(process.argv.slice(2));

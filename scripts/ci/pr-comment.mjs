@@ -12,8 +12,10 @@
 //   node scripts/ci/pr-comment.mjs post --body FILE --pr NUMBER [--author LOGIN]
 //     creates the comment or edits the one that starts with the report's marker (written by LOGIN,
 //     default github-actions[bot]); needs GITHUB_TOKEN and GITHUB_REPOSITORY (GITHUB_API_URL optional).
+//   -h, --help  this text
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { defineCli, leadingComment, UsageError } from '../lib/cli.mjs';
 import { clientFromEnv, upsertComment } from './github.mjs';
 
 export const MARKER = '<!-- cryptopulse:pull-request-report -->';
@@ -99,22 +101,33 @@ export function renderComment({ summaries = [], affected, costMarkdown, costStat
   return `${[...head, ...plans, '_Resource lists left out: the comment would exceed GitHub\'s size limit._', '', ...cost].join('\n')}\n`;
 }
 
-class UsageError extends Error {}
+/** The options of each command; every option takes a value. */
+const COMMANDS = {
+  render: ['plans', 'affected', 'cost', 'cost-status', 'skip-reason', 'sha', 'run-url', 'out'],
+  post: ['body', 'pr', 'author'],
+};
 
-function options(argv, known) {
-  const result = {};
-  for (let i = 0; i < argv.length; i++) {
-    const name = argv[i].replace(/^--/, '');
-    if (!argv[i].startsWith('--') || !known.includes(name) || argv[i + 1] === undefined) throw new UsageError(`unexpected argument ${argv[i]}`);
-    result[name] = argv[++i];
-  }
-  return result;
-}
+const cli = defineCli({
+  name: 'pr-comment',
+  usage: leadingComment(import.meta.url),
+  options: Object.fromEntries(Object.values(COMMANDS).flat().map((option) => [option, { type: 'string' }])),
+  positionals: true,
+  check: ({ values, positionals: [command, ...rest] }) => {
+    if (!COMMANDS[command]) throw new UsageError(`unknown command ${JSON.stringify(command ?? '')}; the commands are render and post`);
+    if (rest.length) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
+    const foreign = Object.keys(values).find((option) => !COMMANDS[command].includes(option));
+    if (foreign) throw new UsageError(`--${foreign} is not an option of ${command}, whose options are ${COMMANDS[command].map((option) => `--${option}`).join(', ')}`);
+    if (command === 'post' && (!values.body || !/^\d+$/.test(values.pr ?? ''))) throw new UsageError('post needs --body FILE and --pr NUMBER');
+    return { command, o: values };
+  },
+});
 
-async function main([command, ...argv]) {
+async function main(argv) {
+  const { args, status } = cli.command(argv);
+  if (status !== undefined) return status;
+  const { command, o } = args;
   try {
     if (command === 'render') {
-      const o = options(argv, ['plans', 'affected', 'cost', 'cost-status', 'skip-reason', 'sha', 'run-url', 'out']);
       const json = (file) => (file ? JSON.parse(readFileSync(file, 'utf8')) : undefined);
       const body = renderComment({
         summaries: json(o.plans),
@@ -129,22 +142,17 @@ async function main([command, ...argv]) {
       else process.stdout.write(body);
       return 0;
     }
-    if (command === 'post') {
-      const o = options(argv, ['body', 'pr', 'author']);
-      if (!o.body || !/^\d+$/.test(o.pr ?? '')) throw new UsageError('post needs --body FILE and --pr NUMBER');
-      const result = await upsertComment(clientFromEnv(), {
-        issue: Number(o.pr),
-        marker: MARKER,
-        body: readFileSync(o.body, 'utf8'),
-        author: o.author ?? 'github-actions[bot]',
-      });
-      console.log(`pr-comment: ${result.action} comment ${result.id} on #${o.pr}`);
-      return 0;
-    }
-    throw new UsageError(`unknown command ${command ?? '(none)'}; use render or post`);
+    const result = await upsertComment(clientFromEnv(), {
+      issue: Number(o.pr),
+      marker: MARKER,
+      body: readFileSync(o.body, 'utf8'),
+      author: o.author ?? 'github-actions[bot]',
+    });
+    console.log(`pr-comment: ${result.action} comment ${result.id} on #${o.pr}`);
+    return 0;
   } catch (error) {
     console.error(`pr-comment: ${error.message}`);
-    return error instanceof UsageError ? 2 : 1;
+    return 1;
   }
 }
 

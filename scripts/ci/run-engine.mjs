@@ -10,7 +10,9 @@
 // mode, or terraform-cloud with another state backend, fails in one line (exit 2) before anything runs.
 //
 // Usage: node scripts/ci/run-engine.mjs     (reads CRYPTOPULSE_RUN_ENGINE, CRYPTOPULSE_STATE_BACKEND, GITHUB_ENV)
+//   -h, --help  this text
 import { appendFileSync } from 'node:fs';
+import { defineCli, leadingComment } from '../lib/cli.mjs';
 
 const RUN_ENGINES = ['runner', 'terraform-cloud'];
 
@@ -26,6 +28,8 @@ function runEngineSettings(env) {
 }
 
 function main() {
+  const { status } = defineCli({ name: 'run-engine', usage: leadingComment(import.meta.url) }).command(process.argv.slice(2));
+  if (status !== undefined) return status;
   const { problem, mode, settings } = runEngineSettings(process.env);
   if (problem) {
     console.error(`run-engine: ${problem}`);

@@ -1,26 +1,18 @@
-// What the scripts that drive the Terraform engine share: which engine to run, running it with a limit,
-// and turning its diagnostics into one line each.
+// What the scripts that drive the Terraform engine share: running it with a limit, and turning its diagnostics
+// into one line each (which engine to run: pickEngine in toolbox.mjs).
 import { spawn, spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { UsageError } from './cli.mjs';
 
-export function onPath(cmd) {
-  for (const dir of (process.env.PATH || '').split(delimiter)) {
-    if (!dir) continue;
-    const p = join(dir, cmd);
-    try {
-      if (statSync(p).isFile()) return p;
-    } catch {
-      /* not here */
-    }
-  }
-  return null;
-}
+/** The command-line options of a script that runs the engine per stack: stacks at once, and a limit per command. */
+export const ENGINE_OPTIONS = { parallel: { type: 'string', default: '2' }, timeout: { type: 'string', default: '600' } };
 
-/** $TERRAFORM_BINARY_NAME if set (the toolbox sets it), else terraform on PATH, else tofu on PATH. */
-export function pickEngine() {
-  if (process.env.TERRAFORM_BINARY_NAME) return process.env.TERRAFORM_BINARY_NAME;
-  return onPath('terraform') || onPath('tofu');
+/** ENGINE_OPTIONS' values as numbers; throws UsageError for one it does not accept. */
+export function engineLimits(values) {
+  const parallel = Number(values.parallel);
+  const timeout = Number(values.timeout);
+  if (![1, 2].includes(parallel)) throw new UsageError(`--parallel: "${values.parallel}" is not 1 or 2`);
+  if (!(timeout > 0)) throw new UsageError(`--timeout: "${values.timeout}" is not a positive number of seconds`);
+  return { parallel, timeout };
 }
 
 /** The engine's x.y.z, or undefined when it does not run. */
