@@ -5,7 +5,7 @@ import { SpacesBucket } from "@cdktf/provider-digitalocean/lib/spaces-bucket";
 import { SpacesKey } from "@cdktf/provider-digitalocean/lib/spaces-key";
 import { CronJobV1 } from "@cdktf/provider-kubernetes/lib/cron-job-v1";
 import { loadPlatformConfig } from "../config";
-import { backupAlertRules, BACKUP_CRONJOBS, BACKUP_SCRIPTS, DUMP_SCHEDULE, RESTORE_TEST_SCHEDULE, SNAPSHOT_SCHEDULE } from "../constructs/backup-jobs";
+import { backupAlertRules, BACKUP_CRONJOBS, BACKUP_SCRIPTS, DUMP_SCHEDULE, RESTORE_TEST_SCHEDULE, SNAPSHOT_SCHEDULE } from "../constructs/backup/backup-jobs";
 import { defineEnvironment } from "../stacks/environment";
 import { BACKUP_NAMESPACE } from "../stacks/platform-layer-stack";
 import { environmentNamed, problemsOf, shippedConfig, synthJson, type TerraformJson } from "./helpers";

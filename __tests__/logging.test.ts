@@ -17,8 +17,8 @@ import {
   LOKI_DATASOURCE,
   LOKI_URL,
   MASK_SCRIPT,
-} from "../constructs/logging";
-import { monitoringValues } from "../constructs/monitoring";
+} from "../constructs/observability/logging";
+import { monitoringValues } from "../constructs/observability/monitoring";
 import { environmentNamed, problemsOf, shippedConfig, type TerraformJson, releaseNamed, resourcesOf, synthesizedPlatform } from "./helpers";
 
 

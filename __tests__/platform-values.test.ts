@@ -1,11 +1,11 @@
 import { readFileSync } from "fs";
 import { parse } from "yaml";
 import { projectPath } from "../config/paths";
-import { INGRESS_NGINX_CHART, ingressOverrides } from "../constructs/ingress-controller";
-import { METRICS_SERVER_CHART, metricsServerValues } from "../constructs/metrics-server";
-import { metricsAdapterValues, PROMETHEUS_ADAPTER_CHART } from "../constructs/metrics-adapter";
-import { KUBE_PROMETHEUS_STACK_CHART, monitoringValues, scrapeValues } from "../constructs/monitoring";
-import { FLUENT_BIT_CHART, fluentBitValues, LOKI_CHART, lokiValues } from "../constructs/logging";
+import { INGRESS_NGINX_CHART, ingressOverrides } from "../constructs/platform/ingress-controller";
+import { METRICS_SERVER_CHART, metricsServerValues } from "../constructs/platform/metrics-server";
+import { metricsAdapterValues, PROMETHEUS_ADAPTER_CHART } from "../constructs/platform/metrics-adapter";
+import { KUBE_PROMETHEUS_STACK_CHART, monitoringValues, scrapeValues } from "../constructs/observability/monitoring";
+import { FLUENT_BIT_CHART, fluentBitValues, LOKI_CHART, lokiValues } from "../constructs/observability/logging";
 import { environmentNamed, ingressPropsOf } from "./helpers";
 
 /**

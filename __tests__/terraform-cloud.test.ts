@@ -3,7 +3,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { readRuntimeOptions } from "../config/runtime";
-import { NOTIFICATION_TRIGGERS } from "../constructs/stack-workspace";
+import { NOTIFICATION_TRIGGERS } from "../constructs/bootstrap/stack-workspace";
 import { synthesizePlatform } from "../stacks/platform-app";
 import { BOOTSTRAP_STACK_NAME, TERRAFORM_VERSION } from "../stacks/terraform-cloud-stack";
 import { runScript } from "./fixtures/ci/harness";

@@ -4,7 +4,7 @@ import { backupBucketName } from "../config/backup";
 import type { EnvironmentConfig, Region } from "../config";
 import type { StateBackendOptions } from "../config/runtime";
 import { SEED_BACKUP } from "../config/seed";
-import { BackupBucket } from "../constructs/backup-bucket";
+import { BackupBucket } from "../constructs/backup/backup-bucket";
 import { PlatformStack } from "./platform-stack";
 
 export interface BackupStackProps {

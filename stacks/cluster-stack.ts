@@ -4,9 +4,9 @@ import { ContainerRegistry } from "@cdktf/provider-digitalocean/lib/container-re
 import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resources";
 import type { EnvironmentConfig, Region } from "../config";
 import type { StateBackendOptions } from "../config/runtime";
-import { AlertContacts } from "../constructs/alert-contacts";
-import { DoksCluster } from "../constructs/doks-cluster";
-import { NodeAlerts } from "../constructs/node-alerts";
+import { AlertContacts } from "../constructs/core/alert-contacts";
+import { DoksCluster } from "../constructs/cluster/doks-cluster";
+import { NodeAlerts } from "../constructs/cluster/node-alerts";
 import type { NetworkStack } from "./network-stack";
 import { PlatformStack } from "./platform-stack";
 

@@ -3,10 +3,10 @@ import type { Construct } from "constructs";
 import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resources";
 import type { EnvironmentConfig } from "../config";
 import type { StateBackendOptions } from "../config/runtime";
-import { AlertContacts } from "../constructs/alert-contacts";
-import { ManagedCache } from "../constructs/managed-cache";
-import { ManagedMongo } from "../constructs/managed-mongo";
-import { ManagedPostgres } from "../constructs/managed-postgres";
+import { AlertContacts } from "../constructs/core/alert-contacts";
+import { ManagedCache } from "../constructs/data/managed-cache";
+import { ManagedMongo } from "../constructs/data/managed-mongo";
+import { ManagedPostgres } from "../constructs/data/managed-postgres";
 import type { NetworkStack } from "./network-stack";
 import { PlatformStack, stackName } from "./platform-stack";
 

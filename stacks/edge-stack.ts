@@ -7,8 +7,8 @@ import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
 import { DataDigitaloceanLoadbalancer } from "@cdktf/provider-digitalocean/lib/data-digitalocean-loadbalancer";
 import { WWW_LABEL, type EnvironmentConfig } from "../config";
 import type { StateBackendOptions } from "../config/runtime";
-import { EdgeNotifications } from "../constructs/edge-notifications";
-import { EdgeRulesets } from "../constructs/edge-rulesets";
+import { EdgeNotifications } from "../constructs/edge/edge-notifications";
+import { EdgeRulesets } from "../constructs/edge/edge-rulesets";
 import { PlatformStack } from "./platform-stack";
 
 /**

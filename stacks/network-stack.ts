@@ -3,8 +3,8 @@ import type { Construct } from "constructs";
 import type { EnvironmentConfig, Region } from "../config";
 import { environmentProjectName } from "../config/allocation";
 import type { StateBackendOptions } from "../config/runtime";
-import { EnvironmentProject } from "../constructs/environment-project";
-import { RegionalVpc } from "../constructs/regional-vpc";
+import { EnvironmentProject } from "../constructs/network/environment-project";
+import { RegionalVpc } from "../constructs/network/regional-vpc";
 import { PlatformStack } from "./platform-stack";
 
 export interface NetworkStackProps {

@@ -3,7 +3,7 @@ import * as path from "path";
 import { App } from "cdktf";
 import { ConfigError, loadPlatformConfig } from "../config";
 import { readRuntimeOptions } from "../config/runtime";
-import { useServiceEndpoints } from "../constructs/service-endpoints";
+import { useServiceEndpoints } from "../constructs/core/service-endpoints";
 import { defineEnvironment } from "./environment";
 import { PlatformStack } from "./platform-stack";
 import { stackGraph } from "./stack-graph";

@@ -1,6 +1,6 @@
 import { TerraformProvider, TerraformRemoteState } from "cdktf";
 import type { AlertsConfig } from "../config";
-import { SensitiveVariable } from "../constructs/sensitive-variable";
+import { SensitiveVariable } from "../constructs/core/sensitive-variable";
 import type { PlatformStack } from "./platform-stack";
 import { PROVIDER_CREDENTIALS } from "./providers";
 

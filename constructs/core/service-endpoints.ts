@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import type { ServiceEndpoints } from "../config/runtime";
+import type { ServiceEndpoints } from "../../config/runtime";
 
 const CONTEXT_KEY = "cryptopulse:serviceEndpoints";
 

@@ -9,15 +9,15 @@ import { CronJobV1 } from "@cdktf/provider-kubernetes/lib/cron-job-v1";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
-import { spacesEndpoint, type RegionSlug } from "../config/regions";
-import type { ImageConfig } from "../config/platform";
-import { projectPath } from "../config/paths";
-import { SEED_BACKUP } from "../config/seed";
-import type { RuleGroup } from "./alert-rules";
+import { spacesEndpoint, type RegionSlug } from "../../config/regions";
+import type { ImageConfig } from "../../config/platform";
+import { projectPath } from "../../config/paths";
+import { SEED_BACKUP } from "../../config/seed";
+import type { RuleGroup } from "../observability/alert-rules";
 import type { BackupBucket } from "./backup-bucket";
-import type { MigrationConnection } from "./schema-migration-job";
-import { DNS_EGRESS, SecureNamespace } from "./secure-namespace";
-import { terraformLiteral } from "./terraform-literal";
+import type { MigrationConnection } from "../data/schema-migration-job";
+import { DNS_EGRESS, SecureNamespace } from "../core/secure-namespace";
+import { terraformLiteral } from "../core/terraform-literal";
 
 /** The scripts the jobs run, from backup/ of the repository: the files the tests run. */
 export const BACKUP_SCRIPTS = ["lib.sh", "backup.sh", "restore.sh", "restore-test.sh", "config-snapshot.sh"] as const;

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { NotificationPolicy } from "@cdktf/provider-cloudflare/lib/notification-policy";
-import { PLAN_LIMITS, type CloudflarePlan } from "../config/edge";
+import { PLAN_LIMITS, type CloudflarePlan } from "../../config/edge";
 
 /**
  * The Cloudflare notifications of an environment's security events, mailed

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { PinnedRelease } from "./pinned-release";
+import { PinnedRelease } from "../core/pinned-release";
 
 /** The metrics-server chart this project is written and checked against. */
 export const METRICS_SERVER_CHART = {

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import type { MonitorAlertAlerts } from "@cdktf/provider-digitalocean/lib/monitor-alert";
-import type { AlertsConfig } from "../config";
+import type { AlertsConfig } from "../../config";
 import { SensitiveVariable } from "./sensitive-variable";
 
 /** One `alerts.slack` entry with its webhook URL, read from its sensitive variable (the same declaration in every stack). */

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { DatabaseMongodbConfig } from "@cdktf/provider-digitalocean/lib/database-mongodb-config";
-import type { MongodbConfig } from "../config/data";
+import type { MongodbConfig } from "../../config/data";
 import { ManagedDatabase, type DatabasePlacementProps } from "./managed-database";
 
 export interface ManagedMongoProps extends DatabasePlacementProps {

@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { DataDigitaloceanKubernetesVersions } from "@cdktf/provider-digitalocean/lib/data-digitalocean-kubernetes-versions";
 import { KubernetesCluster } from "@cdktf/provider-digitalocean/lib/kubernetes-cluster";
 import { KubernetesNodePool } from "@cdktf/provider-digitalocean/lib/kubernetes-node-pool";
-import { APP_POOL_LABEL, APP_POOL_TAINT, type ClusterConfig, type NodePoolConfig } from "../config/cluster";
+import { APP_POOL_LABEL, APP_POOL_TAINT, type ClusterConfig, type NodePoolConfig } from "../../config/cluster";
 
 export interface DoksClusterProps {
   /** Unique in the account; the platform layer looks the cluster up by it. */

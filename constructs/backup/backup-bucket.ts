@@ -1,7 +1,7 @@
 import type { Construct } from "constructs";
 import type { SpacesKey } from "@cdktf/provider-digitalocean/lib/spaces-key";
-import type { RegionSlug } from "../config";
-import { ProtectedBucket } from "./protected-bucket";
+import type { RegionSlug } from "../../config";
+import { ProtectedBucket } from "../core/protected-bucket";
 
 /** Object key prefixes of a backup bucket; the scripts in backup/ write under them. */
 export const BACKUP_PREFIXES = { dumps: "dumps/", config: "config/" } as const;

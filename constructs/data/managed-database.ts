@@ -2,8 +2,8 @@ import { Construct } from "constructs";
 import { DatabaseCluster } from "@cdktf/provider-digitalocean/lib/database-cluster";
 import { DatabaseFirewall } from "@cdktf/provider-digitalocean/lib/database-firewall";
 import { MonitorAlert, type MonitorAlertAlerts } from "@cdktf/provider-digitalocean/lib/monitor-alert";
-import type { AlertsConfig } from "../config";
-import type { MaintenanceWindowConfig } from "../config/data";
+import type { AlertsConfig } from "../../config";
+import type { MaintenanceWindowConfig } from "../../config/data";
 
 /** Where a managed database lives, who may reach it and who hears about it: the same for every engine. */
 export interface DatabasePlacementProps {

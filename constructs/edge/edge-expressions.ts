@@ -1,4 +1,4 @@
-import { PLAN_LIMITS, type CloudflarePlan } from "../config/edge";
+import { PLAN_LIMITS, type CloudflarePlan } from "../../config/edge";
 
 /**
  * Writing and checking Cloudflare Rules-language expressions. The builders

@@ -3,16 +3,16 @@ import * as path from "path";
 import { AssetType, TerraformAsset, TerraformStack, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { ConfigError, type EnvironmentConfig, type ServiceName } from "../config";
-import { parseCidr } from "../config/cidr";
-import { APP_POOL_LABEL, APP_POOL_TAINT } from "../config/cluster";
-import { projectPath } from "../config/paths";
-import { concurrencyPerPod, ROLLING_UPDATE_MAX_SURGE_PERCENT } from "../config/platform";
-import { SEED_APP_ENV, SEED_FUNCTIONS_ENV, SEED_RATE_LIMITS } from "../config/seed";
+import { ConfigError, type EnvironmentConfig, type ServiceName } from "../../config";
+import { parseCidr } from "../../config/cidr";
+import { APP_POOL_LABEL, APP_POOL_TAINT } from "../../config/cluster";
+import { projectPath } from "../../config/paths";
+import { concurrencyPerPod, ROLLING_UPDATE_MAX_SURGE_PERCENT } from "../../config/platform";
+import { SEED_APP_ENV, SEED_FUNCTIONS_ENV, SEED_RATE_LIMITS } from "../../config/seed";
 import { INGRESS_NAMESPACE } from "./ingress-controller";
 import { SCALING_METRICS } from "./metrics-adapter";
-import { PinnedRelease } from "./pinned-release";
-import { namespaceNamed } from "./secure-namespace";
+import { PinnedRelease } from "../core/pinned-release";
+import { namespaceNamed } from "../core/secure-namespace";
 
 /**
  * The three CryptoPulse app services as releases of the local chart
@@ -208,7 +208,7 @@ const DOCR = "registry.digitalocean.com/";
 
 /**
  * The guide's traffic triggers as per-pod HPA targets, served by prometheus-adapter
- * (constructs/metrics-adapter.ts): requests in flight per pod above the queue length,
+ * (constructs/platform/metrics-adapter.ts): requests in flight per pod above the queue length,
  * and each pod's p95 response time above the latency threshold, scale the service out.
  */
 export function scalingPodMetrics(environment: EnvironmentConfig): { name: string; averageValue: string }[] {

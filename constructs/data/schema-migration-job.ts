@@ -6,8 +6,8 @@ import { Construct } from "constructs";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
-import { projectPath } from "../config/paths";
-import { terraformLiteral } from "./terraform-literal";
+import { projectPath } from "../../config/paths";
+import { terraformLiteral } from "../core/terraform-literal";
 
 /** How the migration job reaches PostgreSQL (see ManagedPostgres.migrationConnection). */
 export interface MigrationConnection {

@@ -1,7 +1,7 @@
-import type { AlertsConfig } from "../config";
-import type { ObservabilityConfig } from "../config/observability";
-import type { SEED_ESCALATION } from "../config/seed";
-import { BACKEND_AUTH_PATHS } from "./app-service";
+import type { AlertsConfig } from "../../config";
+import type { ObservabilityConfig } from "../../config/observability";
+import type { SEED_ESCALATION } from "../../config/seed";
+import { BACKEND_AUTH_PATHS } from "../platform/app-service";
 
 /**
  * The platform's Prometheus alert rules, built from the configured thresholds.

@@ -2,11 +2,11 @@ import { readFileSync } from "fs";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { DataCloudflareIpRanges } from "@cdktf/provider-cloudflare/lib/data-cloudflare-ip-ranges";
-import { projectPath } from "../config/paths";
+import { projectPath } from "../../config/paths";
 import { OriginCertificate } from "./origin-certificate";
-import { PinnedRelease } from "./pinned-release";
+import { PinnedRelease } from "../core/pinned-release";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
-import { DNS_EGRESS, SecureNamespace } from "./secure-namespace";
+import { DNS_EGRESS, SecureNamespace } from "../core/secure-namespace";
 
 /** The ingress-nginx chart this project is written and checked against. */
 export const INGRESS_NGINX_CHART = {

@@ -2,8 +2,8 @@ import { Construct } from "constructs";
 import { stringify as stringifyYaml } from "yaml";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import type { ITerraformDependable } from "cdktf";
-import { PinnedRelease } from "./pinned-release";
-import { terraformLiteral } from "./terraform-literal";
+import { PinnedRelease } from "../core/pinned-release";
+import { terraformLiteral } from "../core/terraform-literal";
 
 /** The prometheus-adapter chart this project is written and checked against (adapter v0.12.0). */
 export const PROMETHEUS_ADAPTER_CHART = {
@@ -17,7 +17,7 @@ const ADAPTER_PORT = 6443;
 
 /**
  * The per-pod metrics the app services' HPAs scale on (besides CPU and memory),
- * served as custom.metrics.k8s.io from the app contract (constructs/app-metrics.ts):
+ * served as custom.metrics.k8s.io from the app contract (constructs/observability/app-metrics.ts):
  * requests in flight (the guide's request queue length) and each pod's p95
  * response time over the last 2 minutes.
  */

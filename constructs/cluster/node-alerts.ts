@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { MonitorAlert, type MonitorAlertAlerts } from "@cdktf/provider-digitalocean/lib/monitor-alert";
-import type { AlertsConfig } from "../config";
+import type { AlertsConfig } from "../../config";
 
 export interface NodeAlertsProps {
   /** Shown in every alert's description. */

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
 import { RoleV1 } from "@cdktf/provider-kubernetes/lib/role-v1";
-import { SecureNamespace } from "./secure-namespace";
+import { SecureNamespace } from "../core/secure-namespace";
 
 export interface AppNamespaceProps {
   readonly name: string;

@@ -8,20 +8,20 @@ import type { DatabaseCluster } from "@cdktf/provider-digitalocean/lib/database-
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { NetworkPolicyV1, type NetworkPolicyV1Spec } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
-import type { AlertsConfig } from "../config";
-import type { ObservabilityConfig } from "../config/observability";
-import { projectPath } from "../config/paths";
+import type { AlertsConfig } from "../../config";
+import type { ObservabilityConfig } from "../../config/observability";
+import { projectPath } from "../../config/paths";
 import { alertRuleGroups } from "./alert-rules";
-import { BACKUP_NAMESPACE, backupAlertRules } from "./backup-jobs";
+import { BACKUP_NAMESPACE, backupAlertRules } from "../backup/backup-jobs";
 import { alertmanagerConfig, NOTIFIER_SECRET, slackWebhookKey, SMTP_PASSWORD_KEY } from "./alertmanager-config";
-import { MONITORING_NAMESPACE } from "./app-service";
-import { INGRESS_NAMESPACE } from "./ingress-controller";
+import { MONITORING_NAMESPACE } from "../platform/app-service";
+import { INGRESS_NAMESPACE } from "../platform/ingress-controller";
 import { LOKI_DATASOURCE } from "./logging";
-import { PinnedRelease } from "./pinned-release";
-import { SensitiveVariable } from "./sensitive-variable";
-import { RETAINED_BLOCK_STORAGE } from "./storage";
-import { terraformLiteral } from "./terraform-literal";
-import { DNS_EGRESS, SecureNamespace } from "./secure-namespace";
+import { PinnedRelease } from "../core/pinned-release";
+import { SensitiveVariable } from "../core/sensitive-variable";
+import { RETAINED_BLOCK_STORAGE } from "../core/storage";
+import { terraformLiteral } from "../core/terraform-literal";
+import { DNS_EGRESS, SecureNamespace } from "../core/secure-namespace";
 
 /** The kube-prometheus-stack chart this project is written and checked against (operator v0.93, CRDs for Kubernetes 1.35). */
 export const KUBE_PROMETHEUS_STACK_CHART = {
@@ -284,7 +284,7 @@ export function monitoringValues({ observability, alerts }: MonitoringValuesInpu
     grafana: {
       admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
       persistence: { storageClassName: RETAINED_BLOCK_STORAGE, size: `${grafana.volumeGiB}Gi` },
-      // Log search (constructs/logging.ts): Loki next to the chart's Prometheus data source.
+      // Log search (constructs/observability/logging.ts): Loki next to the chart's Prometheus data source.
       additionalDataSources: [LOKI_DATASOURCE],
     },
   };

@@ -5,7 +5,7 @@ import { DatabaseDb } from "@cdktf/provider-digitalocean/lib/database-db";
 import { DatabasePostgresqlConfig } from "@cdktf/provider-digitalocean/lib/database-postgresql-config";
 import { DatabaseReplica } from "@cdktf/provider-digitalocean/lib/database-replica";
 import { DatabaseUser } from "@cdktf/provider-digitalocean/lib/database-user";
-import { REPLICA_PURPOSES, type PostgresConfig, type ReplicaPurpose } from "../config/data";
+import { REPLICA_PURPOSES, type PostgresConfig, type ReplicaPurpose } from "../../config/data";
 import { KubernetesOnlyFirewall, ManagedDatabase, PROTECTED, type DatabasePlacementProps } from "./managed-database";
 import type { MigrationConnection } from "./schema-migration-job";
 

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { DatabaseValkeyConfig } from "@cdktf/provider-digitalocean/lib/database-valkey-config";
-import type { ValkeyConfig } from "../config/data";
+import type { ValkeyConfig } from "../../config/data";
 import { ManagedDatabase, type DatabasePlacementProps } from "./managed-database";
 
 export interface ManagedCacheProps extends DatabasePlacementProps {

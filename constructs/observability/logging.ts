@@ -4,16 +4,16 @@ import { stringify as stringifyYaml } from "yaml";
 import type { SpacesKey } from "@cdktf/provider-digitalocean/lib/spaces-key";
 import { NetworkPolicyV1, type NetworkPolicyV1Spec } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
-import { APP_POOL_TAINT } from "../config/cluster";
-import type { LogsConfig } from "../config/observability";
-import { projectPath } from "../config/paths";
-import type { RegionSlug } from "../config/regions";
-import { MONITORING_NAMESPACE } from "./app-service";
-import { ProtectedBucket } from "./protected-bucket";
-import { RETAINED_BLOCK_STORAGE } from "./storage";
-import { PinnedRelease } from "./pinned-release";
-import { DNS_EGRESS, namespaceNamed, SecureNamespace } from "./secure-namespace";
-import { terraformLiteral } from "./terraform-literal";
+import { APP_POOL_TAINT } from "../../config/cluster";
+import type { LogsConfig } from "../../config/observability";
+import { projectPath } from "../../config/paths";
+import type { RegionSlug } from "../../config/regions";
+import { MONITORING_NAMESPACE } from "../platform/app-service";
+import { ProtectedBucket } from "../core/protected-bucket";
+import { RETAINED_BLOCK_STORAGE } from "../core/storage";
+import { PinnedRelease } from "../core/pinned-release";
+import { DNS_EGRESS, namespaceNamed, SecureNamespace } from "../core/secure-namespace";
+import { terraformLiteral } from "../core/terraform-literal";
 
 /**
  * Loki's OSS chart, maintained in grafana-community/helm-charts since March 2026

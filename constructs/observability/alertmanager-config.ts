@@ -1,6 +1,6 @@
-import type { AlertsConfig } from "../config";
-import type { ObservabilityConfig } from "../config/observability";
-import { SEED_ESCALATION } from "../config/seed";
+import type { AlertsConfig } from "../../config";
+import type { ObservabilityConfig } from "../../config/observability";
+import { SEED_ESCALATION } from "../../config/seed";
 import { SECURITY_TEAM, type Priority } from "./alert-rules";
 
 /**
