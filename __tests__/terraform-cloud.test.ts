@@ -5,7 +5,8 @@ import { parse } from "yaml";
 import { readRuntimeOptions } from "../config/runtime";
 import { NOTIFICATION_TRIGGERS } from "../constructs/bootstrap/stack-workspace";
 import { synthesizePlatform } from "../stacks/platform-app";
-import { BOOTSTRAP_STACK_NAME, TERRAFORM_VERSION } from "../stacks/terraform-cloud-stack";
+import { BOOTSTRAP_STACK_NAME } from "../config/naming.mjs";
+import { TERRAFORM_VERSION } from "../stacks/terraform-cloud-stack";
 import { runScript } from "./fixtures/ci/harness";
 import { environmentNamed, problemsOf, shippedConfig, type TerraformJson } from "./helpers";
 

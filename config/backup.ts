@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { decodeBech32, wordsToBytes } from "./bech32";
+import { bucketName } from "./naming.mjs";
 import { imageSchema } from "./platform";
 import { uniqueList } from "./unique";
 
@@ -53,5 +54,5 @@ export type BackupConfig = z.output<typeof backupSchema>;
 
 /** The bucket of one region: `<prefix>-<environment>-<region>` (at most 63 characters by construction). */
 export function backupBucketName(backup: Pick<BackupConfig, "bucketPrefix">, environment: string, region: string): string {
-  return `${backup.bucketPrefix}-${environment}-${region}`;
+  return bucketName(backup.bucketPrefix, environment, region);
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { bucketName } from "./naming.mjs";
 import { isPort, portOf, PORT_RULE } from "./port";
 import { terraformVariableName } from "./terraform-variable";
 
@@ -156,5 +157,5 @@ export type BusinessHours = z.output<typeof businessHoursSchema>;
  * at most 31 + 20 + 4 characters of parts, within Spaces' 63.
  */
 export function logsBucketName(bucketPrefix: string, environment: string, region: string): string {
-  return `${bucketPrefix}-${environment}-logs-${region}`;
+  return bucketName(bucketPrefix, environment, region, "logs");
 }

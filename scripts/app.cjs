@@ -26,7 +26,7 @@ function sourceManifest() {
   const files = ["main.ts", "package-lock.json", __filename];
   for (const dir of SOURCE_DIRS) {
     for (const entry of fs.readdirSync(path.join(root, dir), { recursive: true })) {
-      if (/\.(ts|json|ya?ml)$/.test(entry)) files.push(path.join(dir, entry));
+      if (/\.(ts|mjs|json|ya?ml)$/.test(entry)) files.push(path.join(dir, entry));
     }
   }
   return files

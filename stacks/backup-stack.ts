@@ -5,7 +5,7 @@ import type { EnvironmentConfig, Region } from "../config";
 import type { StateBackendOptions } from "../config/runtime";
 import { SEED_BACKUP } from "../config/seed";
 import { BackupBucket } from "../constructs/backup/backup-bucket";
-import { PlatformStack } from "./platform-stack";
+import { LayerStack } from "./layer-stack";
 
 export interface BackupStackProps {
   readonly environment: EnvironmentConfig;
@@ -23,7 +23,7 @@ export interface BackupStackProps {
  * SPACES_SECRET_ACCESS_KEY besides DIGITALOCEAN_TOKEN, and reaches each
  * bucket at its own region's endpoint from the bucket's `region`.
  */
-export class BackupStack extends PlatformStack {
+export class BackupStack extends LayerStack {
   readonly backup: BackupBucket;
 
   constructor(scope: Construct, props: BackupStackProps) {

@@ -3,12 +3,13 @@ import type { Construct } from "constructs";
 import { ContainerRegistry } from "@cdktf/provider-digitalocean/lib/container-registry";
 import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resources";
 import type { EnvironmentConfig, Region } from "../config";
+import { environmentPrefix, regionalName } from "../config/naming.mjs";
 import type { StateBackendOptions } from "../config/runtime";
 import { AlertContacts } from "../constructs/core/alert-contacts";
 import { DoksCluster } from "../constructs/cluster/doks-cluster";
 import { NodeAlerts } from "../constructs/cluster/node-alerts";
 import type { NetworkStack } from "./network-stack";
-import { PlatformStack } from "./platform-stack";
+import { LayerStack } from "./layer-stack";
 
 export interface ClusterStackProps {
   readonly environment: EnvironmentConfig;
@@ -24,7 +25,7 @@ export interface ClusterStackProps {
  * The DOKS cluster of a region that runs workloads, its node alerts and, in the
  * environment that owns it, the account's container registry.
  */
-export class ClusterStack extends PlatformStack {
+export class ClusterStack extends LayerStack {
   readonly doks: DoksCluster;
   /** Known at synth time, so the platform layer looks the cluster up without a cross-stack reference. */
   readonly clusterName: string;
@@ -32,7 +33,7 @@ export class ClusterStack extends PlatformStack {
   constructor(scope: Construct, props: ClusterStackProps) {
     const { environment, region } = props;
     super(scope, { environment, layer: "cluster", region: region.slug, providers: ["digitalocean"], state: props.state });
-    const name = `cryptopulse-${environment.name}-${region.slug}`;
+    const name = regionalName(environment.name, region.slug);
     this.clusterName = name;
     const production = environment.tier === "production";
 
@@ -41,7 +42,7 @@ export class ClusterStack extends PlatformStack {
       region: region.slug,
       vpcId: props.network.vpc.id,
       config: environment.cluster,
-      tags: ["cryptopulse", `cryptopulse-${environment.name}`, ...this.allocationTags("kubernetes")],
+      tags: ["cryptopulse", environmentPrefix(environment.name), ...this.allocationTags("kubernetes")],
       systemPoolTags: this.allocationTags("kubernetes"),
       appPoolTags: this.allocationTags("workloads"),
       registryIntegration: true,

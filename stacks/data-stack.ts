@@ -2,13 +2,14 @@ import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resources";
 import type { EnvironmentConfig } from "../config";
+import { environmentPrefix, stackName } from "../config/naming.mjs";
 import type { StateBackendOptions } from "../config/runtime";
 import { AlertContacts } from "../constructs/core/alert-contacts";
 import { ManagedCache } from "../constructs/data/managed-cache";
 import { ManagedMongo } from "../constructs/data/managed-mongo";
 import { ManagedPostgres } from "../constructs/data/managed-postgres";
 import type { NetworkStack } from "./network-stack";
-import { PlatformStack, stackName } from "./platform-stack";
+import { LayerStack } from "./layer-stack";
 
 export interface DataStackProps {
   readonly environment: EnvironmentConfig;
@@ -24,7 +25,7 @@ export interface DataStackProps {
  * and the analytics and reporting replicas, Valkey, MongoDB. Connection details
  * leave the stack only as sensitive outputs, and only their private (VPC) forms.
  */
-export class DataStack extends PlatformStack {
+export class DataStack extends LayerStack {
   readonly postgres: ManagedPostgres;
   readonly cache: ManagedCache;
   readonly mongo: ManagedMongo;
@@ -37,7 +38,7 @@ export class DataStack extends PlatformStack {
       throw new Error(`${this.stackName} needs the primary region's network stack ${stackName(environment.name, "network", region)}, not ${network.stackName}`);
     }
 
-    const prefix = `cryptopulse-${environment.name}`;
+    const prefix = environmentPrefix(environment.name);
     const placement = {
       region,
       vpcId: network.vpc.id,

@@ -6,10 +6,11 @@ import { DnsRecord } from "@cdktf/provider-cloudflare/lib/dns-record";
 import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
 import { DataDigitaloceanLoadbalancer } from "@cdktf/provider-digitalocean/lib/data-digitalocean-loadbalancer";
 import { WWW_LABEL, type EnvironmentConfig } from "../config";
+import { environmentPrefix } from "../config/naming.mjs";
 import type { StateBackendOptions } from "../config/runtime";
 import { EdgeNotifications } from "../constructs/edge/edge-notifications";
 import { EdgeRulesets } from "../constructs/edge/edge-rulesets";
-import { PlatformStack } from "./platform-stack";
+import { LayerStack } from "./layer-stack";
 
 /**
  * The zone's TLS settings, one `cloudflare_zone_setting` each (v5 has no
@@ -35,7 +36,7 @@ export const ADVANCED_CERTIFICATE = { certificateAuthority: "lets_encrypt", vali
 export interface EdgeStackProps {
   readonly environment: EnvironmentConfig;
   /** The in-cluster stack whose ingress controller creates the load balancer; this stack deploys after it. */
-  readonly platform: PlatformStack;
+  readonly platform: LayerStack;
   /** The ingress load balancer's DigitalOcean name (see ingressLoadBalancerName). */
   readonly loadBalancerName: string;
   readonly state: StateBackendOptions;
@@ -56,7 +57,7 @@ export interface EdgeStackProps {
  * planned (the stack dependency orders the deploy; a first plan of a fresh
  * environment fails until the platform stack has been applied).
  */
-export class EdgeStack extends PlatformStack {
+export class EdgeStack extends LayerStack {
   readonly zone: DataCloudflareZone;
   readonly loadBalancer: DataDigitaloceanLoadbalancer;
   readonly settings: readonly ZoneSetting[];
@@ -141,7 +142,7 @@ export class EdgeStack extends PlatformStack {
       accountId: this.zone.account.id,
       zoneId,
       plan: edge.plan,
-      namePrefix: `cryptopulse-${environment.name}`,
+      namePrefix: environmentPrefix(environment.name),
       emails: environment.alerts.securityEmails,
     });
   }

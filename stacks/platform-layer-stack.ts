@@ -25,7 +25,7 @@ import { UptimeChecks } from "../constructs/observability/uptime-checks";
 import type { ClusterStack } from "./cluster-stack";
 import type { BackupStack } from "./backup-stack";
 import type { DataStack } from "./data-stack";
-import { PlatformStack } from "./platform-stack";
+import { LayerStack } from "./layer-stack";
 
 /** The namespace of the app services. */
 export { BACKUP_NAMESPACE };
@@ -54,7 +54,7 @@ export interface PlatformLayerStackProps {
  * app's Secrets (filled from the data stack and sensitive variables, never
  * from values), and the schema migration that runs before the backend rolls.
  */
-export class PlatformLayerStack extends PlatformStack {
+export class PlatformLayerStack extends LayerStack {
   readonly ingress: IngressController;
   readonly monitoring: Monitoring;
   /** Loki and Fluent Bit (namespaces `logging` and `log-collector`). */

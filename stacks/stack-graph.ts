@@ -1,7 +1,7 @@
 import { TerraformProvider, TerraformRemoteState } from "cdktf";
 import type { AlertsConfig } from "../config";
 import { SensitiveVariable } from "../constructs/core/sensitive-variable";
-import type { PlatformStack } from "./platform-stack";
+import type { LayerStack } from "./layer-stack";
 import { PROVIDER_CREDENTIALS } from "./providers";
 
 /** Providers that talk to the Kubernetes API, which admits only `cluster.adminCidrs`. */
@@ -34,7 +34,7 @@ export interface StackNode {
  * App prepares it again when it synthesizes; the second pass finds them made).
  * Nothing is listed by hand: a new stack or reference shows up here.
  */
-export function stackGraph(stacks: readonly PlatformStack[]): StackNode[] {
+export function stackGraph(stacks: readonly LayerStack[]): StackNode[] {
   for (const stack of stacks) stack.prepareStack();
   return stacks.map((stack) => {
     const providers = stack.node.findAll().filter((c): c is TerraformProvider => c instanceof TerraformProvider);
@@ -55,7 +55,7 @@ export function stackGraph(stacks: readonly PlatformStack[]): StackNode[] {
 }
 
 /** The data source cdktf made in `consumer` to read `producer`'s outputs (its id is cdktf's own naming). */
-function remoteStateOf(consumer: PlatformStack, producer: { node: { path: string } }): TerraformRemoteState | undefined {
+function remoteStateOf(consumer: LayerStack, producer: { node: { path: string } }): TerraformRemoteState | undefined {
   const child = consumer.node.tryFindChild(`cross-stack-reference-input-${producer.node.path}`);
   return child instanceof TerraformRemoteState ? child : undefined;
 }

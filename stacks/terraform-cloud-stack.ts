@@ -9,6 +9,7 @@ import { RunTrigger } from "@cdktf/provider-tfe/lib/run-trigger";
 import { Variable } from "@cdktf/provider-tfe/lib/variable";
 import { VariableSet } from "@cdktf/provider-tfe/lib/variable-set";
 import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
+import { BOOTSTRAP_STACK_NAME, environmentPrefix } from "../config/naming.mjs";
 import type { StateBackendOptions, TerraformCloudBootstrapOptions } from "../config/runtime";
 import { slackChannel } from "../constructs/core/alert-contacts";
 import { StackWorkspace } from "../constructs/bootstrap/stack-workspace";
@@ -17,13 +18,6 @@ import { PROVIDER_CREDENTIALS } from "./providers";
 import type { StackNode } from "./stack-graph";
 import { attachStateBackend } from "./state-backend";
 
-/**
- * The bootstrap stack's name. No environment's stacks can match it
- * (`cryptopulse-<env>-…` has a dash after the environment), so the
- * per-environment flows (deploy-order --environment, 'cryptopulse-<env>-*')
- * never select it.
- */
-export const BOOTSTRAP_STACK_NAME = "cryptopulse-bootstrap";
 
 /** The engine of remote runs: the TERRAFORM_VERSION the workflows install (a test holds them equal). */
 export const TERRAFORM_VERSION = "1.11.4";
@@ -59,7 +53,7 @@ export class TerraformCloudBootstrapStack extends TerraformStack {
     const projectId = new Project(this, "project", {
       name: project,
       organization,
-      description: "CryptoPulse: one workspace per cdktf stack (managed by the cryptopulse-bootstrap stack)",
+      description: `CryptoPulse: one workspace per cdktf stack (managed by the ${BOOTSTRAP_STACK_NAME} stack)`,
     }).id;
 
     const environments = [...new Set(props.stacks.map((stack) => stack.environment))];
@@ -115,7 +109,7 @@ export class TerraformCloudBootstrapStack extends TerraformStack {
   private variableSet(organization: string, environment: string, stacks: readonly StackNode[]): string {
     const own = stacks.filter((stack) => stack.environment === environment);
     const set = new VariableSet(this, `variable-set-${environment}`, {
-      name: `cryptopulse-${environment}`,
+      name: environmentPrefix(environment),
       organization,
       description: `Credentials and secrets of the ${environment} stacks (values entered in Terraform Cloud, never in code)`,
     });
@@ -137,11 +131,11 @@ export class TerraformCloudBootstrapStack extends TerraformStack {
 
   /** The agent pool of an environment's Kubernetes stacks; its token is an output for the agents' host. */
   private agentPool(organization: string, environment: string, workspaceIds: readonly string[]): string {
-    const pool = new AgentPool(this, `agent-pool-${environment}`, { name: `cryptopulse-${environment}-kubernetes`, organization, organizationScoped: false });
+    const pool = new AgentPool(this, `agent-pool-${environment}`, { name: `${environmentPrefix(environment)}-kubernetes`, organization, organizationScoped: false });
     new AgentPoolAllowedWorkspaces(this, `agent-pool-${environment}-workspaces`, { agentPoolId: pool.id, allowedWorkspaceIds: [...workspaceIds] });
     const token = new AgentToken(this, `agent-token-${environment}`, {
       agentPoolId: pool.id,
-      description: `cryptopulse-${environment} agents: run where cluster.adminCidrs admits them`,
+      description: `${environmentPrefix(environment)} agents: run where cluster.adminCidrs admits them`,
     });
     new TerraformOutput(this, `agent_token_${environment}`, {
       value: token.token,

@@ -17,6 +17,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { environmentPrefix } from '../../config/naming.mjs';
 
 export class GraphError extends Error {}
 
@@ -49,7 +50,7 @@ export function planWaves(manifest, selected) {
 
 export function stacksOf(manifest, environment) {
   return Object.keys(manifest.stacks)
-    .filter((name) => name.startsWith(`cryptopulse-${environment}-`))
+    .filter((name) => name.startsWith(`${environmentPrefix(environment)}-`))
     .sort();
 }
 

@@ -2,6 +2,7 @@ import { App, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig, RegionSlug } from "../config";
 import { allocationOf, allocationTags, type AllocationService, type Layer } from "../config/allocation";
+import { stackName } from "../config/naming.mjs";
 import type { StateBackendOptions } from "../config/runtime";
 import { applyGuardrails } from "../guardrails";
 import { PROVIDERS, type ProviderName } from "./providers";
@@ -10,7 +11,7 @@ import { attachStateBackend } from "./state-backend";
 /** The layers of the platform, one stack kind each. */
 export type StackLayer = Layer;
 
-export interface PlatformStackProps {
+export interface LayerStackProps {
   readonly environment: EnvironmentConfig;
   readonly layer: StackLayer;
   /** Set for per-region stacks; part of the stack name. */
@@ -19,22 +20,18 @@ export interface PlatformStackProps {
   readonly state: StateBackendOptions;
 }
 
-/** `cryptopulse-<env>-<layer>[-<region>]`: also the Terraform Cloud workspace and state key. */
-export function stackName(environment: string, layer: StackLayer, region?: RegionSlug): string {
-  return ["cryptopulse", environment, layer, region].filter(Boolean).join("-");
-}
-
 /**
- * Base of every stack: names it, attaches its providers, its state backend and
- * the guardrails rule pack, so a concrete stack is only the wiring of its
- * constructs.
+ * Base of every environment's stacks, one layer of one environment (in one
+ * region, for the regional layers): names it (config/naming.mjs), attaches its
+ * providers, its state backend and the guardrails rule pack, so a concrete
+ * stack is only the wiring of its constructs.
  */
-export abstract class PlatformStack extends TerraformStack {
+export abstract class LayerStack extends TerraformStack {
   readonly environment: EnvironmentConfig;
   readonly stackName: string;
   readonly layer: StackLayer;
 
-  constructor(scope: Construct, props: PlatformStackProps) {
+  constructor(scope: Construct, props: LayerStackProps) {
     const name = stackName(props.environment.name, props.layer, props.region);
     super(scope, name);
     this.environment = props.environment;
