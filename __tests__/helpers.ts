@@ -78,6 +78,7 @@ export function ingressPropsOf(environment: EnvironmentConfig, vpcCidr: string):
     loadBalancerSizeUnit: ingress.loadBalancerSizeUnit,
     minReplicas: ingress.minReplicas,
     maxReplicas: ingress.maxReplicas,
+    autoscaling: environment.autoscaling,
     apex: environment.domain.apex,
     vpcCidr,
   };

@@ -18,7 +18,6 @@ import {
   LOKI_URL,
   MASK_SCRIPT,
 } from "../constructs/observability/logging";
-import { monitoringValues } from "../constructs/observability/monitoring";
 import { environmentNamed, problemsOf, shippedConfig, type TerraformJson, releaseNamed, resourcesOf, synthesizedPlatform } from "./helpers";
 
 
@@ -168,8 +167,8 @@ describe("log pipeline", () => {
   });
 
   it("makes Loki a Grafana data source", () => {
-    const { observability, alerts } = environmentNamed("production");
-    expect(monitoringValues({ observability, alerts }).grafana.additionalDataSources).toEqual([LOKI_DATASOURCE]);
+    const [, overrides] = valuesOf(production.json, "kube-prometheus-stack");
+    expect(overrides.grafana.additionalDataSources).toEqual([LOKI_DATASOURCE]);
     expect(LOKI_URL).toBe("http://loki.logging.svc:3100");
   });
 });

@@ -88,7 +88,7 @@ describe("kube-prometheus-stack release", () => {
       "pod-security.kubernetes.io/audit": "restricted",
     });
     const { observability, alerts } = environmentNamed("production");
-    expect(monitoringValues({ observability, alerts })["prometheus-node-exporter"]).toEqual({ namespaceOverride: NODE_EXPORTER_NAMESPACE });
+    expect(monitoringValues({ observability, alerts, ruleGroups: {}, dataSources: [] })["prometheus-node-exporter"]).toEqual({ namespaceOverride: NODE_EXPORTER_NAMESPACE });
   });
 
   it("denies by default and opens only what the components need", () => {
@@ -104,7 +104,7 @@ describe("kube-prometheus-stack release", () => {
 
   it("sizes Prometheus, Alertmanager and Grafana from the config, on DigitalOcean block storage that outlives its claims", () => {
     const environment = environmentNamed("production");
-    const overrides = monitoringValues({ observability: environment.observability, alerts: environment.alerts });
+    const overrides = monitoringValues({ observability: environment.observability, alerts: environment.alerts, ruleGroups: {}, dataSources: [] });
     expect(overrides.prometheus.prometheusSpec).toMatchObject({
       replicas: 2,
       retention: "30d",
@@ -114,7 +114,7 @@ describe("kube-prometheus-stack release", () => {
     expect(overrides.alertmanager.alertmanagerSpec).toMatchObject({ replicas: 2, storage: { volumeClaimTemplate: { spec: { storageClassName: "do-block-storage-retain" } } } });
     expect(overrides.grafana.persistence).toEqual({ storageClassName: "do-block-storage-retain", size: "10Gi" });
     const stagingEnv = environmentNamed("staging");
-    const stagingOverrides = monitoringValues({ observability: stagingEnv.observability, alerts: stagingEnv.alerts });
+    const stagingOverrides = monitoringValues({ observability: stagingEnv.observability, alerts: stagingEnv.alerts, ruleGroups: {}, dataSources: [] });
     expect(stagingOverrides.prometheus.prometheusSpec).toMatchObject({ replicas: 1, retention: "7d" });
     // Disruption budgets only where a second replica keeps serving; with one they would block node drains.
     expect([overrides.prometheus.podDisruptionBudget, overrides.alertmanager.podDisruptionBudget]).toEqual([{ enabled: true }, { enabled: true }]);

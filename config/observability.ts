@@ -38,6 +38,21 @@ function timeZoneProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** The guide's alert priorities, most urgent first: the `priority` label of every alert rule. */
+export const PRIORITIES = ["P1", "P2", "P3", "P4"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/**
+ * One priority of the escalation matrix. Alertmanager repeats a firing alert once per response
+ * time, so at most a week: a longer one would never repeat within an incident.
+ */
+const escalationLevelSchema = z.strictObject({
+  responseHours: z.int().min(1, "at least 1 hour").max(168, "at most 168 hours (a week)"),
+  /** Answered day and night (mailed, and paged around the clock where alerts.pageAroundTheClock is set). */
+  allHours: z.boolean(),
+});
+const escalationSchema = z.strictObject(Object.fromEntries(PRIORITIES.map((priority) => [priority, escalationLevelSchema])) as Record<Priority, typeof escalationLevelSchema>);
+
 const businessHoursSchema = z
   .strictObject({
     /** IANA time zone the hours are read in, e.g. Europe/Berlin. */
@@ -129,6 +144,8 @@ export const observabilitySchema = z.strictObject({
   /** Centralized logs: Loki in the primary region, its chunks in a Spaces bucket there. */
   logs: logsSchema,
   alerting: z.strictObject({
+    /** The guide's escalation matrix: per priority, how soon it is answered and whether around the clock. */
+    escalation: escalationSchema,
     /** P2-P4 notify only in these hours; P1 notifies at once, day and night. */
     businessHours: businessHoursSchema,
     smtp: z.strictObject({

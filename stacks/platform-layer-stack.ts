@@ -11,10 +11,10 @@ import type { StateBackendOptions } from "../config/runtime";
 import { AlertContacts } from "../constructs/core/alert-contacts";
 import { AppNamespace } from "../constructs/platform/app-namespace";
 import { AppService, DATABASE_CA_FILE, DATABASE_CA_KEY, MONITORING_NAMESPACE } from "../constructs/platform/app-service";
-import { BackupJobs, BACKUP_NAMESPACE } from "../constructs/backup/backup-jobs";
+import { backupAlertRules, BackupJobs, BACKUP_NAMESPACE } from "../constructs/backup/backup-jobs";
 import { ClusterProviders } from "../constructs/platform/cluster-providers";
 import { IngressController, ingressLoadBalancerName } from "../constructs/platform/ingress-controller";
-import { LogBucket, Logging } from "../constructs/observability/logging";
+import { LogBucket, Logging, LOKI_DATASOURCE } from "../constructs/observability/logging";
 import { MetricsAdapter } from "../constructs/platform/metrics-adapter";
 import { MetricsServer } from "../constructs/platform/metrics-server";
 import { Monitoring, PROMETHEUS_SERVICE } from "../constructs/observability/monitoring";
@@ -89,6 +89,7 @@ export class PlatformLayerStack extends LayerStack {
       loadBalancerSizeUnit: platform.ingress.loadBalancerSizeUnit,
       minReplicas: platform.ingress.minReplicas,
       maxReplicas: platform.ingress.maxReplicas,
+      autoscaling: environment.autoscaling,
       apex: environment.domain.apex,
       vpcCidr: region.vpcCidr,
     });
@@ -101,6 +102,8 @@ export class PlatformLayerStack extends LayerStack {
       alerts: environment.alerts,
       slackWebhookUrls: contacts.slackWebhookUrls,
       databases: [data.postgres.primary.cluster, data.cache.primary.cluster, data.mongo.primary.cluster],
+      ruleGroups: { backups: [backupAlertRules(BACKUP_NAMESPACE, environment.backup.schedule.dumpIntervalHours)] },
+      dataSources: [LOKI_DATASOURCE],
     });
     // Centralized logs: Fluent Bit → masking → Loki, chunks in a Spaces bucket of this region.
     const { logs } = environment.observability;
@@ -124,7 +127,7 @@ export class PlatformLayerStack extends LayerStack {
       hosts: [environment.domain.apex, environment.domain.app, environment.domain.api],
       path: environment.healthCheck.path,
       targets: contacts.targets,
-      latencyMs: environment.observability.thresholds.latencySeconds * 1000,
+      latencySeconds: environment.observability.thresholds.latencySeconds,
       sslExpiryDays: environment.observability.thresholds.certificateExpiryDays,
     });
 
@@ -222,6 +225,7 @@ export class PlatformLayerStack extends LayerStack {
       environment: environment.name,
       namespace: BACKUP_NAMESPACE,
       image: environment.backup.image,
+      schedule: environment.backup.schedule,
       imagePullSecrets: [`registry-${environment.registry.name}`],
       buckets: props.backups.map((stack) => stack.backup),
       recipients: [...environment.backup.recipients, environment.backup.restoreTestRecipient],

@@ -9,9 +9,12 @@ export const BACKUP_PREFIXES = { dumps: "dumps/", config: "config/" } as const;
 /**
  * How long an overwritten or deleted object stays recoverable: a week, so a
  * leaked writer key that deletes or overwrites dumps is noticed (the stale
- * backup alert fires within hours) long before the old versions go.
+ * backup alert fires within hours) long before the old versions go. The guide
+ * names no number (only the dumps' 30 and the snapshots' 90 days); the log
+ * bucket's LOG_NONCURRENT_VERSION_DAYS is shorter on purpose: its old versions
+ * are Loki's own rewritten index files.
  */
-export const NONCURRENT_VERSION_DAYS = 7;
+export const BACKUP_NONCURRENT_VERSION_DAYS = 7;
 
 export interface BackupBucketProps {
   readonly name: string;
@@ -42,7 +45,7 @@ export class BackupBucket extends ProtectedBucket {
         { id: "dumps", prefix: BACKUP_PREFIXES.dumps, days: props.dumpRetentionDays },
         { id: "config", prefix: BACKUP_PREFIXES.config, days: props.configRetentionDays },
       ],
-      noncurrentVersionDays: NONCURRENT_VERSION_DAYS,
+      noncurrentVersionDays: BACKUP_NONCURRENT_VERSION_DAYS,
     });
     this.writer = this.grantKey("writer", "readwrite");
     this.reader = this.grantKey("restore-reader", "read");

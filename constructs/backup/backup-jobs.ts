@@ -10,10 +10,10 @@ import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { spacesEndpoint, type RegionSlug } from "../../config/regions";
+import type { BackupScheduleConfig } from "../../config/backup";
 import type { ImageConfig } from "../../config/platform";
 import { projectPath } from "../../config/paths";
-import { SEED_BACKUP } from "../../config/seed";
-import type { RuleGroup } from "../observability/alert-rules";
+import type { RuleGroup } from "../core/rule-groups";
 import type { BackupBucket } from "./backup-bucket";
 import type { MigrationConnection } from "../data/schema-migration-job";
 import { DNS_EGRESS, SecureNamespace } from "../core/secure-namespace";
@@ -25,15 +25,19 @@ export const BACKUP_SCRIPTS = ["lib.sh", "backup.sh", "restore.sh", "restore-tes
 /** Names of the CronJobs, also used by the alert rules. */
 export const BACKUP_CRONJOBS = { dump: "database-backup", snapshot: "config-snapshot", restoreTest: "restore-test" } as const;
 
-/** The guide's "every 6 hours", at minute 15 so it never meets the top-of-the-hour maintenance windows. */
-export const DUMP_SCHEDULE = `15 */${SEED_BACKUP.dumpIntervalHours} * * *`;
+/** A dump every `intervalHours` (the guide: 6), at minute 15 so it never meets the top-of-the-hour maintenance windows. */
+export function dumpSchedule(intervalHours: number): string {
+  return `15 */${intervalHours} * * *`;
+}
 /** Daily configuration snapshot. */
 export const SNAPSHOT_SCHEDULE = "45 2 * * *";
 /** The guide's monthly restore test: the 1st of the month, after the 00:15 and before the 06:15 dump. */
 export const RESTORE_TEST_SCHEDULE = "0 3 1 * *";
 
-/** A backup is stale when none succeeded for one interval plus an hour's grace (7 hours). */
-export const BACKUP_STALE_AFTER_HOURS = SEED_BACKUP.dumpIntervalHours + 1;
+/** A backup is stale when none succeeded for one interval plus an hour's grace (7 hours at the guide's 6). */
+export function backupStaleAfterHours(intervalHours: number): number {
+  return intervalHours + 1;
+}
 
 /**
  * Prometheus alerting rules for the backups, from kube-state-metrics' CronJob
@@ -44,7 +48,8 @@ export const BACKUP_STALE_AFTER_HOURS = SEED_BACKUP.dumpIntervalHours + 1;
 /** The namespace of the backup, snapshot and restore-test jobs. */
 export const BACKUP_NAMESPACE = "backups";
 
-export function backupAlertRules(namespace: string): RuleGroup {
+export function backupAlertRules(namespace: string, dumpIntervalHours: number): RuleGroup {
+  const staleAfterHours = backupStaleAfterHours(dumpIntervalHours);
   const lastSuccess = (cronjob: string) => `kube_cronjob_status_last_successful_time{namespace="${namespace}",cronjob="${cronjob}"}`;
   const olderThan = (cronjob: string, hours: number) => `time() - max(${lastSuccess(cronjob)}) > ${hours * 3600} or absent(${lastSuccess(cronjob)})`;
   return {
@@ -52,11 +57,11 @@ export function backupAlertRules(namespace: string): RuleGroup {
     rules: [
       {
         alert: "DatabaseBackupStale",
-        expr: olderThan(BACKUP_CRONJOBS.dump, BACKUP_STALE_AFTER_HOURS),
+        expr: olderThan(BACKUP_CRONJOBS.dump, staleAfterHours),
         for: "10m",
         labels: { priority: "P2" },
         annotations: {
-          summary: `No successful database backup for more than ${BACKUP_STALE_AFTER_HOURS} hours`,
+          summary: `No successful database backup for more than ${staleAfterHours} hours`,
           description: "The newest encrypted dump is older than one backup interval plus an hour: region loss now loses more than the dumps' RPO.",
           runbook: `kubectl -n ${namespace} get jobs -l app.kubernetes.io/name=${BACKUP_CRONJOBS.dump}; kubectl -n ${namespace} logs job/<newest>; docs/runbooks/disaster-recovery.md.`,
         },
@@ -91,6 +96,8 @@ export interface BackupJobsProps {
   readonly environment: string;
   readonly namespace: string;
   readonly image: ImageConfig;
+  /** How often the dumps run (backup.schedule). */
+  readonly schedule: BackupScheduleConfig;
   /** Pull secrets for the image (the registry integration's `registry-<name>`). */
   readonly imagePullSecrets: readonly string[];
   /** Buckets, the primary region's first: dumps go there, then to every other one. */
@@ -325,7 +332,7 @@ export class BackupJobs extends Construct {
 
     this.cronJobs = {
       dump: cronJob(BACKUP_CRONJOBS.dump, {
-        schedule: DUMP_SCHEDULE,
+        schedule: dumpSchedule(props.schedule.dumpIntervalHours),
         activeDeadlineSeconds: 2 * 3600,
         script: "backup.sh",
         targets: targets(writers),

@@ -1,6 +1,6 @@
 import type { AlertsConfig } from "../../config";
-import type { ObservabilityConfig } from "../../config/observability";
-import type { SEED_ESCALATION } from "../../config/seed";
+import type { ObservabilityConfig, Priority } from "../../config/observability";
+import { SECURITY_TEAM, type AlertRule, type RuleGroup } from "../core/rule-groups";
 import { BACKEND_AUTH_PATHS } from "../platform/app-service";
 
 /**
@@ -13,23 +13,7 @@ import { BACKEND_AUTH_PATHS } from "../platform/app-service";
  * and the runbook's first steps, and docs/observability.md ("Alerts and escalation") has the rest.
  */
 
-export type Priority = keyof typeof SEED_ESCALATION;
-
-/** The team label that routes an alert to the security contact instead of the on-call (alertmanager-config.ts). */
-export const SECURITY_TEAM = "security";
-
-export interface AlertRule {
-  readonly alert: string;
-  readonly expr: string;
-  readonly for: string;
-  readonly labels: { readonly priority: Priority; readonly team?: typeof SECURITY_TEAM };
-  readonly annotations: { readonly summary: string; readonly description: string; readonly runbook: string };
-}
-
-export interface RuleGroup {
-  readonly name: string;
-  readonly rules: readonly AlertRule[];
-}
+export type { Priority, RuleGroup };
 
 export interface AlertRuleThresholds {
   /** CPU, memory and disk percentages and their window, shared with the DigitalOcean monitor alerts. */

@@ -1,7 +1,6 @@
 import type { AlertsConfig } from "../../config";
-import type { ObservabilityConfig } from "../../config/observability";
-import { SEED_ESCALATION } from "../../config/seed";
-import { SECURITY_TEAM, type Priority } from "./alert-rules";
+import { PRIORITIES, type ObservabilityConfig, type Priority } from "../../config/observability";
+import { SECURITY_TEAM } from "../core/rule-groups";
 
 /**
  * Alertmanager's configuration: the guide's escalation matrix as routes.
@@ -42,7 +41,7 @@ export interface AlertmanagerConfigProps {
 }
 
 export function alertmanagerConfig({ alerts, alerting }: AlertmanagerConfigProps) {
-  const { smtp, businessHours } = alerting;
+  const { smtp, businessHours, escalation } = alerting;
   const slackConfigs = alerts.slack.map(({ channel }, index) => ({
     api_url_file: `${SECRET_DIR}/${slackWebhookKey(index)}`,
     channel,
@@ -51,13 +50,13 @@ export function alertmanagerConfig({ alerts, alerting }: AlertmanagerConfigProps
     text: "{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook }}\n{{ end }}",
   }));
   const emailConfigs = (to: readonly string[]) => to.map((address) => ({ to: address, send_resolved: true }));
-  const priorities = Object.keys(SEED_ESCALATION) as Priority[];
+  const priorities = PRIORITIES;
   // P1 alone is mailed; it notifies around the clock only where the environment pages so.
-  const mailed = (priority: Priority) => SEED_ESCALATION[priority].allHours;
+  const mailed = (priority: Priority) => escalation[priority].allHours;
   const aroundTheClock = (priority: Priority) => mailed(priority) && alerts.pageAroundTheClock;
   const receiver = (priority: Priority) => `${priority.toLowerCase()}-${mailed(priority) ? "slack-email" : "slack"}`;
   const timing = (priority: Priority) => ({
-    repeat_interval: `${SEED_ESCALATION[priority].responseHours}h`,
+    repeat_interval: `${escalation[priority].responseHours}h`,
     ...(aroundTheClock(priority) ? {} : { active_time_intervals: [BUSINESS_HOURS] }),
   });
   const securityRoutes = priorities.map((priority) => ({

@@ -9,6 +9,7 @@ import type { LogsConfig } from "../../config/observability";
 import { projectPath } from "../../config/paths";
 import type { RegionSlug } from "../../config/regions";
 import { MONITORING_NAMESPACE } from "../platform/app-service";
+import type { GrafanaDataSource } from "../core/rule-groups";
 import { ProtectedBucket } from "../core/protected-bucket";
 import { RETAINED_BLOCK_STORAGE } from "../core/storage";
 import { PinnedRelease } from "../core/pinned-release";
@@ -44,7 +45,7 @@ export const LOKI_HTTP_PORT = 3100;
 export const LOKI_URL = `http://${LOKI_SERVICE}.${LOGGING_NAMESPACE}.svc:${LOKI_HTTP_PORT}`;
 
 /** Grafana's Loki data source, provisioned through kube-prometheus-stack's `grafana.additionalDataSources`. */
-export const LOKI_DATASOURCE = { name: "Loki", type: "loki", uid: "loki", access: "proxy", url: LOKI_URL, isDefault: false } as const;
+export const LOKI_DATASOURCE: GrafanaDataSource = { name: "Loki", type: "loki", uid: "loki", access: "proxy", url: LOKI_URL, isDefault: false };
 
 /** The masking filter, shipped to Fluent Bit as a Lua script (tested in __tests__/log-masking.test.ts). */
 export const MASK_SCRIPT = "logging/mask.lua";
@@ -72,7 +73,7 @@ export const BUCKET_EXPIRY_MARGIN_DAYS = 7;
  * accidental delete by a person or a leaked key is recoverable for a day) but
  * old versions don't pile up in the bill.
  */
-export const NONCURRENT_VERSION_DAYS = 1;
+export const LOG_NONCURRENT_VERSION_DAYS = 1;
 /**
  * The first day of Loki's schema (TSDB index, v13). It must lie before the
  * first write and never change: a schema change is a new entry with a later date.
@@ -100,7 +101,7 @@ export class LogBucket extends ProtectedBucket {
       name: props.name,
       region: props.region,
       expiry: [{ id: "retention-backstop", prefix: "", days: props.retentionDays + BUCKET_EXPIRY_MARGIN_DAYS }],
-      noncurrentVersionDays: NONCURRENT_VERSION_DAYS,
+      noncurrentVersionDays: LOG_NONCURRENT_VERSION_DAYS,
     });
     this.key = this.grantKey("loki", "readwrite");
   }

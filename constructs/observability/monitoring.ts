@@ -11,12 +11,11 @@ import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import type { AlertsConfig } from "../../config";
 import type { ObservabilityConfig } from "../../config/observability";
 import { projectPath } from "../../config/paths";
+import type { GrafanaDataSource, RuleGroup } from "../core/rule-groups";
 import { alertRuleGroups } from "./alert-rules";
-import { BACKUP_NAMESPACE, backupAlertRules } from "../backup/backup-jobs";
 import { alertmanagerConfig, NOTIFIER_SECRET, slackWebhookKey, SMTP_PASSWORD_KEY } from "./alertmanager-config";
 import { MONITORING_NAMESPACE } from "../platform/app-service";
 import { INGRESS_NAMESPACE } from "../platform/ingress-controller";
-import { LOKI_DATASOURCE } from "./logging";
 import { PinnedRelease } from "../core/pinned-release";
 import { SensitiveVariable } from "../core/sensitive-variable";
 import { RETAINED_BLOCK_STORAGE } from "../core/storage";
@@ -59,6 +58,10 @@ export interface MonitoringProps {
   readonly slackWebhookUrls: readonly string[];
   /** The managed database clusters whose metrics endpoints Prometheus scrapes. */
   readonly databases: readonly DatabaseCluster[];
+  /** Alert rule groups of the other add-ons, by name (e.g. the backups' rules). */
+  readonly ruleGroups: MonitoringValuesInputs["ruleGroups"];
+  /** Grafana data sources of the other add-ons (e.g. Loki). */
+  readonly dataSources: MonitoringValuesInputs["dataSources"];
 }
 
 /**
@@ -135,7 +138,7 @@ export class Monitoring extends Construct {
       // evaluate); only the scrape jobs, which name stack outputs, go through yamlencode.
       values: [
         readFileSync(projectPath(KUBE_PROMETHEUS_STACK_CHART.baseValues), "utf8"),
-        terraformLiteral(stringifyYaml(monitoringValues({ observability, alerts: props.alerts }))),
+        terraformLiteral(stringifyYaml(monitoringValues({ observability, alerts: props.alerts, ruleGroups: props.ruleGroups, dataSources: props.dataSources }))),
         Fn.yamlencode(
           scrapeValues({
             username: credentials.username,
@@ -196,6 +199,10 @@ export function dashboardFiles(): string[] {
 export interface MonitoringValuesInputs {
   readonly observability: ObservabilityConfig;
   readonly alerts: AlertsConfig;
+  /** The alert rule groups other add-ons ship, by the name of their PrometheusRule, next to the platform's own. */
+  readonly ruleGroups: Readonly<Record<string, readonly RuleGroup[]>>;
+  /** Grafana data sources other add-ons serve, next to the chart's Prometheus. */
+  readonly dataSources: readonly GrafanaDataSource[];
 }
 
 /** The databases' metrics endpoints (URLs) and the account's metrics user. */
@@ -247,7 +254,7 @@ export function additionalScrapeConfigs(databaseScrape: DatabaseScrape) {
 }
 
 /** The per-environment values, on top of the base file. Exported for the key check against the chart. */
-export function monitoringValues({ observability, alerts }: MonitoringValuesInputs) {
+export function monitoringValues({ observability, alerts, ruleGroups, dataSources }: MonitoringValuesInputs) {
   const { prometheus, alertmanager, grafana } = observability;
   const volume = (gib: number) => ({
     volumeClaimTemplate: {
@@ -257,7 +264,7 @@ export function monitoringValues({ observability, alerts }: MonitoringValuesInpu
   return {
     additionalPrometheusRulesMap: {
       cryptopulse: { groups: alertRuleGroups({ utilization: alerts.thresholds, service: observability.thresholds, security: observability.security }) },
-      backups: { groups: [backupAlertRules(BACKUP_NAMESPACE)] },
+      ...Object.fromEntries(Object.entries(ruleGroups).map(([name, groups]) => [name, { groups }])),
     },
     prometheus: {
       // A budget of one available pod is an outage guard with two replicas, and a blocked node drain with one.
@@ -284,8 +291,8 @@ export function monitoringValues({ observability, alerts }: MonitoringValuesInpu
     grafana: {
       admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
       persistence: { storageClassName: RETAINED_BLOCK_STORAGE, size: `${grafana.volumeGiB}Gi` },
-      // Log search (constructs/observability/logging.ts): Loki next to the chart's Prometheus data source.
-      additionalDataSources: [LOKI_DATASOURCE],
+      // Log search: Loki (the logging add-on) next to the chart's Prometheus data source.
+      additionalDataSources: dataSources,
     },
   };
 }

@@ -11,10 +11,6 @@ import { UptimeCheck } from "@cdktf/provider-digitalocean/lib/uptime-check";
 export const UPTIME_ALERT_PERIOD = "2m";
 /** DigitalOcean probes from these regions; "down" needs them all to fail, so one region's network trouble does not page. */
 export const UPTIME_REGIONS = ["eu_west", "us_east", "us_west", "se_asia"] as const;
-/** Latency alert: the guide's "Response time > 2 seconds", in milliseconds. */
-export const DEFAULT_LATENCY_MS = 2000;
-/** SSL expiry alert: days before the edge certificate expires. */
-export const DEFAULT_SSL_EXPIRY_DAYS = 14;
 
 export interface UptimeChecksProps {
   /** Public hosts to check, e.g. the apex, app. and api. */
@@ -23,8 +19,10 @@ export interface UptimeChecksProps {
   readonly path: string;
   /** AlertContacts' targets: the configured emails and Slack channels. */
   readonly targets: MonitorAlertAlerts;
-  readonly latencyMs?: number;
-  readonly sslExpiryDays?: number;
+  /** Latency alert above this (observability.thresholds.latencySeconds, the guide's "Response time > 2 seconds"). */
+  readonly latencySeconds: number;
+  /** Certificate alert this many days before expiry (observability.thresholds.certificateExpiryDays). */
+  readonly sslExpiryDays: number;
 }
 
 /**
@@ -39,8 +37,9 @@ export class UptimeChecks extends Construct {
 
   constructor(scope: Construct, id: string, props: UptimeChecksProps) {
     super(scope, id);
-    const latencyMs = props.latencyMs ?? DEFAULT_LATENCY_MS;
-    const sslExpiryDays = props.sslExpiryDays ?? DEFAULT_SSL_EXPIRY_DAYS;
+    // DigitalOcean's latency alert counts milliseconds.
+    const latencyMs = props.latencySeconds * 1000;
+    const { sslExpiryDays } = props;
     const notifications = [{ email: props.targets.email, slack: props.targets.slack }];
     this.checks = [...new Set(props.hosts)].map((host) => {
       const check = new UptimeCheck(this, host, {

@@ -8,7 +8,6 @@ import { parseCidr } from "../../config/cidr";
 import { APP_POOL_LABEL, APP_POOL_TAINT } from "../../config/cluster";
 import { projectPath } from "../../config/paths";
 import { concurrencyPerPod, ROLLING_UPDATE_MAX_SURGE_PERCENT } from "../../config/platform";
-import { SEED_APP_ENV, SEED_FUNCTIONS_ENV, SEED_RATE_LIMITS } from "../../config/seed";
 import { INGRESS_NAMESPACE } from "./ingress-controller";
 import { SCALING_METRICS } from "./metrics-adapter";
 import { PinnedRelease } from "../core/pinned-release";
@@ -251,7 +250,7 @@ function durationSeconds(seconds: number): string {
  */
 function serviceEnv(environment: EnvironmentConfig, service: ServiceName, inputs: AppServiceInputs): Record<string, string> {
   const { platform } = environment;
-  const env: Record<string, string> = { ...SEED_APP_ENV, NODE_MAJOR_VERSION: String(platform.runtime.nodeMajor) };
+  const env: Record<string, string> = { ...platform.appEnvironment, NODE_MAJOR_VERSION: String(platform.runtime.nodeMajor) };
   for (const callee of SERVICE_TRAITS[service].calls) {
     env[`${callee.toUpperCase()}_URL`] = `http://${callee}:${environment.services[callee].port}`;
     // The caller gives up on a call when the function would: a hung function cannot time itself out.
@@ -259,7 +258,7 @@ function serviceEnv(environment: EnvironmentConfig, service: ServiceName, inputs
   }
   if (service === "backend") env.JWT_EXPIRES_IN = durationSeconds(platform.auth.jwtExpiresInSeconds);
   if (service === "functions") {
-    Object.assign(env, SEED_FUNCTIONS_ENV, {
+    Object.assign(env, platform.functions.environment, {
       FUNCTION_TIMEOUT_SECONDS: String(platform.functions.timeoutSeconds),
       FUNCTION_MAX_CONCURRENCY: String(functionsConcurrencyPerPod(environment)),
     });
@@ -411,12 +410,12 @@ export function appServiceValues(environment: EnvironmentConfig, service: Servic
       enabled: traits.public,
       hosts,
       // The guide rate-limits the API; the frontend's static files sit behind Cloudflare's cache.
-      rateLimit: { enabled: isApi, ...nginxRateLimit(SEED_RATE_LIMITS.api) },
+      rateLimit: { enabled: isApi, ...nginxRateLimit(environment.platform.ingress.rateLimits.api) },
       cors: { enabled: isApi, allowOrigins: isApi ? appOrigins(environment) : [] },
       authRoutes: {
         enabled: isApi,
         paths: isApi ? [...(inputs.authPaths ?? BACKEND_AUTH_PATHS)] : [],
-        rateLimit: nginxRateLimit(SEED_RATE_LIMITS.auth),
+        rateLimit: nginxRateLimit(environment.platform.ingress.rateLimits.auth),
       },
     },
     serviceMonitor: { enabled: true, labels: { ...inputs.serviceMonitorLabels } },

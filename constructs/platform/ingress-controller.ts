@@ -2,6 +2,7 @@ import { readFileSync } from "fs";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { DataCloudflareIpRanges } from "@cdktf/provider-cloudflare/lib/data-cloudflare-ip-ranges";
+import type { AutoscalingConfig } from "../../config/schema";
 import { projectPath } from "../../config/paths";
 import { OriginCertificate } from "./origin-certificate";
 import { PinnedRelease } from "../core/pinned-release";
@@ -30,6 +31,8 @@ export interface IngressControllerProps {
   readonly loadBalancerSizeUnit: number;
   readonly minReplicas: number;
   readonly maxReplicas: number;
+  /** The HPA's targets: the guide's scaling triggers, as for the app services. */
+  readonly autoscaling: Pick<AutoscalingConfig, "cpuUtilizationPercent" | "memoryUtilizationPercent">;
   /** The site's apex: the origin certificate covers it and its wildcard. */
   readonly apex: string;
   /** The cluster's VPC range: nginx's TCP peer (the load balancer, or a node forwarding for it) is in it. */
@@ -156,8 +159,8 @@ export function ingressOverrides(
         enabled: props.maxReplicas > props.minReplicas,
         minReplicas: props.minReplicas,
         maxReplicas: props.maxReplicas,
-        targetCPUUtilizationPercentage: 70,
-        targetMemoryUtilizationPercentage: 80,
+        targetCPUUtilizationPercentage: props.autoscaling.cpuUtilizationPercent,
+        targetMemoryUtilizationPercentage: props.autoscaling.memoryUtilizationPercent,
       },
       topologySpreadConstraints: highlyAvailable
         ? [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: podLabels } }]
