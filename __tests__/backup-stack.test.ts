@@ -7,7 +7,7 @@ import { CronJobV1 } from "@cdktf/provider-kubernetes/lib/cron-job-v1";
 import { loadPlatformConfig } from "../config";
 import { backupAlertRules, BACKUP_CRONJOBS, BACKUP_SCRIPTS, RESTORE_TEST_SCHEDULE, SNAPSHOT_SCHEDULE } from "../constructs/backup/backup-jobs";
 import { defineEnvironment } from "../stacks/environment";
-import { BACKUP_NAMESPACE } from "../stacks/platform-layer-stack";
+import { BACKUP_NAMESPACE } from "../constructs/core/namespaces";
 import { environmentNamed, problemsOf, shippedConfig, synthJson, type TerraformJson } from "./helpers";
 
 function environmentStacks(name: "production" | "staging") {

@@ -10,7 +10,7 @@ import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
 import { DataDigitaloceanLoadbalancer } from "@cdktf/provider-digitalocean/lib/data-digitalocean-loadbalancer";
 import { loadPlatformConfig, type PlatformConfigInput } from "../config";
 import { PLAN_LIMITS, type CloudflarePlan } from "../config/edge";
-import { BACKEND_AUTH_PATHS } from "../constructs/platform/app-service";
+import { BACKEND_AUTH_PATHS } from "../constructs/core/app-routes";
 import { EDGE_PHASES, expressionProblems, fieldsOf, operatorsOf, type EdgePhase } from "../constructs/edge/edge-expressions";
 import { MANAGED_RULESETS } from "../constructs/edge/edge-rulesets";
 import { estimateEnvironments } from "../cost/estimate";

@@ -11,13 +11,12 @@ import { projectPath } from "../config/paths";
 import {
   BUCKET_EXPIRY_MARGIN_DAYS,
   FLUENT_BIT_CHART,
-  LOG_COLLECTOR_NAMESPACE,
-  LOGGING_NAMESPACE,
   LOKI_CHART,
   LOKI_DATASOURCE,
   LOKI_URL,
   MASK_SCRIPT,
 } from "../constructs/observability/logging";
+import { LOG_COLLECTOR_NAMESPACE, LOGGING_NAMESPACE } from "../constructs/core/namespaces";
 import { environmentNamed, problemsOf, shippedConfig, type TerraformJson, releaseNamed, resourcesOf, synthesizedPlatform } from "./helpers";
 
 

@@ -7,9 +7,10 @@ import { SEED_ALERT_THRESHOLDS, SEED_BUSINESS_HOURS, SEED_ESCALATION, SEED_SLO_T
 import { alertRuleGroups } from "../constructs/observability/alert-rules";
 import { alertmanagerConfig, NOTIFIER_SECRET, SECURITY_RECEIVER } from "../constructs/observability/alertmanager-config";
 import { APP_METRICS, seriesNames } from "../constructs/observability/app-metrics";
-import { MONITORING_NAMESPACE, scalingPodMetrics } from "../constructs/platform/app-service";
+import { MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../constructs/core/namespaces";
+import { scalingPodMetrics } from "../constructs/platform/app-service";
 import { metricsAdapterValues, PROMETHEUS_ADAPTER_CHART, SCALING_METRICS } from "../constructs/platform/metrics-adapter";
-import { additionalScrapeConfigs, DASHBOARDS_DIR, dashboardFiles, KUBE_PROMETHEUS_STACK_CHART, monitoringValues, NODE_EXPORTER_NAMESPACE } from "../constructs/observability/monitoring";
+import { additionalScrapeConfigs, DASHBOARDS_DIR, dashboardFiles, KUBE_PROMETHEUS_STACK_CHART, monitoringValues } from "../constructs/observability/monitoring";
 import { terraformLiteral } from "../constructs/core/terraform-literal";
 import { environmentNamed, problemsOf, shippedConfig, type TerraformJson, releaseNamed, resourcesOf, synthesizedPlatform } from "./helpers";
 import { loadPlatformConfig } from "../config";

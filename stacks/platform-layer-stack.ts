@@ -10,8 +10,10 @@ import { logsBucketName } from "../config/observability";
 import type { StateBackendOptions } from "../config/runtime";
 import { AlertContacts } from "../constructs/core/alert-contacts";
 import { AppNamespace } from "../constructs/platform/app-namespace";
-import { AppService, DATABASE_CA_FILE, DATABASE_CA_KEY, MONITORING_NAMESPACE } from "../constructs/platform/app-service";
-import { backupAlertRules, BackupJobs, BACKUP_NAMESPACE } from "../constructs/backup/backup-jobs";
+import { AppService, DATABASE_CA_FILE, DATABASE_CA_KEY } from "../constructs/platform/app-service";
+import { APP_NAMESPACE, BACKUP_NAMESPACE, MONITORING_NAMESPACE } from "../constructs/core/namespaces";
+import { DATABASE_PORTS } from "../constructs/core/ports";
+import { backupAlertRules, BackupJobs } from "../constructs/backup/backup-jobs";
 import { ClusterProviders } from "../constructs/platform/cluster-providers";
 import { IngressController, ingressLoadBalancerName } from "../constructs/platform/ingress-controller";
 import { LogBucket, Logging, LOKI_DATASOURCE } from "../constructs/observability/logging";
@@ -27,16 +29,11 @@ import type { BackupStack } from "./backup-stack";
 import type { DataStack } from "./data-stack";
 import { LayerStack } from "./layer-stack";
 
-/** The namespace of the app services. */
-export { BACKUP_NAMESPACE };
-export const APP_NAMESPACE = "cryptopulse";
 
 
 /** The ConfigMap of the PostgreSQL clusters' CA certificate, mounted into the services that read PostgreSQL. */
 export const DATABASE_CA_CONFIG_MAP = "database-ca";
 
-/** DigitalOcean managed database ports: PostgreSQL, its PgBouncer pools and Valkey, MongoDB. */
-export const DATABASE_PORTS = [25060, 25061, 27017] as const;
 
 export interface PlatformLayerStackProps {
   readonly environment: EnvironmentConfig;

@@ -15,7 +15,7 @@ import type { ImageConfig } from "../../config/platform";
 import { projectPath } from "../../config/paths";
 import type { RuleGroup } from "../core/rule-groups";
 import type { BackupBucket } from "./backup-bucket";
-import type { MigrationConnection } from "../data/schema-migration-job";
+import type { MigrationConnection } from "../core/postgres-connection";
 import { DNS_EGRESS, SecureNamespace } from "../core/secure-namespace";
 import { terraformLiteral } from "../core/terraform-literal";
 
@@ -45,8 +45,6 @@ export function backupStaleAfterHours(intervalHours: number): number {
  * next to its own groups (kube-prometheus-stack's additionalPrometheusRulesMap).
  * They are defined here so the thresholds live next to the schedules they watch.
  */
-/** The namespace of the backup, snapshot and restore-test jobs. */
-export const BACKUP_NAMESPACE = "backups";
 
 export function backupAlertRules(namespace: string, dumpIntervalHours: number): RuleGroup {
   const staleAfterHours = backupStaleAfterHours(dumpIntervalHours);

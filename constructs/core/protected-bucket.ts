@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { SpacesBucket } from "@cdktf/provider-digitalocean/lib/spaces-bucket";
 import { SpacesKey } from "@cdktf/provider-digitalocean/lib/spaces-key";
 import type { RegionSlug } from "../../config";
-import { PROTECTED } from "../data/managed-database";
+import { PROTECTED } from "./protected";
 
 /** Multipart uploads of a writer that died are aborted after a day instead of being billed forever. */
 export const ABORT_INCOMPLETE_UPLOAD_DAYS = 1;

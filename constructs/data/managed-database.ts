@@ -4,6 +4,7 @@ import { DatabaseFirewall } from "@cdktf/provider-digitalocean/lib/database-fire
 import { MonitorAlert, type MonitorAlertAlerts } from "@cdktf/provider-digitalocean/lib/monitor-alert";
 import type { AlertsConfig } from "../../config";
 import type { MaintenanceWindowConfig } from "../../config/data";
+import { PROTECTED } from "../core/protected";
 
 /** Where a managed database lives, who may reach it and who hears about it: the same for every engine. */
 export interface DatabasePlacementProps {
@@ -33,8 +34,6 @@ export interface ManagedDatabaseProps extends DatabasePlacementProps {
   readonly evictionPolicy?: string;
 }
 
-/** `lifecycle.preventDestroy`: no routine deploy may delete data or open a database to the internet. */
-export const PROTECTED = { preventDestroy: true } as const;
 
 /** DigitalOcean's database metrics, with the threshold each alert uses. */
 const METRICS = [

@@ -6,8 +6,9 @@ import { DatabasePostgresqlConfig } from "@cdktf/provider-digitalocean/lib/datab
 import { DatabaseReplica } from "@cdktf/provider-digitalocean/lib/database-replica";
 import { DatabaseUser } from "@cdktf/provider-digitalocean/lib/database-user";
 import { REPLICA_PURPOSES, type PostgresConfig, type ReplicaPurpose } from "../../config/data";
-import { KubernetesOnlyFirewall, ManagedDatabase, PROTECTED, type DatabasePlacementProps } from "./managed-database";
-import type { MigrationConnection } from "./schema-migration-job";
+import { PROTECTED } from "../core/protected";
+import { KubernetesOnlyFirewall, ManagedDatabase, type DatabasePlacementProps } from "./managed-database";
+import type { MigrationConnection } from "../core/postgres-connection";
 
 export interface ManagedPostgresProps extends DatabasePlacementProps {
   readonly config: PostgresConfig;

@@ -7,20 +7,8 @@ import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { projectPath } from "../../config/paths";
+import type { MigrationConnection } from "../core/postgres-connection";
 import { terraformLiteral } from "../core/terraform-literal";
-
-/** How the migration job reaches PostgreSQL (see ManagedPostgres.migrationConnection). */
-export interface MigrationConnection {
-  /** The primary's private host: a direct session, never a PgBouncer pool (migrations need session state and locks). */
-  readonly host: string;
-  readonly port: string;
-  readonly database: string;
-  /** The role that owns the schema: the cluster's admin role. */
-  readonly adminUser: string;
-  readonly adminPassword: string;
-  /** The application's role, which the migrations grant data access to. */
-  readonly appUser: string;
-}
 
 export interface SchemaMigrationJobProps {
   readonly namespace: string;

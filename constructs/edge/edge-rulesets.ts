@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { Ruleset, type RulesetRules } from "@cdktf/provider-cloudflare/lib/ruleset";
 import { ACCEPTED_METHODS, PLAN_LIMITS, rateLimitWindow, type CloudflarePlan, type EdgeConfig, type RateLimitConfig } from "../../config/edge";
-import { BACKEND_AUTH_PATHS } from "../platform/app-service";
+import { BACKEND_AUTH_PATHS } from "../core/app-routes";
 import { anyOf, expressionProblems, inSet, quote, startsWithAny, type EdgePhase } from "./edge-expressions";
 
 /** Cloudflare's managed WAF rulesets (Cloudflare docs: managed rulesets). */

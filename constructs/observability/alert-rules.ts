@@ -1,7 +1,7 @@
 import type { AlertsConfig } from "../../config";
 import type { ObservabilityConfig, Priority } from "../../config/observability";
 import { SECURITY_TEAM, type AlertRule, type RuleGroup } from "../core/rule-groups";
-import { BACKEND_AUTH_PATHS } from "../platform/app-service";
+import { BACKEND_AUTH_PATHS } from "../core/app-routes";
 
 /**
  * The platform's Prometheus alert rules, built from the configured thresholds.

@@ -8,7 +8,7 @@ import { APP_POOL_TAINT } from "../../config/cluster";
 import type { LogsConfig } from "../../config/observability";
 import { projectPath } from "../../config/paths";
 import type { RegionSlug } from "../../config/regions";
-import { MONITORING_NAMESPACE } from "../platform/app-service";
+import { LOG_COLLECTOR_NAMESPACE, LOGGING_NAMESPACE, MONITORING_NAMESPACE } from "../core/namespaces";
 import type { GrafanaDataSource } from "../core/rule-groups";
 import { ProtectedBucket } from "../core/protected-bucket";
 import { RETAINED_BLOCK_STORAGE } from "../core/storage";
@@ -35,10 +35,6 @@ export const FLUENT_BIT_CHART = {
   appVersion: "5.1.1",
 } as const;
 
-/** Loki: restricted Pod Security (it runs as UID 10001 without privileges). */
-export const LOGGING_NAMESPACE = "logging";
-/** Fluent Bit reads the nodes' log files through hostPath volumes, which only `privileged` admits. */
-export const LOG_COLLECTOR_NAMESPACE = "log-collector";
 /** The Service of the monolithic Loki (`loki.fullname` of a release named loki) and its HTTP port. */
 export const LOKI_SERVICE = "loki";
 export const LOKI_HTTP_PORT = 3100;

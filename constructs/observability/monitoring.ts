@@ -14,8 +14,7 @@ import { projectPath } from "../../config/paths";
 import type { GrafanaDataSource, RuleGroup } from "../core/rule-groups";
 import { alertRuleGroups } from "./alert-rules";
 import { alertmanagerConfig, NOTIFIER_SECRET, slackWebhookKey, SMTP_PASSWORD_KEY } from "./alertmanager-config";
-import { MONITORING_NAMESPACE } from "../platform/app-service";
-import { INGRESS_NAMESPACE } from "../platform/ingress-controller";
+import { INGRESS_NAMESPACE, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../core/namespaces";
 import { PinnedRelease } from "../core/pinned-release";
 import { SensitiveVariable } from "../core/sensitive-variable";
 import { RETAINED_BLOCK_STORAGE } from "../core/storage";
@@ -29,9 +28,6 @@ export const KUBE_PROMETHEUS_STACK_CHART = {
   version: "88.5.3",
   baseValues: "helm-values/kube-prometheus-stack.yaml",
 } as const;
-
-/** node-exporter's own namespace: the only workload of the chart that needs `privileged`. */
-export const NODE_EXPORTER_NAMESPACE = "node-exporter";
 
 /** The Service the chart puts in front of Prometheus (`<release>-prometheus`). */
 export const PROMETHEUS_SERVICE = "kube-prometheus-stack-prometheus";

@@ -8,7 +8,8 @@ import { parseCidr } from "../../config/cidr";
 import { APP_POOL_LABEL, APP_POOL_TAINT } from "../../config/cluster";
 import { projectPath } from "../../config/paths";
 import { concurrencyPerPod, ROLLING_UPDATE_MAX_SURGE_PERCENT } from "../../config/platform";
-import { INGRESS_NAMESPACE } from "./ingress-controller";
+import { BACKEND_AUTH_PATHS } from "../core/app-routes";
+import { INGRESS_NAMESPACE, MONITORING_NAMESPACE } from "../core/namespaces";
 import { SCALING_METRICS } from "./metrics-adapter";
 import { PinnedRelease } from "../core/pinned-release";
 import { namespaceNamed } from "../core/secure-namespace";
@@ -24,15 +25,7 @@ import { namespaceNamed } from "../core/secure-namespace";
 /** Where the chart lives, relative to the project root. */
 export const CHART_PATH = path.join("charts", "app-service");
 
-/** The namespace of Prometheus, allowed to the metrics port of every service. */
-export const MONITORING_NAMESPACE = "monitoring";
 
-/**
- * The backend's authentication endpoints, which get the guide's stricter auth
- * rate limit: every path under these prefixes (login, register, refresh,
- * password reset). Override with `authPaths` when the backend's routes differ.
- */
-export const BACKEND_AUTH_PATHS = ["/api/auth", "/auth"] as const;
 
 /** Seconds a terminating pod keeps serving, so ingress-nginx stops sending it requests first. */
 export const PRE_STOP_SLEEP_SECONDS = 5;

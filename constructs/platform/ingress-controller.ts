@@ -8,6 +8,7 @@ import { OriginCertificate } from "./origin-certificate";
 import { PinnedRelease } from "../core/pinned-release";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { DNS_EGRESS, SecureNamespace } from "../core/secure-namespace";
+import { INGRESS_NAMESPACE } from "../core/namespaces";
 
 /** The ingress-nginx chart this project is written and checked against. */
 export const INGRESS_NGINX_CHART = {
@@ -17,7 +18,6 @@ export const INGRESS_NGINX_CHART = {
   baseValues: "helm-values/ingress-nginx.yaml",
 } as const;
 
-export const INGRESS_NAMESPACE = "ingress-nginx";
 
 /** The DigitalOcean name of a cluster's ingress load balancer; the edge stack looks it up by this name. */
 export function ingressLoadBalancerName(clusterName: string): string {
