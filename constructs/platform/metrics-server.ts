@@ -1,12 +1,13 @@
-import { Construct } from "constructs";
-import { PinnedRelease } from "../core/pinned-release";
+import type { Construct } from "constructs";
+import { ClusterAddon, type HelmChart } from "../core/cluster-addon";
+import type { PinnedRelease } from "../core/pinned-release";
 
 /** The metrics-server chart this project is written and checked against. */
 export const METRICS_SERVER_CHART = {
   repository: "https://kubernetes-sigs.github.io/metrics-server/",
   chart: "metrics-server",
   version: "3.13.1",
-} as const;
+} as const satisfies HelmChart;
 
 export interface MetricsServerProps {
   /** Two replicas keep the resource-metrics API (and so every HPA) up through a node drain. */
@@ -18,19 +19,16 @@ export interface MetricsServerProps {
  * needs. It runs in kube-system beside the other cluster add-ons; the chart's
  * own security context already meets `restricted`.
  */
-export class MetricsServer extends Construct {
+export class MetricsServer extends ClusterAddon {
   readonly release: PinnedRelease;
 
   constructor(scope: Construct, id: string, props: MetricsServerProps) {
-    super(scope, id);
-    this.release = new PinnedRelease(this, "release", {
+    super(scope, id, { namespace: { existing: "kube-system" } });
+    this.release = this.installChart("release", {
       name: "metrics-server",
-      namespace: "kube-system",
-      repository: METRICS_SERVER_CHART.repository,
-      chart: METRICS_SERVER_CHART.chart,
-      version: METRICS_SERVER_CHART.version,
+      chart: METRICS_SERVER_CHART,
       timeout: 300,
-      values: [JSON.stringify(metricsServerValues(props))],
+      overrides: [JSON.stringify(metricsServerValues(props))],
     });
   }
 }
