@@ -11,7 +11,7 @@ import type { StateBackendOptions } from "../config/runtime";
 import { AlertContacts } from "../constructs/core/alert-contacts";
 import { AppNamespace } from "../constructs/platform/app-namespace";
 import { AppService, DATABASE_CA_FILE, DATABASE_CA_KEY } from "../constructs/platform/app-service";
-import { APP_NAMESPACE, BACKUP_NAMESPACE, MONITORING_NAMESPACE } from "../constructs/core/namespaces";
+import { APP_NAMESPACE, BACKUP_NAMESPACE } from "../constructs/core/namespaces";
 import { DATABASE_PORTS } from "../constructs/core/ports";
 import { backupAlertRules, BackupJobs } from "../constructs/backup/backup-jobs";
 import { ClusterProviders } from "../constructs/platform/cluster-providers";
@@ -19,7 +19,7 @@ import { IngressController, ingressLoadBalancerName } from "../constructs/platfo
 import { LogBucket, Logging, LOKI_DATASOURCE } from "../constructs/observability/logging";
 import { MetricsAdapter } from "../constructs/platform/metrics-adapter";
 import { MetricsServer } from "../constructs/platform/metrics-server";
-import { Monitoring, PROMETHEUS_SERVICE } from "../constructs/observability/monitoring";
+import { Monitoring } from "../constructs/observability/monitoring";
 import { SchemaMigrationJob } from "../constructs/data/schema-migration-job";
 import { SensitiveVariable } from "../constructs/core/sensitive-variable";
 import { DNS_EGRESS } from "../constructs/core/secure-namespace";
@@ -111,15 +111,10 @@ export class PlatformLayerStack extends LayerStack {
         region: region.slug,
         retentionDays: logs.retentionDays,
       }),
-      monitoringNamespace: this.monitoring.namespace.name,
+      monitoringNamespace: this.monitoring.namespaceName,
     });
     // The HPAs' traffic triggers (request queue, response time) from Prometheus.
-    new MetricsAdapter(this, "metrics-adapter", {
-      namespace: this.monitoring.namespace.name,
-      prometheusUrl: `http://${PROMETHEUS_SERVICE}.${MONITORING_NAMESPACE}.svc`,
-      replicas: environment.tier === "production" ? 2 : 1,
-      dependsOn: [this.monitoring.release],
-    });
+    new MetricsAdapter(this, "metrics-adapter", { prometheus: this.monitoring, replicas: environment.tier === "production" ? 2 : 1 });
     new UptimeChecks(this, "uptime", {
       hosts: [environment.domain.apex, environment.domain.app, environment.domain.api],
       path: environment.healthCheck.path,

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "fs";
 import { Fn } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { stringify as stringifyYaml } from "yaml";
 import { DataDigitaloceanDatabaseCa } from "@cdktf/provider-digitalocean/lib/data-digitalocean-database-ca";
 import { DataDigitaloceanDatabaseMetricsCredentials } from "@cdktf/provider-digitalocean/lib/data-digitalocean-database-metrics-credentials";
@@ -15,7 +15,8 @@ import type { GrafanaDataSource, RuleGroup } from "../core/rule-groups";
 import { alertRuleGroups } from "./alert-rules";
 import { alertmanagerConfig, NOTIFIER_SECRET, slackWebhookKey, SMTP_PASSWORD_KEY } from "./alertmanager-config";
 import { INGRESS_NAMESPACE, MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../core/namespaces";
-import { PinnedRelease } from "../core/pinned-release";
+import { ClusterAddon, type HelmChart } from "../core/cluster-addon";
+import type { PinnedRelease } from "../core/pinned-release";
 import { SensitiveVariable } from "../core/sensitive-variable";
 import { RETAINED_BLOCK_STORAGE } from "../core/storage";
 import { terraformLiteral } from "../core/terraform-literal";
@@ -27,7 +28,7 @@ export const KUBE_PROMETHEUS_STACK_CHART = {
   chart: "kube-prometheus-stack",
   version: "88.5.3",
   baseValues: "helm-values/kube-prometheus-stack.yaml",
-} as const;
+} as const satisfies HelmChart;
 
 /** The Service the chart puts in front of Prometheus (`<release>-prometheus`). */
 export const PROMETHEUS_SERVICE = "kube-prometheus-stack-prometheus";
@@ -68,21 +69,21 @@ export interface MonitoringProps {
  * node-exporter. Credentials reach the pods only through Kubernetes Secrets
  * filled from sensitive variables and data sources; values hold file paths.
  */
-export class Monitoring extends Construct {
-  readonly namespace: SecureNamespace;
+export class Monitoring extends ClusterAddon {
   readonly nodeExporterNamespace: SecureNamespace;
   readonly release: PinnedRelease;
+  /** Prometheus' in-cluster URL, for the add-ons that query it. */
+  readonly prometheusUrl = `http://${PROMETHEUS_SERVICE}.${MONITORING_NAMESPACE}.svc`;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
-    super(scope, id);
+    super(scope, id, { namespace: { name: MONITORING_NAMESPACE, enforce: "restricted" } });
     const { observability } = props;
     // node-exporter reads the host's /proc, /sys and root file system on the host network and PID
     // namespace: `baseline` forbids each of those, so it runs alone in a namespace that enforces
     // `privileged` (still warning and auditing against `restricted`). Everything else of the chart
     // passes `restricted` and runs in the monitoring namespace, which enforces it.
-    this.namespace = new SecureNamespace(this, "namespace", { name: MONITORING_NAMESPACE, enforce: "restricted" });
     this.nodeExporterNamespace = new SecureNamespace(this, "node-exporter-namespace", { name: NODE_EXPORTER_NAMESPACE, enforce: "privileged" });
-    const namespace = this.namespace.name;
+    const namespace = this.namespaceName;
     const policies = this.networkPolicies(namespace, observability);
 
     const grafanaPassword = SensitiveVariable.of(this, {
@@ -122,18 +123,14 @@ export class Monitoring extends Construct {
         }),
     );
 
-    this.release = new PinnedRelease(this, "release", {
+    this.release = this.installChart("release", {
       name: "kube-prometheus-stack",
-      namespace,
-      repository: KUBE_PROMETHEUS_STACK_CHART.repository,
-      chart: KUBE_PROMETHEUS_STACK_CHART.chart,
-      version: KUBE_PROMETHEUS_STACK_CHART.version,
+      chart: KUBE_PROMETHEUS_STACK_CHART,
       // CRDs, the operator's webhook certificate job, then Prometheus and Alertmanager volumes attaching.
       timeout: 900,
       // The overrides without references as plain YAML (readable in a plan, nothing for Terraform to
       // evaluate); only the scrape jobs, which name stack outputs, go through yamlencode.
-      values: [
-        readFileSync(projectPath(KUBE_PROMETHEUS_STACK_CHART.baseValues), "utf8"),
+      overrides: [
         terraformLiteral(stringifyYaml(monitoringValues({ observability, alerts: props.alerts, ruleGroups: props.ruleGroups, dataSources: props.dataSources }))),
         Fn.yamlencode(
           scrapeValues({

@@ -1,8 +1,7 @@
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { stringify as stringifyYaml } from "yaml";
-import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
-import type { ITerraformDependable } from "cdktf";
-import { PinnedRelease } from "../core/pinned-release";
+import { ClusterAddon, type HelmChart } from "../core/cluster-addon";
+import type { PinnedRelease } from "../core/pinned-release";
 import { terraformLiteral } from "../core/terraform-literal";
 
 /** The prometheus-adapter chart this project is written and checked against (adapter v0.12.0). */
@@ -10,7 +9,7 @@ export const PROMETHEUS_ADAPTER_CHART = {
   repository: "https://prometheus-community.github.io/helm-charts",
   chart: "prometheus-adapter",
   version: "5.3.0",
-} as const;
+} as const satisfies HelmChart;
 
 /** The port the adapter serves the custom metrics API on (the chart's listenPort), called by the API server. */
 const ADAPTER_PORT = 6443;
@@ -26,13 +25,15 @@ export const SCALING_METRICS = {
   latencyP95: "http_request_duration_seconds_p95",
 } as const;
 
-export interface MetricsAdapterProps {
-  readonly namespace: string;
+/** The add-on that runs Prometheus: the adapter runs in its namespace and needs it to answer. */
+export interface PrometheusAddon extends ClusterAddon {
   /** Prometheus' in-cluster URL, e.g. http://kube-prometheus-stack-prometheus.monitoring.svc (a plain string, no reference). */
   readonly prometheusUrl: string;
+}
+
+export interface MetricsAdapterProps {
+  readonly prometheus: PrometheusAddon;
   readonly replicas: number;
-  /** The Prometheus release: the adapter needs Prometheus to answer. */
-  readonly dependsOn: ITerraformDependable[];
 }
 
 /**
@@ -42,37 +43,31 @@ export interface MetricsAdapterProps {
  * metrics-server keeps serving CPU and memory (metrics.k8s.io); the adapter
  * serves only the custom metrics (`rules.default: false`).
  */
-export class MetricsAdapter extends Construct {
+export class MetricsAdapter extends ClusterAddon {
   readonly release: PinnedRelease;
 
   constructor(scope: Construct, id: string, props: MetricsAdapterProps) {
-    super(scope, id);
+    super(scope, id, { namespace: { existing: props.prometheus.namespaceName }, after: [props.prometheus] });
     // The API server calls the adapter's APIService.
-    const policy = new NetworkPolicyV1(this, "api-server", {
-      metadata: { name: "prometheus-adapter", namespace: props.namespace },
-      spec: {
-        podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus-adapter" } },
-        policyTypes: ["Ingress"],
-        ingress: [{ ports: [{ protocol: "TCP", port: String(ADAPTER_PORT) }] }],
-      },
-    });
-    this.release = new PinnedRelease(this, "release", {
+    const policy = this.networkPolicy("api-server", {
       name: "prometheus-adapter",
-      namespace: props.namespace,
-      repository: PROMETHEUS_ADAPTER_CHART.repository,
-      chart: PROMETHEUS_ADAPTER_CHART.chart,
-      version: PROMETHEUS_ADAPTER_CHART.version,
+      podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus-adapter" } },
+      ingress: [{ ports: [{ protocol: "TCP", port: String(ADAPTER_PORT) }] }],
+    });
+    this.release = this.installChart("release", {
+      name: "prometheus-adapter",
+      chart: PROMETHEUS_ADAPTER_CHART,
       timeout: 300,
       // Plain YAML: the values hold no references (a quoted PromQL matcher inside yamlencode with a
       // reference is not escaped correctly by cdktf), and the plan shows them as written.
-      values: [terraformLiteral(stringifyYaml(metricsAdapterValues(props)))],
-      dependsOn: [policy, ...props.dependsOn],
+      overrides: [terraformLiteral(stringifyYaml(metricsAdapterValues({ prometheusUrl: props.prometheus.prometheusUrl, replicas: props.replicas })))],
+      dependsOn: [policy],
     });
   }
 }
 
 /** The adapter's values. Exported for the key check against the chart. */
-export function metricsAdapterValues(props: Pick<MetricsAdapterProps, "prometheusUrl" | "replicas">) {
+export function metricsAdapterValues(props: { readonly prometheusUrl: string; readonly replicas: number }) {
   const perPod = { overrides: { namespace: { resource: "namespace" }, pod: { resource: "pod" } } };
   return {
     replicas: props.replicas,
