@@ -1,14 +1,12 @@
-import { readFileSync } from "fs";
 import { Fn, Token } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { DataCloudflareIpRanges } from "@cdktf/provider-cloudflare/lib/data-cloudflare-ip-ranges";
 import type { AutoscalingConfig } from "../../config/schema";
-import { projectPath } from "../../config/paths";
-import { OriginCertificate } from "./origin-certificate";
-import { PinnedRelease } from "../core/pinned-release";
-import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
-import { DNS_EGRESS, SecureNamespace } from "../core/secure-namespace";
+import { ClusterAddon, type HelmChart } from "../core/cluster-addon";
 import { INGRESS_NAMESPACE } from "../core/namespaces";
+import type { PinnedRelease } from "../core/pinned-release";
+import { DNS_EGRESS } from "../core/secure-namespace";
+import { OriginCertificate } from "./origin-certificate";
 
 /** The ingress-nginx chart this project is written and checked against. */
 export const INGRESS_NGINX_CHART = {
@@ -16,7 +14,7 @@ export const INGRESS_NGINX_CHART = {
   chart: "ingress-nginx",
   version: "4.15.1",
   baseValues: "helm-values/ingress-nginx.yaml",
-} as const;
+} as const satisfies HelmChart;
 
 
 /** The DigitalOcean name of a cluster's ingress load balancer; the edge stack looks it up by this name. */
@@ -92,52 +90,41 @@ const CLIENT_ADDRESS_CONFIG = {
  * environment is set here. More than one replica makes it highly available:
  * a PodDisruptionBudget, spread over nodes, autoscaled on CPU.
  */
-export class IngressController extends Construct {
-  readonly namespace: SecureNamespace;
+export class IngressController extends ClusterAddon {
   readonly release: PinnedRelease;
 
   constructor(scope: Construct, id: string, props: IngressControllerProps) {
-    super(scope, id);
     // Every pod of the chart (controller, admission-webhook jobs) meets `restricted`.
-    this.namespace = new SecureNamespace(this, "namespace", { name: INGRESS_NAMESPACE, enforce: "restricted" });
-    new NetworkPolicyV1(this, "allow", {
-      metadata: { name: "ingress-nginx", namespace: this.namespace.name },
-      spec: {
-        podSelector: {},
-        policyTypes: ["Ingress", "Egress"],
-        ingress: [
-          // Traffic from the load balancer (80/443), the API server calling the
-          // admission webhook (8443) and Prometheus scraping metrics (10254).
-          { ports: [80, 443, 8443, 10254].map((port) => ({ protocol: "TCP", port: String(port) })) },
-        ],
-        egress: [
-          DNS_EGRESS,
-          // Upstreams: the app services in any namespace the Ingresses point at.
-          { to: [{ namespaceSelector: {} }] },
-          // The Kubernetes API (the controller watches Ingresses; the webhook jobs patch their configuration).
-          { ports: [{ protocol: "TCP", port: "443" }] },
-        ],
-      },
+    super(scope, id, { namespace: { name: INGRESS_NAMESPACE, enforce: "restricted" } });
+    this.networkPolicy("allow", {
+      name: "ingress-nginx",
+      podSelector: {},
+      ingress: [
+        // Traffic from the load balancer (80/443), the API server calling the
+        // admission webhook (8443) and Prometheus scraping metrics (10254).
+        { ports: [80, 443, 8443, 10254].map((port) => ({ protocol: "TCP", port: String(port) })) },
+      ],
+      egress: [
+        DNS_EGRESS,
+        // Upstreams: the app services in any namespace the Ingresses point at.
+        { to: [{ namespaceSelector: {} }] },
+        // The Kubernetes API (the controller watches Ingresses; the webhook jobs patch their configuration).
+        { ports: [{ protocol: "TCP", port: "443" }] },
+      ],
     });
     const certificate = new OriginCertificate(this, "origin-certificate", {
       apex: props.apex,
-      namespace: this.namespace.name,
+      namespace: this.namespaceName,
       secretName: ORIGIN_TLS_SECRET,
     });
     const cloudflare = new DataCloudflareIpRanges(this, "cloudflare-ranges", {});
 
-    this.release = new PinnedRelease(this, "release", {
+    this.release = this.installChart("release", {
       name: "ingress-nginx",
-      namespace: this.namespace.name,
-      repository: INGRESS_NGINX_CHART.repository,
-      chart: INGRESS_NGINX_CHART.chart,
-      version: INGRESS_NGINX_CHART.version,
+      chart: INGRESS_NGINX_CHART,
       // Provisioning the DigitalOcean load balancer takes a few minutes.
       timeout: 900,
-      values: [
-        readFileSync(projectPath(INGRESS_NGINX_CHART.baseValues), "utf8"),
-        Fn.yamlencode(ingressOverrides(props, cloudflare, `${INGRESS_NAMESPACE}/${ORIGIN_TLS_SECRET}`)),
-      ],
+      overrides: [Fn.yamlencode(ingressOverrides(props, cloudflare, `${INGRESS_NAMESPACE}/${ORIGIN_TLS_SECRET}`))],
       dependsOn: [certificate.secret],
     });
   }
