@@ -12,6 +12,8 @@ export interface HelmChart {
   readonly chart: string;
   /** The exact chart version this project is written and checked against. */
   readonly version: string;
+  /** The application version that chart version ships, where the add-on's docs or checks name it. */
+  readonly appVersion?: string;
   /** The values that are the same in every environment, a file of helm-values/ read at synth. */
   readonly baseValues?: string;
 }

@@ -12,7 +12,8 @@ import { LOG_COLLECTOR_NAMESPACE, LOGGING_NAMESPACE, MONITORING_NAMESPACE } from
 import type { GrafanaDataSource } from "../core/rule-groups";
 import { ProtectedBucket } from "../core/protected-bucket";
 import { RETAINED_BLOCK_STORAGE } from "../core/storage";
-import { PinnedRelease } from "../core/pinned-release";
+import { ClusterAddon, type HelmChart } from "../core/cluster-addon";
+import type { PinnedRelease } from "../core/pinned-release";
 import { DNS_EGRESS, namespaceNamed, SecureNamespace } from "../core/secure-namespace";
 import { terraformLiteral } from "../core/terraform-literal";
 
@@ -25,7 +26,7 @@ export const LOKI_CHART = {
   chart: "loki",
   version: "18.11.0",
   appVersion: "3.7.6",
-} as const;
+} as const satisfies HelmChart;
 
 /** Fluent Bit's chart (fluent/helm-charts), Fluent Bit 5.1.1. */
 export const FLUENT_BIT_CHART = {
@@ -33,7 +34,7 @@ export const FLUENT_BIT_CHART = {
   chart: "fluent-bit",
   version: "0.58.1",
   appVersion: "5.1.1",
-} as const;
+} as const satisfies HelmChart;
 
 /** The Service of the monolithic Loki (`loki.fullname` of a release named loki) and its HTTP port. */
 export const LOKI_SERVICE = "loki";
@@ -116,20 +117,18 @@ export interface LoggingProps {
  * addresses, and ships to Loki, which keeps them in the Spaces bucket for the
  * configured retention and serves Grafana's searches.
  */
-export class Logging extends Construct {
-  readonly namespace: SecureNamespace;
+export class Logging extends ClusterAddon {
   readonly collectorNamespace: SecureNamespace;
   readonly loki: PinnedRelease;
   readonly collector: PinnedRelease;
 
   constructor(scope: Construct, id: string, props: LoggingProps) {
-    super(scope, id);
-    this.namespace = new SecureNamespace(this, "namespace", { name: LOGGING_NAMESPACE, enforce: "restricted" });
+    super(scope, id, { namespace: { name: LOGGING_NAMESPACE, enforce: "restricted" } });
     // hostPath volumes (/var/log of the node) are forbidden by `baseline` as well as `restricted`, so
     // the collector has a namespace of its own at `privileged`; nothing else runs in it, and it still
     // warns and audits against `restricted`. The container itself drops every capability.
     this.collectorNamespace = new SecureNamespace(this, "collector-namespace", { name: LOG_COLLECTOR_NAMESPACE, enforce: "privileged" });
-    const namespace = this.namespace.name;
+    const namespace = this.namespaceName;
     const collectorNamespace = this.collectorNamespace.name;
     const policies = this.networkPolicies(namespace, collectorNamespace, props.monitoringNamespace);
 
@@ -139,26 +138,21 @@ export class Logging extends Construct {
       data: { [ACCESS_KEY_ENV]: props.bucket.key.accessKey, [SECRET_KEY_ENV]: props.bucket.key.secretKey },
     });
 
-    this.loki = new PinnedRelease(this, "loki", {
+    this.loki = this.installChart("loki", {
       name: "loki",
-      namespace,
-      repository: LOKI_CHART.repository,
-      chart: LOKI_CHART.chart,
-      version: LOKI_CHART.version,
+      chart: LOKI_CHART,
       // One StatefulSet pod and its volume.
       timeout: 600,
-      values: [terraformLiteral(stringifyYaml(lokiValues({ logs: props.logs, bucket: props.bucket.name, region: props.bucket.region }), YAML_OPTIONS))],
+      overrides: [terraformLiteral(stringifyYaml(lokiValues({ logs: props.logs, bucket: props.bucket.name, region: props.bucket.region }), YAML_OPTIONS))],
       dependsOn: [...policies, spaces, props.bucket.bucket, props.bucket.key],
     });
-    this.collector = new PinnedRelease(this, "fluent-bit", {
+    this.collector = this.installChart("fluent-bit", {
       name: "fluent-bit",
+      chart: FLUENT_BIT_CHART,
       namespace: collectorNamespace,
-      repository: FLUENT_BIT_CHART.repository,
-      chart: FLUENT_BIT_CHART.chart,
-      version: FLUENT_BIT_CHART.version,
       // A DaemonSet: one pod per node rolls out.
       timeout: 600,
-      values: [terraformLiteral(stringifyYaml(fluentBitValues(), YAML_OPTIONS))],
+      overrides: [terraformLiteral(stringifyYaml(fluentBitValues(), YAML_OPTIONS))],
       dependsOn: [...policies, this.loki],
     });
   }
