@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import * as path from "path";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { ClusterRoleBindingV1 } from "@cdktf/provider-kubernetes/lib/cluster-role-binding-v1";
 import { ClusterRoleV1 } from "@cdktf/provider-kubernetes/lib/cluster-role-v1";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
@@ -16,7 +16,8 @@ import { projectPath } from "../../config/paths";
 import type { RuleGroup } from "../core/rule-groups";
 import type { BackupBucket } from "./backup-bucket";
 import type { MigrationConnection } from "../core/postgres-connection";
-import { DNS_EGRESS, SecureNamespace } from "../core/secure-namespace";
+import { ClusterAddon } from "../core/cluster-addon";
+import { DNS_EGRESS } from "../core/secure-namespace";
 import { terraformLiteral } from "../core/terraform-literal";
 
 /** The scripts the jobs run, from backup/ of the repository: the files the tests run. */
@@ -138,15 +139,14 @@ export function targetToken(region: RegionSlug): string {
  *   restore (backup/restore-test.sh).
  * The scripts reach the cluster as a ConfigMap whose name carries their hash.
  */
-export class BackupJobs extends Construct {
-  readonly namespace: SecureNamespace;
+export class BackupJobs extends ClusterAddon {
   readonly cronJobs: { readonly dump: CronJobV1; readonly snapshot: CronJobV1; readonly restoreTest: CronJobV1 };
 
   constructor(scope: Construct, id: string, props: BackupJobsProps) {
-    super(scope, id);
+    // Its jobs are plain Kubernetes resources (no chart): the add-on is its namespace and policies.
+    super(scope, id, { namespace: { name: props.namespace, enforce: "restricted" } });
     if (props.buckets.length === 0) throw new Error("BackupJobs needs at least one bucket");
-    this.namespace = new SecureNamespace(this, "namespace", { name: props.namespace, enforce: "restricted" });
-    const namespace = this.namespace.name;
+    const namespace = this.namespaceName;
     const partOf = { "app.kubernetes.io/part-of": "cryptopulse-backups" };
 
     const files: Record<string, string> = Object.fromEntries(
