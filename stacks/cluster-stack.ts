@@ -1,13 +1,13 @@
-import { TerraformOutput, type ITerraformDependable } from "cdktf";
+import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import { ContainerRegistry } from "@cdktf/provider-digitalocean/lib/container-registry";
-import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resources";
 import type { EnvironmentConfig, Region } from "../config";
-import { environmentPrefix, regionalName } from "../config/naming.mjs";
+import { environmentPrefix, PROJECT, regionalName } from "../config/naming.mjs";
 import type { StateBackendOptions } from "../config/runtime";
 import { AlertContacts } from "../constructs/core/alert-contacts";
+import { accountRegistry } from "../constructs/cluster/container-registry";
 import { DoksCluster } from "../constructs/cluster/doks-cluster";
 import { NodeAlerts } from "../constructs/cluster/node-alerts";
+import { projectMembership } from "../constructs/network/environment-project";
 import type { NetworkStack } from "./network-stack";
 import { LayerStack } from "./layer-stack";
 
@@ -37,20 +37,22 @@ export class ClusterStack extends LayerStack {
     this.clusterName = name;
     const production = environment.tier === "production";
 
+    const registry = accountRegistry(this, environment.registry, production);
+    if (registry) new TerraformOutput(this, "registry_endpoint", { value: registry.endpoint, description: "Container registry endpoint" });
     this.doks = new DoksCluster(this, "doks", {
       name,
       region: region.slug,
       vpcId: props.network.vpc.id,
       config: environment.cluster,
-      tags: ["cryptopulse", environmentPrefix(environment.name), ...this.allocationTags("kubernetes")],
+      tags: [PROJECT, environmentPrefix(environment.name), ...this.allocationTags("kubernetes")],
       systemPoolTags: this.allocationTags("kubernetes"),
       appPoolTags: this.allocationTags("workloads"),
       registryIntegration: true,
-      registry: this.registry(environment, production),
+      registry,
       preventDestroy: production,
     });
 
-    new ProjectResources(this, "project-resources", { project: props.projectId, resources: [this.doks.cluster.urn] });
+    projectMembership(this, props.projectId, [this.doks.cluster.urn]);
 
     new NodeAlerts(this, "node-alerts", {
       subject: `${name} nodes`,
@@ -64,24 +66,5 @@ export class ClusterStack extends LayerStack {
     new TerraformOutput(this, "cluster_name", { value: cluster.name, description: "DOKS cluster name (the platform layer looks it up by name)" });
     new TerraformOutput(this, "cluster_endpoint", { value: cluster.endpoint, description: "Kubernetes API endpoint" });
     new TerraformOutput(this, "cluster_urn", { value: cluster.urn, description: "DOKS cluster URN" });
-  }
-
-  /**
-   * One registry per DigitalOcean account: the owning environment creates it
-   * (so its cluster stack deploys first). The others do not look it up: the
-   * `digitalocean_container_registry` data source of provider 2.71.0 asks for
-   * `GET /v2/registries/` with an empty name and crashes on the answer.
-   */
-  private registry(environment: EnvironmentConfig, production: boolean): ITerraformDependable | undefined {
-    const { registry } = environment;
-    if (!registry.owned) return undefined;
-    const created = new ContainerRegistry(this, "registry", {
-      name: registry.name,
-      subscriptionTierSlug: registry.subscriptionTier,
-      region: registry.region,
-      lifecycle: { preventDestroy: production },
-    });
-    new TerraformOutput(this, "registry_endpoint", { value: created.endpoint, description: "Container registry endpoint" });
-    return created;
   }
 }

@@ -1,13 +1,13 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resources";
 import type { EnvironmentConfig } from "../config";
-import { environmentPrefix, stackName } from "../config/naming.mjs";
+import { environmentPrefix, PROJECT, stackName } from "../config/naming.mjs";
 import type { StateBackendOptions } from "../config/runtime";
 import { AlertContacts } from "../constructs/core/alert-contacts";
 import { ManagedCache } from "../constructs/data/managed-cache";
 import { ManagedMongo } from "../constructs/data/managed-mongo";
 import { ManagedPostgres } from "../constructs/data/managed-postgres";
+import { projectMembership } from "../constructs/network/environment-project";
 import type { NetworkStack } from "./network-stack";
 import { LayerStack } from "./layer-stack";
 
@@ -47,7 +47,7 @@ export class DataStack extends LayerStack {
         thresholds: environment.alerts.thresholds,
         targets: new AlertContacts(this, "alert-contacts", { alerts: environment.alerts }).targets,
       },
-      tags: ["cryptopulse", prefix],
+      tags: [PROJECT, prefix],
     };
     const { data } = environment;
     const tags = (service: "postgres" | "valkey" | "mongodb") => ({ tags: [...placement.tags, ...this.allocationTags(service)] });
@@ -55,11 +55,7 @@ export class DataStack extends LayerStack {
     this.cache = new ManagedCache(this, "valkey", { ...placement, ...tags("valkey"), name: `${prefix}-valkey`, config: data.valkey });
     this.mongo = new ManagedMongo(this, "mongodb", { ...placement, ...tags("mongodb"), name: `${prefix}-mongodb`, config: data.mongodb });
 
-    // Project membership apart from the clusters: `projectId` on a cluster would replace it when changed.
-    new ProjectResources(this, "project-resources", {
-      project: network.project.id,
-      resources: [this.postgres.primary, this.cache.primary, this.mongo.primary].map((managed) => managed.cluster.urn),
-    });
+    projectMembership(this, network.project.id, [this.postgres.primary, this.cache.primary, this.mongo.primary].map((managed) => managed.cluster.urn));
 
     this.outputs();
   }

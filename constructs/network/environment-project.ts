@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { Project } from "@cdktf/provider-digitalocean/lib/project";
+import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resources";
 
 /** DigitalOcean's project environments. */
 export type ProjectEnvironment = "Development" | "Staging" | "Production";
@@ -34,4 +35,13 @@ export class EnvironmentProject extends Construct {
   get id(): string {
     return this.project.id;
   }
+}
+
+/**
+ * Lists `urns` in the environment's project from the stack that owns them. A separate
+ * membership rather than `projectId` on each resource: changing that would replace a cluster.
+ * Built in the scope it is given (the stack), so its logical id stays `project-resources`.
+ */
+export function projectMembership(scope: Construct, projectId: string, urns: readonly string[]): ProjectResources {
+  return new ProjectResources(scope, "project-resources", { project: projectId, resources: [...urns] });
 }
