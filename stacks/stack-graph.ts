@@ -1,5 +1,5 @@
 import { TerraformProvider, TerraformRemoteState } from "cdktf";
-import type { AlertsConfig } from "../config";
+import type { WorkspaceStack } from "../constructs/bootstrap/terraform-cloud";
 import { SensitiveVariable } from "../constructs/core/sensitive-variable";
 import type { LayerStack } from "./layer-stack";
 import { PROVIDER_CREDENTIALS } from "./providers";
@@ -8,24 +8,7 @@ import { PROVIDER_CREDENTIALS } from "./providers";
 const KUBERNETES_API_PROVIDERS: readonly string[] = ["kubernetes", "helm"];
 
 /** One stack as Terraform Cloud needs to know it. */
-export interface StackNode {
-  /** The stack name: also its workspace. */
-  readonly name: string;
-  readonly environment: string;
-  readonly production: boolean;
-  /** Stacks whose state this one reads through `terraform_remote_state` (they must share it). */
-  readonly readsStateOf: readonly string[];
-  /** Every stack that must apply first (remote state and explicit dependencies alike). */
-  readonly dependsOn: readonly string[];
-  /** True when one of its providers talks to the private Kubernetes API: it needs an agent. */
-  readonly kubernetesApi: boolean;
-  /** The Terraform variables it declares (all sensitive), by name. */
-  readonly variables: ReadonlyMap<string, string>;
-  /** The environment variables its providers read their credentials from. */
-  readonly credentials: readonly string[];
-  /** The environment's alert Slack channels, each with the variable holding its webhook URL. */
-  readonly slackAlerts: AlertsConfig["slack"];
-}
+export type StackNode = WorkspaceStack;
 
 /**
  * The stacks' graph as the constructed app has it. cdktf creates the
