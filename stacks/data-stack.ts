@@ -1,4 +1,3 @@
-import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config";
 import { environmentPrefix, PROJECT, stackName } from "../config/naming.mjs";
@@ -50,10 +49,9 @@ export class DataStack extends LayerStack {
       tags: [PROJECT, prefix],
     };
     const { data } = environment;
-    const tags = (service: "postgres" | "valkey" | "mongodb") => ({ tags: [...placement.tags, ...this.allocationTags(service)] });
-    this.postgres = new ManagedPostgres(this, "postgres", { ...placement, ...tags("postgres"), name: `${prefix}-pg`, config: data.postgres });
-    this.cache = new ManagedCache(this, "valkey", { ...placement, ...tags("valkey"), name: `${prefix}-valkey`, config: data.valkey });
-    this.mongo = new ManagedMongo(this, "mongodb", { ...placement, ...tags("mongodb"), name: `${prefix}-mongodb`, config: data.mongodb });
+    this.postgres = new ManagedPostgres(this, "postgres", { ...placement, tags: [...placement.tags, ...this.allocationTags("postgres")], name: `${prefix}-pg`, config: data.postgres });
+    this.cache = new ManagedCache(this, "valkey", { ...placement, tags: [...placement.tags, ...this.allocationTags("valkey")], name: `${prefix}-valkey`, config: data.valkey });
+    this.mongo = new ManagedMongo(this, "mongodb", { ...placement, tags: [...placement.tags, ...this.allocationTags("mongodb")], name: `${prefix}-mongodb`, config: data.mongodb });
 
     projectMembership(this, network.project.id, [this.postgres.primary, this.cache.primary, this.mongo.primary].map((managed) => managed.cluster.urn));
 
@@ -61,22 +59,21 @@ export class DataStack extends LayerStack {
   }
 
   private outputs(): void {
-    const secret = (id: string, value: unknown, description: string) => new TerraformOutput(this, id, { value, description, sensitive: true });
     const { postgres } = this;
     const primary = postgres.primary.cluster;
-    secret("postgres_private_host", primary.privateHost, "PostgreSQL primary, private host (VPC only)");
-    secret(
+    this.sensitiveOutput("postgres_private_host", primary.privateHost, "PostgreSQL primary, private host (VPC only)");
+    this.sensitiveOutput(
       "postgres_pool_uris",
       Object.fromEntries([...postgres.pools].map(([name, pool]) => [name, pool.privateUri])),
       "PgBouncer pools of the app role by name: private URIs, sslmode=require",
     );
-    secret(
+    this.sensitiveOutput(
       "postgres_replica_uris",
       Object.fromEntries(postgres.replicaUris()),
       "Read-only replicas by name: private URIs of the app role, sslmode=require",
     );
-    secret("postgres_admin_uri", primary.privateUri, "PostgreSQL admin role (doadmin) on the primary: private URI, for migrations and break-glass only");
-    secret("valkey_uri", this.cache.primary.cluster.privateUri, "Valkey: private rediss:// URI (TLS)");
-    secret("mongodb_uri", this.mongo.primary.cluster.privateUri, "MongoDB replica set: private URI (TLS)");
+    this.sensitiveOutput("postgres_admin_uri", primary.privateUri, "PostgreSQL admin role (doadmin) on the primary: private URI, for migrations and break-glass only");
+    this.sensitiveOutput("valkey_uri", this.cache.primary.cluster.privateUri, "Valkey: private rediss:// URI (TLS)");
+    this.sensitiveOutput("mongodb_uri", this.mongo.primary.cluster.privateUri, "MongoDB replica set: private URI (TLS)");
   }
 }

@@ -1,4 +1,4 @@
-import { App, TerraformStack } from "cdktf";
+import { App, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig, RegionSlug } from "../config";
 import { allocationOf, allocationTags, type AllocationService, type Layer } from "../config/allocation";
@@ -40,6 +40,11 @@ export abstract class LayerStack extends TerraformStack {
     for (const provider of props.providers) PROVIDERS[provider](this);
     attachStateBackend(this, name, props.state, App.of(this).outdir);
     applyGuardrails(this, { tier: props.environment.tier });
+  }
+
+  /** An output only `terraform output` shows (never a plan or the logs): connection details, keys. */
+  sensitiveOutput(id: string, value: unknown, description: string): TerraformOutput {
+    return new TerraformOutput(this, id, { value, description, sensitive: true });
   }
 
   /** The cost-allocation tags of a resource of `service` in this stack (environment, layer, service, team). */
