@@ -28,7 +28,7 @@ export default tseslint.config(
         "error",
         {
           selector: "NewExpression[callee.name='TerraformVariable']",
-          message: "Declare variables with SensitiveVariable.of (constructs/sensitive-variable.ts): it fixes the name users set as TF_VAR_<name>.",
+          message: "Declare variables with SensitiveVariable.of (constructs/core/sensitive-variable.ts): it fixes the name users set as TF_VAR_<name>.",
         },
       ],
     },

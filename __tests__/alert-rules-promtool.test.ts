@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { alertRuleGroups, type RuleGroup } from "../constructs/alert-rules";
-import { additionalScrapeConfigs } from "../constructs/monitoring";
+import { alertRuleGroups, type RuleGroup } from "../constructs/observability/alert-rules";
+import { additionalScrapeConfigs } from "../constructs/observability/monitoring";
 import { environmentNamed } from "./helpers";
 import { requireTool, toolboxOrPath } from "./tools";
 

@@ -1,9 +1,9 @@
 import { readFileSync } from "fs";
 import * as path from "path";
 import { loadPlatformConfig } from "../config";
-import { alertRuleGroups } from "../constructs/alert-rules";
-import { alertmanagerConfig } from "../constructs/alertmanager-config";
-import { SECURITY_NOTIFICATIONS } from "../constructs/edge-notifications";
+import { alertRuleGroups } from "../constructs/observability/alert-rules";
+import { alertmanagerConfig } from "../constructs/observability/alertmanager-config";
+import { SECURITY_NOTIFICATIONS } from "../constructs/edge/edge-notifications";
 
 /** docs/alerting.md names what the code routes: every environment's contacts, receivers, security alerts and Cloudflare notifications. */
 

@@ -4,7 +4,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { mailbox } from "../config/alert-contacts";
-import { alertmanagerConfig, SECURITY_RECEIVER } from "../constructs/alertmanager-config";
+import { alertmanagerConfig, SECURITY_RECEIVER } from "../constructs/observability/alertmanager-config";
 import { environmentNamed } from "./helpers";
 import { requireTool, toolboxOrPath } from "./tools";
 

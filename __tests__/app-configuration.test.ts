@@ -4,9 +4,9 @@ import { parse as parseYaml } from "yaml";
 import type { ServiceName } from "../config";
 import { REPLICA_PURPOSES } from "../config/data";
 import { API_PROXY_READ_TIMEOUT_SECONDS, peakPods, ROLLING_UPDATE_MAX_SURGE_PERCENT } from "../config/platform";
-import { DATABASE_CA_DIR, DATABASE_CA_FILE, DATABASE_CA_KEY, NODE_MAJOR_LABEL, PRE_STOP_SLEEP_SECONDS } from "../constructs/app-service";
+import { DATABASE_CA_DIR, DATABASE_CA_FILE, DATABASE_CA_KEY, NODE_MAJOR_LABEL, PRE_STOP_SLEEP_SECONDS } from "../constructs/platform/app-service";
 import { defineEnvironment } from "../stacks/environment";
-import { DATABASE_CA_CONFIG_MAP } from "../stacks/platform-layer-stack";
+import { DATABASE_CA_CONFIG_MAP } from "../constructs/platform/app-inputs";
 import { environmentNamed, releaseNamed, resourcesOf, synthApp, type TerraformJson } from "./helpers";
 
 /**

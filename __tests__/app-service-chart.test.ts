@@ -5,9 +5,9 @@ import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import type { EnvironmentConfig, ServiceName } from "../config";
 import { SEED_SERVICES } from "../config/seed";
-import { appServiceValues, appServiceValuesYaml, DATABASE_CA_DIR, DATABASE_CA_FILE, NODE_MAJOR_LABEL, type AppServiceInputs } from "../constructs/app-service";
+import { appServiceValues, appServiceValuesYaml, DATABASE_CA_DIR, DATABASE_CA_FILE, NODE_MAJOR_LABEL, type AppServiceInputs } from "../constructs/platform/app-service";
 import { defineEnvironment } from "../stacks/environment";
-import { DATABASE_CA_CONFIG_MAP } from "../stacks/platform-layer-stack";
+import { DATABASE_CA_CONFIG_MAP } from "../constructs/platform/app-inputs";
 import { environmentNamed, releaseNamed, synthApp } from "./helpers";
 import { requireTool, toolboxOrPath } from "./tools";
 

@@ -5,7 +5,7 @@ import * as path from "path";
 import { ConfigError } from "../config";
 import { appServiceValuesSchema, renderValuesSchema, VALUES_SCHEMA_FILE, valuesJsonSchema, valuesSchemaIsCurrent } from "../config/app-service-values";
 import { schemaProblems } from "../config/validate";
-import { appServiceValues, type AppServiceInputs } from "../constructs/app-service";
+import { appServiceValues, type AppServiceInputs } from "../constructs/platform/app-service";
 import { environmentNamed } from "./helpers";
 import { requireTool, toolboxOrPath } from "./tools";
 

@@ -1,4 +1,4 @@
-import { RELEASE_DEFAULTS } from "../constructs/pinned-release";
+import { RELEASE_DEFAULTS } from "../constructs/core/pinned-release";
 import { spawnSync } from "child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -17,7 +17,7 @@ import {
   RELEASE_TIMEOUT_SECONDS,
   type AppServiceInputs,
   type AppServiceProps,
-} from "../constructs/app-service";
+} from "../constructs/platform/app-service";
 import { evaluateStack } from "../guardrails";
 import { environmentNamed, synthApp, synthJson, type TerraformJson } from "./helpers";
 
@@ -308,7 +308,7 @@ describe("the chart's location", () => {
         [
           'import { App, TerraformStack } from "cdktf";',
           `import { loadPlatformConfig } from ${JSON.stringify(path.join(root, "config"))};`,
-          `import { AppService } from ${JSON.stringify(path.join(root, "constructs", "app-service"))};`,
+          `import { AppService } from ${JSON.stringify(path.join(root, "constructs", "platform", "app-service"))};`,
           `const app = new App({ outdir: ${JSON.stringify(outdir)}, skipValidation: true });`,
           'const stack = new TerraformStack(app, "platform");',
           'const environment = loadPlatformConfig().environments.find((candidate) => candidate.name === "staging")!;',

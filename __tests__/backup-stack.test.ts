@@ -5,9 +5,9 @@ import { SpacesBucket } from "@cdktf/provider-digitalocean/lib/spaces-bucket";
 import { SpacesKey } from "@cdktf/provider-digitalocean/lib/spaces-key";
 import { CronJobV1 } from "@cdktf/provider-kubernetes/lib/cron-job-v1";
 import { loadPlatformConfig } from "../config";
-import { backupAlertRules, BACKUP_CRONJOBS, BACKUP_SCRIPTS, DUMP_SCHEDULE, RESTORE_TEST_SCHEDULE, SNAPSHOT_SCHEDULE } from "../constructs/backup-jobs";
+import { backupAlertRules, BACKUP_CRONJOBS, BACKUP_SCRIPTS, RESTORE_TEST_SCHEDULE, SNAPSHOT_SCHEDULE } from "../constructs/backup/backup-jobs";
 import { defineEnvironment } from "../stacks/environment";
-import { BACKUP_NAMESPACE } from "../stacks/platform-layer-stack";
+import { BACKUP_NAMESPACE } from "../constructs/core/namespaces";
 import { environmentNamed, problemsOf, shippedConfig, synthJson, type TerraformJson } from "./helpers";
 
 function environmentStacks(name: "production" | "staging") {
@@ -102,7 +102,8 @@ describe("BackupJobs in the platform layer", () => {
   it("runs the dump every 6 hours, the snapshot daily and the restore test monthly, never overlapping, with deadlines and bounded history", () => {
     const synthesized = Testing.synth(production.platform);
     for (const [name, schedule] of [
-      [BACKUP_CRONJOBS.dump, DUMP_SCHEDULE],
+      // The guide's every 6 hours (backup.schedule.dumpIntervalHours), at minute 15.
+      [BACKUP_CRONJOBS.dump, "15 */6 * * *"],
       [BACKUP_CRONJOBS.snapshot, SNAPSHOT_SCHEDULE],
       [BACKUP_CRONJOBS.restoreTest, RESTORE_TEST_SCHEDULE],
     ]) {
@@ -114,7 +115,6 @@ describe("BackupJobs in the platform layer", () => {
       expect(spec.starting_deadline_seconds).toBeGreaterThan(0);
       expect(spec.job_template.spec.active_deadline_seconds).toBeGreaterThan(0);
     }
-    expect(DUMP_SCHEDULE).toBe("15 */6 * * *");
     expect(RESTORE_TEST_SCHEDULE).toMatch(/^\d+ \d+ 1 \* \*$/);
   });
 
@@ -199,7 +199,7 @@ describe("BackupJobs in the platform layer", () => {
   });
 
   it("exports alert rules for a backup older than 7 hours and a failed restore test", () => {
-    const rules = backupAlertRules(BACKUP_NAMESPACE).rules;
+    const rules = backupAlertRules(BACKUP_NAMESPACE, 6).rules;
     const stale = rules.find((rule) => rule.alert === "DatabaseBackupStale")!;
     expect(stale.expr).toContain('kube_cronjob_status_last_successful_time{namespace="backups",cronjob="database-backup"}');
     expect(stale.expr).toContain("> 25200");

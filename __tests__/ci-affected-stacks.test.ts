@@ -36,7 +36,7 @@ describe("affected stacks", () => {
     ["the network layer: every stack downstream", ["stacks/network-stack.ts"], ALL],
     ["the platform layer's stack", ["stacks/platform-layer-stack.ts"], ["cryptopulse-production-platform-fra1", "cryptopulse-staging-platform-fra1"]],
     ["what only the platform layer ships", ["helm-values/ingress-nginx.yaml", "charts/app-service/README.md", "migrations/0002_more.sql"], ["cryptopulse-production-platform-fra1", "cryptopulse-staging-platform-fra1"]],
-    ["the base class of every stack", ["stacks/platform-stack.ts"], ALL],
+    ["the base class of every stack", ["stacks/layer-stack.ts"], ALL],
     ["shared configuration", ["config/schema.ts"], ALL],
     ["a construct", ["constructs/managed-postgres.ts"], ALL],
     ["the guardrails", ["guardrails/rules/data.ts"], ALL],

@@ -9,7 +9,7 @@ import PRICE_TABLE_JSON from "../cost/prices.json";
 import { PriceTable, shippedPrices, UnknownPriceError } from "../cost/prices";
 import { renderDiffMarkdown, renderEstimateJson, renderEstimateText } from "../cost/render";
 import { defineEnvironment } from "../stacks/environment";
-import { stackName } from "../stacks/platform-stack";
+import { stackName } from "../config/naming.mjs";
 import { problemsOf, shippedConfig } from "./helpers";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- configurations are edited off-type on purpose */
@@ -86,7 +86,7 @@ describe("the estimate of the shipped configuration (hand-computed from cost/pri
     }
   });
 
-  it("names stacks like stacks/platform-stack.ts", () => {
+  it("names stacks like config/naming.mjs", () => {
     const priced = named(shipped(), "production").stacks.map((stack) => stack.stack);
     expect(priced).toContain(stackName("production", "cluster", "fra1"));
     expect(priced).toContain(stackName("production", "network", "ams3"));

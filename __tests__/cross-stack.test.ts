@@ -3,7 +3,7 @@ import * as path from "path";
 import { TerraformOutput, type App } from "cdktf";
 import type { StateBackendOptions } from "../config/runtime";
 import { defineEnvironment } from "../stacks/environment";
-import { PlatformStack } from "../stacks/platform-stack";
+import { LayerStack } from "../stacks/layer-stack";
 import { environmentNamed, synthApp } from "./helpers";
 
 const production = environmentNamed("production");
@@ -16,7 +16,7 @@ const PRODUCER = "cryptopulse-production-network-fra1";
 function buildWithConsumer(state: StateBackendOptions) {
   return (app: App) => {
     const { network } = defineEnvironment(app, production, state);
-    const consumer = new (class ConsumerStack extends PlatformStack {})(app, {
+    const consumer = new (class ConsumerStack extends LayerStack {})(app, {
       environment: production,
       layer: "network",
       region: "lon1",

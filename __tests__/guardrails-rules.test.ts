@@ -20,7 +20,7 @@ import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { NetworkPolicyV1, type NetworkPolicyV1Spec } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
-import { SchemaMigrationJob } from "../constructs/schema-migration-job";
+import { SchemaMigrationJob } from "../constructs/data/schema-migration-job";
 import { evaluateStack, RULES, STATEFUL_TYPES, type CheckStatus, type RuleId, type Tier } from "../guardrails";
 
 /** Builds fixture constructs in `stack` and returns the one the rule is expected to judge. */

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { projectPath } from "../config/paths";
-import { INGRESS_NGINX_CHART } from "../constructs/ingress-controller";
+import { INGRESS_NGINX_CHART } from "../constructs/platform/ingress-controller";
 
 /** docs/guide-adaptations.md, held to the code it points at and the settings it names. */
 const DOC = "docs/guide-adaptations.md";

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { App, Testing, type TerraformStack } from "cdktf";
-import type { IngressControllerProps } from "../constructs/ingress-controller";
+import type { IngressControllerProps } from "../constructs/platform/ingress-controller";
 import { defineEnvironment } from "../stacks/environment";
 import { ConfigError, loadPlatformConfig, PLATFORM_CONFIG, type EnvironmentConfig, type PlatformConfigInput } from "../config";
 
@@ -78,6 +78,7 @@ export function ingressPropsOf(environment: EnvironmentConfig, vpcCidr: string):
     loadBalancerSizeUnit: ingress.loadBalancerSizeUnit,
     minReplicas: ingress.minReplicas,
     maxReplicas: ingress.maxReplicas,
+    autoscaling: environment.autoscaling,
     apex: environment.domain.apex,
     vpcCidr,
   };

@@ -1,6 +1,6 @@
 import { spawnSync } from "child_process";
 import { projectPath } from "../config/paths";
-import { MASK_FUNCTION, MASK_SCRIPT } from "../constructs/logging";
+import { MASK_FUNCTION, MASK_SCRIPT } from "../constructs/observability/logging";
 import { firstRunning, found, missing, onPath, requireTool } from "./tools";
 
 /**

@@ -11,14 +11,12 @@ import { projectPath } from "../config/paths";
 import {
   BUCKET_EXPIRY_MARGIN_DAYS,
   FLUENT_BIT_CHART,
-  LOG_COLLECTOR_NAMESPACE,
-  LOGGING_NAMESPACE,
   LOKI_CHART,
   LOKI_DATASOURCE,
   LOKI_URL,
   MASK_SCRIPT,
-} from "../constructs/logging";
-import { monitoringValues } from "../constructs/monitoring";
+} from "../constructs/observability/logging";
+import { LOG_COLLECTOR_NAMESPACE, LOGGING_NAMESPACE } from "../constructs/core/namespaces";
 import { environmentNamed, problemsOf, shippedConfig, type TerraformJson, releaseNamed, resourcesOf, synthesizedPlatform } from "./helpers";
 
 
@@ -168,8 +166,8 @@ describe("log pipeline", () => {
   });
 
   it("makes Loki a Grafana data source", () => {
-    const { observability, alerts } = environmentNamed("production");
-    expect(monitoringValues({ observability, alerts }).grafana.additionalDataSources).toEqual([LOKI_DATASOURCE]);
+    const [, overrides] = valuesOf(production.json, "kube-prometheus-stack");
+    expect(overrides.grafana.additionalDataSources).toEqual([LOKI_DATASOURCE]);
     expect(LOKI_URL).toBe("http://loki.logging.svc:3100");
   });
 });

@@ -4,13 +4,14 @@ import { UptimeAlert } from "@cdktf/provider-digitalocean/lib/uptime-alert";
 import { UptimeCheck } from "@cdktf/provider-digitalocean/lib/uptime-check";
 import { projectPath } from "../config/paths";
 import { SEED_ALERT_THRESHOLDS, SEED_BUSINESS_HOURS, SEED_ESCALATION, SEED_SLO_THRESHOLDS } from "../config/seed";
-import { alertRuleGroups } from "../constructs/alert-rules";
-import { alertmanagerConfig, NOTIFIER_SECRET, SECURITY_RECEIVER } from "../constructs/alertmanager-config";
-import { APP_METRICS, seriesNames } from "../constructs/app-metrics";
-import { MONITORING_NAMESPACE, scalingPodMetrics } from "../constructs/app-service";
-import { metricsAdapterValues, PROMETHEUS_ADAPTER_CHART, SCALING_METRICS } from "../constructs/metrics-adapter";
-import { additionalScrapeConfigs, DASHBOARDS_DIR, dashboardFiles, KUBE_PROMETHEUS_STACK_CHART, monitoringValues, NODE_EXPORTER_NAMESPACE } from "../constructs/monitoring";
-import { terraformLiteral } from "../constructs/terraform-literal";
+import { alertRuleGroups } from "../constructs/observability/alert-rules";
+import { alertmanagerConfig, NOTIFIER_SECRET, SECURITY_RECEIVER } from "../constructs/observability/alertmanager-config";
+import { APP_METRICS, seriesNames } from "../constructs/observability/app-metrics";
+import { MONITORING_NAMESPACE, NODE_EXPORTER_NAMESPACE } from "../constructs/core/namespaces";
+import { scalingPodMetrics } from "../constructs/platform/app-service";
+import { metricsAdapterValues, PROMETHEUS_ADAPTER_CHART, SCALING_METRICS } from "../constructs/platform/metrics-adapter";
+import { additionalScrapeConfigs, DASHBOARDS_DIR, dashboardFiles, KUBE_PROMETHEUS_STACK_CHART, monitoringValues } from "../constructs/observability/monitoring";
+import { terraformLiteral } from "../constructs/core/terraform-literal";
 import { environmentNamed, problemsOf, shippedConfig, type TerraformJson, releaseNamed, resourcesOf, synthesizedPlatform } from "./helpers";
 import { loadPlatformConfig } from "../config";
 
@@ -88,14 +89,14 @@ describe("kube-prometheus-stack release", () => {
       "pod-security.kubernetes.io/audit": "restricted",
     });
     const { observability, alerts } = environmentNamed("production");
-    expect(monitoringValues({ observability, alerts })["prometheus-node-exporter"]).toEqual({ namespaceOverride: NODE_EXPORTER_NAMESPACE });
+    expect(monitoringValues({ observability, alerts, ruleGroups: {}, dataSources: [] })["prometheus-node-exporter"]).toEqual({ namespaceOverride: NODE_EXPORTER_NAMESPACE });
   });
 
   it("denies by default and opens only what the components need", () => {
     const policies = all(production.json, "kubernetes_network_policy_v1").filter((p) => String(p.metadata.namespace).includes("monitoring_namespace"));
     const byName = Object.fromEntries(policies.map((p) => [p.metadata.name, p.spec]));
     expect(byName["default-deny-all"]).toEqual({ pod_selector: {}, policy_types: ["Ingress", "Egress"] });
-    // grafana-to-loki: Grafana's egress to Loki (constructs/logging.ts, tested in logging.test.ts).
+    // grafana-to-loki: Grafana's egress to Loki (constructs/observability/logging.ts, tested in logging.test.ts).
     expect(Object.keys(byName).sort()).toEqual(["alertmanager-notify", "default-deny-all", "grafana-to-loki", "monitoring-internal", "operator-webhook", "prometheus-adapter", "prometheus-scrape"]);
     const ports = (rules: TerraformJson[]) => rules.flatMap((rule) => (rule.ports ?? []).map((port: TerraformJson) => port.port));
     expect(ports(byName["prometheus-scrape"].egress)).toEqual(expect.arrayContaining(["9100", "10250", "9273"]));
@@ -104,7 +105,7 @@ describe("kube-prometheus-stack release", () => {
 
   it("sizes Prometheus, Alertmanager and Grafana from the config, on DigitalOcean block storage that outlives its claims", () => {
     const environment = environmentNamed("production");
-    const overrides = monitoringValues({ observability: environment.observability, alerts: environment.alerts });
+    const overrides = monitoringValues({ observability: environment.observability, alerts: environment.alerts, ruleGroups: {}, dataSources: [] });
     expect(overrides.prometheus.prometheusSpec).toMatchObject({
       replicas: 2,
       retention: "30d",
@@ -114,7 +115,7 @@ describe("kube-prometheus-stack release", () => {
     expect(overrides.alertmanager.alertmanagerSpec).toMatchObject({ replicas: 2, storage: { volumeClaimTemplate: { spec: { storageClassName: "do-block-storage-retain" } } } });
     expect(overrides.grafana.persistence).toEqual({ storageClassName: "do-block-storage-retain", size: "10Gi" });
     const stagingEnv = environmentNamed("staging");
-    const stagingOverrides = monitoringValues({ observability: stagingEnv.observability, alerts: stagingEnv.alerts });
+    const stagingOverrides = monitoringValues({ observability: stagingEnv.observability, alerts: stagingEnv.alerts, ruleGroups: {}, dataSources: [] });
     expect(stagingOverrides.prometheus.prometheusSpec).toMatchObject({ replicas: 1, retention: "7d" });
     // Disruption budgets only where a second replica keeps serving; with one they would block node drains.
     expect([overrides.prometheus.podDisruptionBudget, overrides.alertmanager.podDisruptionBudget]).toEqual([{ enabled: true }, { enabled: true }]);
@@ -345,7 +346,7 @@ describe("scaling on the guide's traffic triggers", () => {
 
 /**
  * Metric names each exporter of the stack provides (the subset the rules and dashboards may use), and
- * the app contract of constructs/app-metrics.ts. A panel or rule querying anything else is a mistake.
+ * the app contract of constructs/observability/app-metrics.ts. A panel or rule querying anything else is a mistake.
  */
 const EXPORTERS: Record<string, readonly string[]> = {
   "node-exporter": [

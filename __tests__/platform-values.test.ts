@@ -1,11 +1,12 @@
 import { readFileSync } from "fs";
 import { parse } from "yaml";
 import { projectPath } from "../config/paths";
-import { INGRESS_NGINX_CHART, ingressOverrides } from "../constructs/ingress-controller";
-import { METRICS_SERVER_CHART, metricsServerValues } from "../constructs/metrics-server";
-import { metricsAdapterValues, PROMETHEUS_ADAPTER_CHART } from "../constructs/metrics-adapter";
-import { KUBE_PROMETHEUS_STACK_CHART, monitoringValues, scrapeValues } from "../constructs/monitoring";
-import { FLUENT_BIT_CHART, fluentBitValues, LOKI_CHART, lokiValues } from "../constructs/logging";
+import { INGRESS_NGINX_CHART, ingressOverrides } from "../constructs/platform/ingress-controller";
+import { METRICS_SERVER_CHART, metricsServerValues } from "../constructs/platform/metrics-server";
+import { metricsAdapterValues, PROMETHEUS_ADAPTER_CHART } from "../constructs/platform/metrics-adapter";
+import { KUBE_PROMETHEUS_STACK_CHART, monitoringValues, scrapeValues } from "../constructs/observability/monitoring";
+import { backupAlertRules } from "../constructs/backup/backup-jobs";
+import { FLUENT_BIT_CHART, fluentBitValues, LOKI_CHART, LOKI_DATASOURCE, lokiValues } from "../constructs/observability/logging";
 import { environmentNamed, ingressPropsOf } from "./helpers";
 
 /**
@@ -136,7 +137,7 @@ describe("Helm values against the pinned charts", () => {
 
     it.each(["production", "staging"])("the %s overrides use only keys of the chart", (name) => {
       const { observability, alerts } = environmentNamed(name);
-      expect(unknownPaths(monitoringValues({ observability, alerts }), monitoring.keys, PASS_THROUGH)).toEqual([]);
+      expect(unknownPaths(monitoringValues({ observability, alerts, ruleGroups: { backups: [backupAlertRules("backups", 6)] }, dataSources: [LOKI_DATASOURCE] }), monitoring.keys, PASS_THROUGH)).toEqual([]);
       expect(unknownPaths(scrapeValues({ username: "u", targets: ["https://db:9273/metrics"] }), monitoring.keys)).toEqual([]);
     });
 

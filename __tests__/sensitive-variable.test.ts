@@ -1,6 +1,6 @@
 import { TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
-import { SensitiveVariable } from "../constructs/sensitive-variable";
+import { SensitiveVariable } from "../constructs/core/sensitive-variable";
 import { synthJson } from "./helpers";
 
 function stackWithNestedScope() {

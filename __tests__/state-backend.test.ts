@@ -1,13 +1,13 @@
 import { mkdirSync } from "fs";
 import { App } from "cdktf";
 import type { StateBackendOptions } from "../config/runtime";
-import { PlatformStack } from "../stacks/platform-stack";
+import { LayerStack } from "../stacks/layer-stack";
 import { environmentNamed, synthJson } from "./helpers";
 
 const staging = environmentNamed("staging");
 
 /** The smallest concrete stack: the base class alone, with both providers. */
-class BareStack extends PlatformStack {}
+class BareStack extends LayerStack {}
 
 function synthWith(state: StateBackendOptions, outdir = "cdktf.out") {
   const app = new App({ outdir, skipValidation: true });

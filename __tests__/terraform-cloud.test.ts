@@ -3,9 +3,10 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { readRuntimeOptions } from "../config/runtime";
-import { NOTIFICATION_TRIGGERS } from "../constructs/stack-workspace";
+import { NOTIFICATION_TRIGGERS } from "../constructs/bootstrap/stack-workspace";
 import { synthesizePlatform } from "../stacks/platform-app";
-import { BOOTSTRAP_STACK_NAME, TERRAFORM_VERSION } from "../stacks/terraform-cloud-stack";
+import { BOOTSTRAP_STACK_NAME } from "../config/naming.mjs";
+import { TERRAFORM_VERSION } from "../stacks/terraform-cloud-stack";
 import { runScript } from "./fixtures/ci/harness";
 import { environmentNamed, problemsOf, shippedConfig, type TerraformJson } from "./helpers";
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { environmentPrefix, LAYER_NAMES } from "./naming.mjs";
 
 /**
  * Cost allocation (the guide's Cost Monitoring → "Track costs by service/team"):
@@ -8,8 +9,7 @@ import { z } from "zod";
  * for a service that does not exist is a configuration error, not a silent no-op.
  */
 
-/** The layers of the platform, one stack kind each (stacks/platform-stack.ts names its stacks by them). */
-export const LAYER_NAMES = ["network", "cluster", "data", "platform", "backup", "edge"] as const;
+export { LAYER_NAMES };
 export type Layer = (typeof LAYER_NAMES)[number];
 
 /** What a priced or tagged resource is for: the unit costs are allocated to. */
@@ -89,5 +89,5 @@ export function allocationTags(allocation: Allocation): string[] {
  * each item's project, so the project is how the actual spend splits by environment (scripts/cost-report.mjs).
  */
 export function environmentProjectName(environment: string): string {
-  return `cryptopulse-${environment}`;
+  return environmentPrefix(environment);
 }

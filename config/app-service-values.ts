@@ -6,7 +6,7 @@ import { uniqueList } from "./unique";
 /**
  * The values of the local chart charts/app-service, defined once. The zod schema
  * below is what the platform checks its values against at synth
- * (constructs/app-service.ts), `AppServiceValues` is its TypeScript type, and
+ * (constructs/platform/app-service.ts), `AppServiceValues` is its TypeScript type, and
  * charts/app-service/values.schema.json, which Helm enforces on every lint,
  * template, install and upgrade, is generated from it by `npm run chart:schema`
  * (a test fails when the committed file is stale). values.yaml documents each key.
@@ -481,7 +481,7 @@ export const appServiceValuesSchema = withKeywords(
 /** The chart's values, as the platform passes them to the release (keys left out take values.yaml's defaults). */
 export type AppServiceValues = z.infer<typeof appServiceValuesSchema>;
 
-/** The parts of the values schema that the platform's own inputs are checked with (constructs/app-service.ts). */
+/** The parts of the values schema that the platform's own inputs are checked with (constructs/platform/app-service.ts). */
 export const valueRules = { image, objectName, hostname, cidr, port } as const;
 
 // -- values.schema.json ------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { decodeBech32, wordsToBytes } from "./bech32";
+import { bucketName } from "./naming.mjs";
 import { imageSchema } from "./platform";
 import { uniqueList } from "./unique";
 
@@ -30,6 +31,19 @@ const ageRecipient = z
     }
   });
 
+/** The dump interval must divide the day, so that the cron step (every N hours) repeats evenly. */
+const DUMP_INTERVALS = [1, 2, 3, 4, 6, 8, 12, 24];
+
+/** When the jobs dump and how long each prefix keeps its objects (the guide's Backup Strategy). */
+const scheduleSchema = z.strictObject({
+  /** A database dump every this many hours (the guide: 6). */
+  dumpIntervalHours: z.int().refine((hours) => DUMP_INTERVALS.includes(hours), `hours that divide the day evenly: ${DUMP_INTERVALS.join(", ")}`),
+  /** Dumps expire after this many days (the guide: 30). */
+  dumpRetentionDays: z.int().min(1, "at least 1 day").max(3650),
+  /** Configuration snapshots expire after this many days (the guide: 90). */
+  configRetentionDays: z.int().min(1, "at least 1 day").max(3650),
+});
+
 export const backupSchema = z.strictObject({
   /**
    * Spaces bucket names are global across every DigitalOcean customer: the
@@ -47,11 +61,13 @@ export const backupSchema = z.strictObject({
   restoreTestRecipient: ageRecipient,
   /** The backup tools image built from backup/Dockerfile (pg_dump, mongodump, age, aws CLI, kubectl). */
   image: imageSchema,
+  schedule: scheduleSchema,
 });
 
 export type BackupConfig = z.output<typeof backupSchema>;
+export type BackupScheduleConfig = BackupConfig["schedule"];
 
 /** The bucket of one region: `<prefix>-<environment>-<region>` (at most 63 characters by construction). */
 export function backupBucketName(backup: Pick<BackupConfig, "bucketPrefix">, environment: string, region: string): string {
-  return `${backup.bucketPrefix}-${environment}-${region}`;
+  return bucketName(backup.bucketPrefix, environment, region);
 }

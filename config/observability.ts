@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { bucketName } from "./naming.mjs";
 import { isPort, portOf, PORT_RULE } from "./port";
 import { terraformVariableName } from "./terraform-variable";
 
@@ -36,6 +37,21 @@ function timeZoneProblem(name: string): string | undefined {
   if (name.split("/").some((part) => !/^[A-Z]/.test(part))) return "time zone names are case-sensitive: each part starts with a capital, e.g. America/New_York";
   return undefined;
 }
+
+/** The guide's alert priorities, most urgent first: the `priority` label of every alert rule. */
+export const PRIORITIES = ["P1", "P2", "P3", "P4"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/**
+ * One priority of the escalation matrix. Alertmanager repeats a firing alert once per response
+ * time, so at most a week: a longer one would never repeat within an incident.
+ */
+const escalationLevelSchema = z.strictObject({
+  responseHours: z.int().min(1, "at least 1 hour").max(168, "at most 168 hours (a week)"),
+  /** Answered day and night (mailed, and paged around the clock where alerts.pageAroundTheClock is set). */
+  allHours: z.boolean(),
+});
+const escalationSchema = z.strictObject(Object.fromEntries(PRIORITIES.map((priority) => [priority, escalationLevelSchema])) as Record<Priority, typeof escalationLevelSchema>);
 
 const businessHoursSchema = z
   .strictObject({
@@ -128,6 +144,8 @@ export const observabilitySchema = z.strictObject({
   /** Centralized logs: Loki in the primary region, its chunks in a Spaces bucket there. */
   logs: logsSchema,
   alerting: z.strictObject({
+    /** The guide's escalation matrix: per priority, how soon it is answered and whether around the clock. */
+    escalation: escalationSchema,
     /** P2-P4 notify only in these hours; P1 notifies at once, day and night. */
     businessHours: businessHoursSchema,
     smtp: z.strictObject({
@@ -156,5 +174,5 @@ export type BusinessHours = z.output<typeof businessHoursSchema>;
  * at most 31 + 20 + 4 characters of parts, within Spaces' 63.
  */
 export function logsBucketName(bucketPrefix: string, environment: string, region: string): string {
-  return `${bucketPrefix}-${environment}-logs-${region}`;
+  return bucketName(bucketPrefix, environment, region, "logs");
 }

@@ -70,10 +70,23 @@ export function concurrencyPerPod(maxConcurrentRequests: number, maxReplicas: nu
   return Math.floor(maxConcurrentRequests / peakPods(maxReplicas));
 }
 
+/** Plain environment variables the app services get as they are (names as a shell writes them). */
+const plainEnvironment = z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, "an environment variable name: capitals, digits and underscores"), z.string());
+
+/**
+ * One of ingress-nginx's per-client-IP limits: requests a second and the burst above them, which
+ * ingress-nginx takes as a whole multiple of the rate (limit-burst-multiplier).
+ */
+const ingressRateLimit = z
+  .strictObject({ requestsPerSecond: z.int().min(1).max(10000), burst: z.int().min(1) })
+  .refine((limit) => limit.burst % limit.requestsPerSecond === 0, { message: "burst must be a whole multiple of requestsPerSecond (ingress-nginx's burst multiplier)", path: ["burst"] });
+
 const groupName = z.string().regex(/^[A-Za-z0-9:._@-]{1,128}$/, "a group name as the cluster's identity provider sends it");
 
 export const platformSchema = z.strictObject({
   images: z.strictObject({ frontend: imageSchema, backend: imageSchema, functions: imageSchema }),
+  /** The non-secret environment every app service gets (the guide's Backend Service → Environment Variables). */
+  appEnvironment: plainEnvironment,
   ingress: z
     .strictObject({
       /** Controller replicas: the floor is also the PodDisruptionBudget's reason to exist. */
@@ -81,6 +94,8 @@ export const platformSchema = z.strictObject({
       maxReplicas: z.int().min(1).max(50),
       /** DigitalOcean load balancer size units (1 unit ≈ 10k connections/s). */
       loadBalancerSizeUnit: z.int().min(1).max(100),
+      /** The guide's nginx rate limiting per client IP: the API's zone and the auth routes' zone. */
+      rateLimits: z.strictObject({ api: ingressRateLimit, auth: ingressRateLimit }),
     })
     .superRefine((ingress, ctx) => {
       if (ingress.minReplicas > ingress.maxReplicas) {
@@ -114,6 +129,8 @@ export const platformSchema = z.strictObject({
       .max(API_PROXY_READ_TIMEOUT_SECONDS, `at most ${API_PROXY_READ_TIMEOUT_SECONDS} s: the API's Ingress cuts the request that calls the function after that`),
     /** Requests in flight across all functions pods at once, surge pods of a rollout included. */
     maxConcurrentRequests: z.int().min(1, "at least 1 request"),
+    /** The functions' own environment (the guide's Function Configuration, milliseconds). */
+    environment: plainEnvironment,
   }),
   /** Sensitive Terraform variables holding the app's own secrets. */
   secrets: z.strictObject({

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { costAllocationSchema, teamOf, type AllocationService, type CostAllocationConfig, type Layer } from "../config/allocation";
+import { stackName } from "../config/naming.mjs";
 import type { Price, PriceKind, PriceTable } from "./prices";
 
 /**
@@ -50,11 +51,6 @@ export class CostInputError extends Error {
     super(`cannot price the ${layer} layer of environment "${environment}": ${problems.join("; ")}`);
     this.name = "CostInputError";
   }
-}
-
-/** `cryptopulse-<env>-<layer>[-<region>]`, the stack naming of stacks/platform-stack.ts. */
-function stackName(environment: string, layer: string, region?: string): string {
-  return ["cryptopulse", environment, layer, region].filter(Boolean).join("-");
 }
 
 /** A line before its team is known: the mapping of a layer writes these. */

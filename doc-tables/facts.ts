@@ -3,10 +3,11 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { ConfigError, loadPlatformConfig } from "../config";
-import { APP_METRICS, type AppMetric } from "../constructs/app-metrics";
+import { APP_METRICS, type AppMetric } from "../constructs/observability/app-metrics";
 import { GuardrailError, RULES } from "../guardrails";
 import { synthesizePlatform } from "../stacks/platform-app";
-import { PlatformStack, stackName } from "../stacks/platform-stack";
+import { stackName } from "../config/naming.mjs";
+import { LayerStack } from "../stacks/layer-stack";
 
 /**
  * What the generated tables of the docs say, read from the code itself: the app as `cdktf synth`
@@ -94,7 +95,7 @@ export function collectFacts(): Facts {
     const app = synthesizePlatform({ env: SYNTH_ENV, outdir });
     const config = loadPlatformConfig();
     const stacks = app.node.children
-      .filter((child): child is PlatformStack => child instanceof PlatformStack)
+      .filter((child): child is LayerStack => child instanceof LayerStack)
       .map((stack): StackFact => {
         const environment = config.environments.find((candidate) => candidate.name === stack.environment.name);
         const region = environment?.regions.map((r) => r.slug).find((slug) => stackName(stack.environment.name, stack.layer, slug) === stack.stackName);

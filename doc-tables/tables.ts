@@ -164,19 +164,19 @@ export const GENERATED_TABLES: readonly GeneratedTable[] = [
   {
     page: "docs/observability.md",
     name: "alerts",
-    source: "constructs/alert-rules.ts and backupAlertRules in constructs/backup-jobs.ts",
+    source: "constructs/observability/alert-rules.ts and backupAlertRules in constructs/backup/backup-jobs.ts",
     render: (facts, page) => alertsTable(facts, page),
   },
   {
     page: "docs/observability.md",
     name: "digitalocean-alerts",
-    source: "constructs/node-alerts.ts, constructs/managed-database.ts and constructs/uptime-checks.ts",
+    source: "constructs/cluster/node-alerts.ts, constructs/data/managed-database.ts and constructs/observability/uptime-checks.ts",
     render: (facts) => digitaloceanAlertsTable(facts),
   },
   {
     page: "docs/observability.md",
     name: "metrics",
-    source: "constructs/app-metrics.ts",
+    source: "constructs/observability/app-metrics.ts",
     render: (facts) =>
       table(
         ["metric", "type", "labels", "exported by", "meaning"],
@@ -186,13 +186,13 @@ export const GENERATED_TABLES: readonly GeneratedTable[] = [
   {
     page: "docs/alerting.md",
     name: "security-alerts",
-    source: "the cryptopulse.security group of constructs/alert-rules.ts",
+    source: "the cryptopulse.security group of constructs/observability/alert-rules.ts",
     render: (facts, page) => alertsTable(facts, page, ["cryptopulse.security"]),
   },
   {
     page: "docs/backup-and-dr.md",
     name: "backup-alerts",
-    source: "backupAlertRules in constructs/backup-jobs.ts",
+    source: "backupAlertRules in constructs/backup/backup-jobs.ts",
     render: (facts, page) => alertsTable(facts, page, ["cryptopulse.backups"]),
   },
 ];

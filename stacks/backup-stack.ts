@@ -3,9 +3,8 @@ import type { Construct } from "constructs";
 import { backupBucketName } from "../config/backup";
 import type { EnvironmentConfig, Region } from "../config";
 import type { StateBackendOptions } from "../config/runtime";
-import { SEED_BACKUP } from "../config/seed";
-import { BackupBucket } from "../constructs/backup-bucket";
-import { PlatformStack } from "./platform-stack";
+import { BackupBucket } from "../constructs/backup/backup-bucket";
+import { LayerStack } from "./layer-stack";
 
 export interface BackupStackProps {
   readonly environment: EnvironmentConfig;
@@ -23,7 +22,7 @@ export interface BackupStackProps {
  * SPACES_SECRET_ACCESS_KEY besides DIGITALOCEAN_TOKEN, and reaches each
  * bucket at its own region's endpoint from the bucket's `region`.
  */
-export class BackupStack extends PlatformStack {
+export class BackupStack extends LayerStack {
   readonly backup: BackupBucket;
 
   constructor(scope: Construct, props: BackupStackProps) {
@@ -32,8 +31,8 @@ export class BackupStack extends PlatformStack {
     this.backup = new BackupBucket(this, "backup", {
       name: backupBucketName(environment.backup, environment.name, region.slug),
       region: region.slug,
-      dumpRetentionDays: SEED_BACKUP.dumpRetentionDays,
-      configRetentionDays: SEED_BACKUP.configRetentionDays,
+      dumpRetentionDays: environment.backup.schedule.dumpRetentionDays,
+      configRetentionDays: environment.backup.schedule.configRetentionDays,
     });
     // The restore key of this region, for the runbook's restores from outside the cluster (e.g. after losing the primary region).
     new TerraformOutput(this, "bucket", { value: this.backup.name });

@@ -1,14 +1,15 @@
-import { TerraformOutput, type ITerraformDependable } from "cdktf";
+import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import { ContainerRegistry } from "@cdktf/provider-digitalocean/lib/container-registry";
-import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resources";
 import type { EnvironmentConfig, Region } from "../config";
+import { environmentPrefix, PROJECT, regionalName } from "../config/naming.mjs";
 import type { StateBackendOptions } from "../config/runtime";
-import { AlertContacts } from "../constructs/alert-contacts";
-import { DoksCluster } from "../constructs/doks-cluster";
-import { NodeAlerts } from "../constructs/node-alerts";
+import { AlertContacts } from "../constructs/core/alert-contacts";
+import { accountRegistry } from "../constructs/cluster/container-registry";
+import { DoksCluster } from "../constructs/cluster/doks-cluster";
+import { NodeAlerts } from "../constructs/cluster/node-alerts";
+import { projectMembership } from "../constructs/network/environment-project";
 import type { NetworkStack } from "./network-stack";
-import { PlatformStack } from "./platform-stack";
+import { LayerStack } from "./layer-stack";
 
 export interface ClusterStackProps {
   readonly environment: EnvironmentConfig;
@@ -24,7 +25,7 @@ export interface ClusterStackProps {
  * The DOKS cluster of a region that runs workloads, its node alerts and, in the
  * environment that owns it, the account's container registry.
  */
-export class ClusterStack extends PlatformStack {
+export class ClusterStack extends LayerStack {
   readonly doks: DoksCluster;
   /** Known at synth time, so the platform layer looks the cluster up without a cross-stack reference. */
   readonly clusterName: string;
@@ -32,24 +33,26 @@ export class ClusterStack extends PlatformStack {
   constructor(scope: Construct, props: ClusterStackProps) {
     const { environment, region } = props;
     super(scope, { environment, layer: "cluster", region: region.slug, providers: ["digitalocean"], state: props.state });
-    const name = `cryptopulse-${environment.name}-${region.slug}`;
+    const name = regionalName(environment.name, region.slug);
     this.clusterName = name;
     const production = environment.tier === "production";
 
+    const registry = accountRegistry(this, environment.registry, production);
+    if (registry) new TerraformOutput(this, "registry_endpoint", { value: registry.endpoint, description: "Container registry endpoint" });
     this.doks = new DoksCluster(this, "doks", {
       name,
       region: region.slug,
       vpcId: props.network.vpc.id,
       config: environment.cluster,
-      tags: ["cryptopulse", `cryptopulse-${environment.name}`, ...this.allocationTags("kubernetes")],
+      tags: [PROJECT, environmentPrefix(environment.name), ...this.allocationTags("kubernetes")],
       systemPoolTags: this.allocationTags("kubernetes"),
       appPoolTags: this.allocationTags("workloads"),
       registryIntegration: true,
-      registry: this.registry(environment, production),
+      registry,
       preventDestroy: production,
     });
 
-    new ProjectResources(this, "project-resources", { project: props.projectId, resources: [this.doks.cluster.urn] });
+    projectMembership(this, props.projectId, [this.doks.cluster.urn]);
 
     new NodeAlerts(this, "node-alerts", {
       subject: `${name} nodes`,
@@ -63,24 +66,5 @@ export class ClusterStack extends PlatformStack {
     new TerraformOutput(this, "cluster_name", { value: cluster.name, description: "DOKS cluster name (the platform layer looks it up by name)" });
     new TerraformOutput(this, "cluster_endpoint", { value: cluster.endpoint, description: "Kubernetes API endpoint" });
     new TerraformOutput(this, "cluster_urn", { value: cluster.urn, description: "DOKS cluster URN" });
-  }
-
-  /**
-   * One registry per DigitalOcean account: the owning environment creates it
-   * (so its cluster stack deploys first). The others do not look it up: the
-   * `digitalocean_container_registry` data source of provider 2.71.0 asks for
-   * `GET /v2/registries/` with an empty name and crashes on the answer.
-   */
-  private registry(environment: EnvironmentConfig, production: boolean): ITerraformDependable | undefined {
-    const { registry } = environment;
-    if (!registry.owned) return undefined;
-    const created = new ContainerRegistry(this, "registry", {
-      name: registry.name,
-      subscriptionTierSlug: registry.subscriptionTier,
-      region: registry.region,
-      lifecycle: { preventDestroy: production },
-    });
-    new TerraformOutput(this, "registry_endpoint", { value: created.endpoint, description: "Container registry endpoint" });
-    return created;
   }
 }

@@ -1,14 +1,14 @@
-import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resources";
 import type { EnvironmentConfig } from "../config";
+import { environmentPrefix, PROJECT, stackName } from "../config/naming.mjs";
 import type { StateBackendOptions } from "../config/runtime";
-import { AlertContacts } from "../constructs/alert-contacts";
-import { ManagedCache } from "../constructs/managed-cache";
-import { ManagedMongo } from "../constructs/managed-mongo";
-import { ManagedPostgres } from "../constructs/managed-postgres";
+import { AlertContacts } from "../constructs/core/alert-contacts";
+import { ManagedCache } from "../constructs/data/managed-cache";
+import { ManagedMongo } from "../constructs/data/managed-mongo";
+import { ManagedPostgres } from "../constructs/data/managed-postgres";
+import { projectMembership } from "../constructs/network/environment-project";
 import type { NetworkStack } from "./network-stack";
-import { PlatformStack, stackName } from "./platform-stack";
+import { LayerStack } from "./layer-stack";
 
 export interface DataStackProps {
   readonly environment: EnvironmentConfig;
@@ -24,7 +24,7 @@ export interface DataStackProps {
  * and the analytics and reporting replicas, Valkey, MongoDB. Connection details
  * leave the stack only as sensitive outputs, and only their private (VPC) forms.
  */
-export class DataStack extends PlatformStack {
+export class DataStack extends LayerStack {
   readonly postgres: ManagedPostgres;
   readonly cache: ManagedCache;
   readonly mongo: ManagedMongo;
@@ -37,7 +37,7 @@ export class DataStack extends PlatformStack {
       throw new Error(`${this.stackName} needs the primary region's network stack ${stackName(environment.name, "network", region)}, not ${network.stackName}`);
     }
 
-    const prefix = `cryptopulse-${environment.name}`;
+    const prefix = environmentPrefix(environment.name);
     const placement = {
       region,
       vpcId: network.vpc.id,
@@ -46,40 +46,34 @@ export class DataStack extends PlatformStack {
         thresholds: environment.alerts.thresholds,
         targets: new AlertContacts(this, "alert-contacts", { alerts: environment.alerts }).targets,
       },
-      tags: ["cryptopulse", prefix],
+      tags: [PROJECT, prefix],
     };
     const { data } = environment;
-    const tags = (service: "postgres" | "valkey" | "mongodb") => ({ tags: [...placement.tags, ...this.allocationTags(service)] });
-    this.postgres = new ManagedPostgres(this, "postgres", { ...placement, ...tags("postgres"), name: `${prefix}-pg`, config: data.postgres });
-    this.cache = new ManagedCache(this, "valkey", { ...placement, ...tags("valkey"), name: `${prefix}-valkey`, config: data.valkey });
-    this.mongo = new ManagedMongo(this, "mongodb", { ...placement, ...tags("mongodb"), name: `${prefix}-mongodb`, config: data.mongodb });
+    this.postgres = new ManagedPostgres(this, "postgres", { ...placement, tags: [...placement.tags, ...this.allocationTags("postgres")], name: `${prefix}-pg`, config: data.postgres });
+    this.cache = new ManagedCache(this, "valkey", { ...placement, tags: [...placement.tags, ...this.allocationTags("valkey")], name: `${prefix}-valkey`, config: data.valkey });
+    this.mongo = new ManagedMongo(this, "mongodb", { ...placement, tags: [...placement.tags, ...this.allocationTags("mongodb")], name: `${prefix}-mongodb`, config: data.mongodb });
 
-    // Project membership apart from the clusters: `projectId` on a cluster would replace it when changed.
-    new ProjectResources(this, "project-resources", {
-      project: network.project.id,
-      resources: [this.postgres.primary, this.cache.primary, this.mongo.primary].map((managed) => managed.cluster.urn),
-    });
+    projectMembership(this, network.project.id, [this.postgres.primary, this.cache.primary, this.mongo.primary].map((managed) => managed.cluster.urn));
 
     this.outputs();
   }
 
   private outputs(): void {
-    const secret = (id: string, value: unknown, description: string) => new TerraformOutput(this, id, { value, description, sensitive: true });
     const { postgres } = this;
     const primary = postgres.primary.cluster;
-    secret("postgres_private_host", primary.privateHost, "PostgreSQL primary, private host (VPC only)");
-    secret(
+    this.sensitiveOutput("postgres_private_host", primary.privateHost, "PostgreSQL primary, private host (VPC only)");
+    this.sensitiveOutput(
       "postgres_pool_uris",
       Object.fromEntries([...postgres.pools].map(([name, pool]) => [name, pool.privateUri])),
       "PgBouncer pools of the app role by name: private URIs, sslmode=require",
     );
-    secret(
+    this.sensitiveOutput(
       "postgres_replica_uris",
       Object.fromEntries(postgres.replicaUris()),
       "Read-only replicas by name: private URIs of the app role, sslmode=require",
     );
-    secret("postgres_admin_uri", primary.privateUri, "PostgreSQL admin role (doadmin) on the primary: private URI, for migrations and break-glass only");
-    secret("valkey_uri", this.cache.primary.cluster.privateUri, "Valkey: private rediss:// URI (TLS)");
-    secret("mongodb_uri", this.mongo.primary.cluster.privateUri, "MongoDB replica set: private URI (TLS)");
+    this.sensitiveOutput("postgres_admin_uri", primary.privateUri, "PostgreSQL admin role (doadmin) on the primary: private URI, for migrations and break-glass only");
+    this.sensitiveOutput("valkey_uri", this.cache.primary.cluster.privateUri, "Valkey: private rediss:// URI (TLS)");
+    this.sensitiveOutput("mongodb_uri", this.mongo.primary.cluster.privateUri, "MongoDB replica set: private URI (TLS)");
   }
 }

@@ -1,7 +1,7 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig, RegionSlug } from "../config";
 import type { StateBackendOptions } from "../config/runtime";
-import { ingressLoadBalancerName } from "../constructs/ingress-controller";
+import { ingressLoadBalancerName } from "../constructs/platform/ingress-controller";
 import { BackupStack } from "./backup-stack";
 import { ClusterStack } from "./cluster-stack";
 import { DataStack } from "./data-stack";

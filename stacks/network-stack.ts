@@ -2,10 +2,11 @@ import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig, Region } from "../config";
 import { environmentProjectName } from "../config/allocation";
+import { regionalName } from "../config/naming.mjs";
 import type { StateBackendOptions } from "../config/runtime";
-import { EnvironmentProject } from "../constructs/environment-project";
-import { RegionalVpc } from "../constructs/regional-vpc";
-import { PlatformStack } from "./platform-stack";
+import { EnvironmentProject } from "../constructs/network/environment-project";
+import { RegionalVpc } from "../constructs/network/regional-vpc";
+import { LayerStack } from "./layer-stack";
 
 export interface NetworkStackProps {
   readonly environment: EnvironmentConfig;
@@ -17,7 +18,7 @@ export interface NetworkStackProps {
  * One per region: the region's VPC. The primary region's stack also owns the
  * environment's DigitalOcean project, so there is exactly one per environment.
  */
-export class NetworkStack extends PlatformStack {
+export class NetworkStack extends LayerStack {
   readonly vpc: RegionalVpc;
   /** Only on the primary region's network stack. */
   readonly project?: EnvironmentProject;
@@ -27,7 +28,7 @@ export class NetworkStack extends PlatformStack {
     super(scope, { environment, layer: "network", region: region.slug, providers: ["digitalocean"], state: props.state });
 
     this.vpc = new RegionalVpc(this, "vpc", {
-      name: `cryptopulse-${environment.name}-${region.slug}`,
+      name: regionalName(environment.name, region.slug),
       region: region.slug,
       ipRange: region.vpcCidr,
       description: `CryptoPulse ${environment.name} private network (${region.role})`,

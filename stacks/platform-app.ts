@@ -3,9 +3,9 @@ import * as path from "path";
 import { App } from "cdktf";
 import { ConfigError, loadPlatformConfig } from "../config";
 import { readRuntimeOptions } from "../config/runtime";
-import { useServiceEndpoints } from "../constructs/service-endpoints";
+import { useServiceEndpoints } from "../constructs/core/service-endpoints";
 import { defineEnvironment } from "./environment";
-import { PlatformStack } from "./platform-stack";
+import { LayerStack } from "./layer-stack";
 import { stackGraph } from "./stack-graph";
 import { TerraformCloudBootstrapStack } from "./terraform-cloud-stack";
 
@@ -43,7 +43,7 @@ export function synthesizePlatform(options: SynthesizeOptions = {}): App {
   }
   if (runtime.terraformCloudBootstrap) {
     // Only on request (CRYPTOPULSE_TFC_BOOTSTRAP=true), so no per-environment flow meets it.
-    const stacks = app.node.children.filter((child): child is PlatformStack => child instanceof PlatformStack);
+    const stacks = app.node.children.filter((child): child is LayerStack => child instanceof LayerStack);
     new TerraformCloudBootstrapStack(app, { options: runtime.terraformCloudBootstrap, state: runtime.state, stacks: stackGraph(stacks) });
   }
   app.synth();

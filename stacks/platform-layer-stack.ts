@@ -1,42 +1,28 @@
-import type { ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
-import { DataDigitaloceanDatabaseCa } from "@cdktf/provider-digitalocean/lib/data-digitalocean-database-ca";
-import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
-import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
-import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
+import type { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import type { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import type { EnvironmentConfig, Region, ServiceName } from "../config";
-import { REPLICA_PURPOSES } from "../config/data";
 import { logsBucketName } from "../config/observability";
 import type { StateBackendOptions } from "../config/runtime";
-import { AlertContacts } from "../constructs/alert-contacts";
-import { AppNamespace } from "../constructs/app-namespace";
-import { AppService, DATABASE_CA_FILE, DATABASE_CA_KEY, MONITORING_NAMESPACE } from "../constructs/app-service";
-import { BackupJobs, BACKUP_NAMESPACE } from "../constructs/backup-jobs";
-import { ClusterProviders } from "../constructs/cluster-providers";
-import { IngressController, ingressLoadBalancerName } from "../constructs/ingress-controller";
-import { LogBucket, Logging } from "../constructs/logging";
-import { MetricsAdapter } from "../constructs/metrics-adapter";
-import { MetricsServer } from "../constructs/metrics-server";
-import { Monitoring, PROMETHEUS_SERVICE } from "../constructs/monitoring";
-import { SchemaMigrationJob } from "../constructs/schema-migration-job";
-import { SensitiveVariable } from "../constructs/sensitive-variable";
-import { DNS_EGRESS } from "../constructs/secure-namespace";
-import { UptimeChecks } from "../constructs/uptime-checks";
-import type { ClusterStack } from "./cluster-stack";
+import { backupAlertRules, BackupJobs } from "../constructs/backup/backup-jobs";
+import { AlertContacts } from "../constructs/core/alert-contacts";
+import { APP_NAMESPACE, BACKUP_NAMESPACE } from "../constructs/core/namespaces";
+import { DATABASE_PORTS } from "../constructs/core/ports";
+import { SchemaMigrationJob } from "../constructs/data/schema-migration-job";
+import { LogBucket, Logging, LOKI_DATASOURCE } from "../constructs/observability/logging";
+import { Monitoring } from "../constructs/observability/monitoring";
+import { UptimeChecks } from "../constructs/observability/uptime-checks";
+import { appSecrets, appServices, databaseCaConfigMap, migrationEgress } from "../constructs/platform/app-inputs";
+import { AppNamespace } from "../constructs/platform/app-namespace";
+import { DATABASE_CA_FILE, type AppService } from "../constructs/platform/app-service";
+import { ClusterProviders } from "../constructs/platform/cluster-providers";
+import { IngressController, ingressLoadBalancerName } from "../constructs/platform/ingress-controller";
+import { MetricsAdapter } from "../constructs/platform/metrics-adapter";
+import { MetricsServer } from "../constructs/platform/metrics-server";
 import type { BackupStack } from "./backup-stack";
+import type { ClusterStack } from "./cluster-stack";
 import type { DataStack } from "./data-stack";
-import { PlatformStack } from "./platform-stack";
-
-/** The namespace of the app services. */
-export { BACKUP_NAMESPACE };
-export const APP_NAMESPACE = "cryptopulse";
-
-
-/** The ConfigMap of the PostgreSQL clusters' CA certificate, mounted into the services that read PostgreSQL. */
-export const DATABASE_CA_CONFIG_MAP = "database-ca";
-
-/** DigitalOcean managed database ports: PostgreSQL, its PgBouncer pools and Valkey, MongoDB. */
-export const DATABASE_PORTS = [25060, 25061, 27017] as const;
+import { LayerStack } from "./layer-stack";
 
 export interface PlatformLayerStackProps {
   readonly environment: EnvironmentConfig;
@@ -54,14 +40,14 @@ export interface PlatformLayerStackProps {
  * app's Secrets (filled from the data stack and sensitive variables, never
  * from values), and the schema migration that runs before the backend rolls.
  */
-export class PlatformLayerStack extends PlatformStack {
+export class PlatformLayerStack extends LayerStack {
   readonly ingress: IngressController;
   readonly monitoring: Monitoring;
   /** Loki and Fluent Bit (namespaces `logging` and `log-collector`). */
   readonly logging: Logging;
   readonly appNamespace: AppNamespace;
   readonly migration: SchemaMigrationJob;
-  readonly services: { readonly frontend: AppService; readonly backend: AppService; readonly functions: AppService };
+  readonly services: Readonly<Record<ServiceName, AppService>>;
   /** The PostgreSQL CA certificate (DATABASE_CA_CONFIG_MAP), which the backend verifies its replica connections against. */
   readonly databaseCa: ConfigMapV1;
   /** Secret names per app service, for `envFrom`. */
@@ -89,6 +75,7 @@ export class PlatformLayerStack extends PlatformStack {
       loadBalancerSizeUnit: platform.ingress.loadBalancerSizeUnit,
       minReplicas: platform.ingress.minReplicas,
       maxReplicas: platform.ingress.maxReplicas,
+      autoscaling: environment.autoscaling,
       apex: environment.domain.apex,
       vpcCidr: region.vpcCidr,
     });
@@ -101,6 +88,8 @@ export class PlatformLayerStack extends PlatformStack {
       alerts: environment.alerts,
       slackWebhookUrls: contacts.slackWebhookUrls,
       databases: [data.postgres.primary.cluster, data.cache.primary.cluster, data.mongo.primary.cluster],
+      ruleGroups: { backups: [backupAlertRules(BACKUP_NAMESPACE, environment.backup.schedule.dumpIntervalHours)] },
+      dataSources: [LOKI_DATASOURCE],
     });
     // Centralized logs: Fluent Bit → masking → Loki, chunks in a Spaces bucket of this region.
     const { logs } = environment.observability;
@@ -111,20 +100,15 @@ export class PlatformLayerStack extends PlatformStack {
         region: region.slug,
         retentionDays: logs.retentionDays,
       }),
-      monitoringNamespace: this.monitoring.namespace.name,
+      monitoringNamespace: this.monitoring.namespaceName,
     });
     // The HPAs' traffic triggers (request queue, response time) from Prometheus.
-    new MetricsAdapter(this, "metrics-adapter", {
-      namespace: this.monitoring.namespace.name,
-      prometheusUrl: `http://${PROMETHEUS_SERVICE}.${MONITORING_NAMESPACE}.svc`,
-      replicas: environment.tier === "production" ? 2 : 1,
-      dependsOn: [this.monitoring.release],
-    });
+    new MetricsAdapter(this, "metrics-adapter", { prometheus: this.monitoring, replicas: environment.tier === "production" ? 2 : 1 });
     new UptimeChecks(this, "uptime", {
       hosts: [environment.domain.apex, environment.domain.app, environment.domain.api],
       path: environment.healthCheck.path,
       targets: contacts.targets,
-      latencyMs: environment.observability.thresholds.latencySeconds * 1000,
+      latencySeconds: environment.observability.thresholds.latencySeconds,
       sslExpiryDays: environment.observability.thresholds.certificateExpiryDays,
     });
 
@@ -135,93 +119,38 @@ export class PlatformLayerStack extends PlatformStack {
     });
     const namespace = this.appNamespace.namespace.name;
 
-    const jwtSecret = SensitiveVariable.of(this, {
-      name: platform.secrets.jwtSecretVariable,
-      purpose: `Secret that signs the API's JWTs (JWT_SECRET of the Secret ${appSecretName("backend")})`,
-    });
-    const exchangeKey = SensitiveVariable.of(this, {
-      name: platform.secrets.exchangeKeyVariable,
-      purpose: `Key that encrypts exchange credentials at rest (EXCHANGE_SECRETS_KEY of the Secret ${appSecretName("backend")})`,
-    });
-    const redisUrl = data.cache.primary.cluster.privateUri;
-    const mongodbUrl = data.mongo.primary.cluster.privateUri;
-    // The CA DigitalOcean signs the cluster's certificates with, its read-only replicas' included.
-    this.databaseCa = new ConfigMapV1(this, "database-ca", {
-      metadata: { name: DATABASE_CA_CONFIG_MAP, namespace },
-      data: { [DATABASE_CA_KEY]: new DataDigitaloceanDatabaseCa(this, "postgres-ca", { clusterId: data.postgres.primary.cluster.id }).certificate },
-    });
-    // The backend runs the guide's analytics and reporting queries: it is the only service on
-    // PostgreSQL ("Backend → PostgreSQL (Primary + Read Replicas)"); the functions work on Valkey,
-    // MongoDB and external APIs, the frontend on the API. Each replica reaches it under the
-    // variable of its purpose, verified against the cluster's CA.
-    const replicaUrls = Object.fromEntries(
-      [...data.postgres.replicaUris(DATABASE_CA_FILE)].map(([purpose, uri]) => [REPLICA_PURPOSES[purpose], uri]),
-    );
-    this.appSecrets = {
-      backend: new SecretV1(this, "backend-env", {
-        metadata: { name: appSecretName("backend"), namespace },
-        data: {
-          // The first PgBouncer pool of the config serves the app services.
-          DATABASE_URL: [...data.postgres.pools.values()][0].privateUri,
-          ...replicaUrls,
-          REDIS_URL: redisUrl,
-          MONGODB_URL: mongodbUrl,
-          JWT_SECRET: jwtSecret.stringValue,
-          EXCHANGE_SECRETS_KEY: exchangeKey.stringValue,
-        },
-      }),
-      functions: new SecretV1(this, "functions-env", {
-        metadata: { name: appSecretName("functions"), namespace },
-        data: { REDIS_URL: redisUrl, MONGODB_URL: mongodbUrl },
-      }),
-    };
-
-    // Under default-deny, a migration started before its egress policy could not reach the database.
-    const migrationEgress = new NetworkPolicyV1(this, "schema-migration-egress", {
-      metadata: { name: "schema-migration-egress", namespace },
-      spec: {
-        podSelector: { matchLabels: { "app.kubernetes.io/name": "schema-migration" } },
-        policyTypes: ["Egress"],
-        egress: [
-          DNS_EGRESS,
-          { to: [{ ipBlock: { cidr: region.vpcCidr } }], ports: DATABASE_PORTS.map((port) => ({ protocol: "TCP", port: String(port) })) },
-        ],
+    this.databaseCa = databaseCaConfigMap(this, namespace, data.postgres.primary.cluster.id);
+    this.appSecrets = appSecrets(this, {
+      namespace,
+      secrets: platform.secrets,
+      databases: {
+        // The first PgBouncer pool of the config serves the app services.
+        poolUri: [...data.postgres.pools.values()][0].privateUri,
+        replicaUris: data.postgres.replicaUris(DATABASE_CA_FILE),
+        redisUrl: data.cache.primary.cluster.privateUri,
+        mongodbUrl: data.mongo.primary.cluster.privateUri,
       },
     });
     this.migration = new SchemaMigrationJob(this, "schema-migration", {
       namespace,
       connection: data.postgres.migrationConnection,
       postgresMajor: environment.data.postgres.version,
-      dependsOn: [migrationEgress],
+      dependsOn: [migrationEgress(this, namespace, region.vpcCidr)],
     });
-
-    const databaseEgress = [{ cidr: region.vpcCidr, ports: [...DATABASE_PORTS] }];
-    // Only after the ingress controller: the Ingresses need its admission webhook and class; and after
-    // kube-prometheus-stack, whose CRDs the chart checks for before it renders its ServiceMonitor.
-    const service = (name: ServiceName, secret: SecretV1 | undefined, after: ITerraformDependable[]) =>
-      new AppService(this, `app-${name}`, {
-        environment,
-        service: name,
-        namespace,
-        image: platform.images[name],
-        // The plain name (the Secret's own attribute is a token); dependsOn orders the two.
-        secretName: secret ? appSecretName(name) : undefined,
-        databaseCaConfigMap: name === "backend" ? DATABASE_CA_CONFIG_MAP : undefined,
-        databaseEgress: name === "frontend" ? [] : databaseEgress,
-        imagePullSecrets: [`registry-${environment.registry.name}`],
-        dependsOn: [this.ingress.release, this.monitoring.release, ...(secret ? [secret] : []), ...after],
-      });
-    this.services = {
-      frontend: service("frontend", undefined, []),
-      // The schema migration finishes before the backend rolls out; its CA file exists before its pods start.
-      backend: service("backend", this.appSecrets.backend, [this.migration.job, this.databaseCa]),
-      functions: service("functions", this.appSecrets.functions, []),
-    };
+    this.services = appServices(this, {
+      environment,
+      namespace,
+      vpcCidr: region.vpcCidr,
+      secrets: this.appSecrets,
+      after: [this.ingress, this.monitoring],
+      backendAfter: [this.migration.job, this.databaseCa],
+    });
 
     this.backups = new BackupJobs(this, "backups", {
       environment: environment.name,
       namespace: BACKUP_NAMESPACE,
       image: environment.backup.image,
+      schedule: environment.backup.schedule,
       imagePullSecrets: [`registry-${environment.registry.name}`],
       buckets: props.backups.map((stack) => stack.backup),
       recipients: [...environment.backup.recipients, environment.backup.restoreTestRecipient],
@@ -230,9 +159,4 @@ export class PlatformLayerStack extends PlatformStack {
       databaseEgress: { cidr: region.vpcCidr, ports: DATABASE_PORTS },
     });
   }
-}
-
-/** The Secret holding an app service's credentials (its envFrom). */
-function appSecretName(service: ServiceName): string {
-  return `${service}-env`;
 }

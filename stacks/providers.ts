@@ -2,7 +2,7 @@ import type { Construct } from "constructs";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { DigitaloceanProvider } from "@cdktf/provider-digitalocean/lib/provider";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
-import { serviceEndpointsOf } from "../constructs/service-endpoints";
+import { serviceEndpointsOf } from "../constructs/core/service-endpoints";
 
 /**
  * Providers a stack can ask for. Each one is configured without credentials:

@@ -1,31 +1,14 @@
 import { TerraformProvider, TerraformRemoteState } from "cdktf";
-import type { AlertsConfig } from "../config";
-import { SensitiveVariable } from "../constructs/sensitive-variable";
-import type { PlatformStack } from "./platform-stack";
+import type { WorkspaceStack } from "../constructs/bootstrap/terraform-cloud";
+import { SensitiveVariable } from "../constructs/core/sensitive-variable";
+import type { LayerStack } from "./layer-stack";
 import { PROVIDER_CREDENTIALS } from "./providers";
 
 /** Providers that talk to the Kubernetes API, which admits only `cluster.adminCidrs`. */
 const KUBERNETES_API_PROVIDERS: readonly string[] = ["kubernetes", "helm"];
 
 /** One stack as Terraform Cloud needs to know it. */
-export interface StackNode {
-  /** The stack name: also its workspace. */
-  readonly name: string;
-  readonly environment: string;
-  readonly production: boolean;
-  /** Stacks whose state this one reads through `terraform_remote_state` (they must share it). */
-  readonly readsStateOf: readonly string[];
-  /** Every stack that must apply first (remote state and explicit dependencies alike). */
-  readonly dependsOn: readonly string[];
-  /** True when one of its providers talks to the private Kubernetes API: it needs an agent. */
-  readonly kubernetesApi: boolean;
-  /** The Terraform variables it declares (all sensitive), by name. */
-  readonly variables: ReadonlyMap<string, string>;
-  /** The environment variables its providers read their credentials from. */
-  readonly credentials: readonly string[];
-  /** The environment's alert Slack channels, each with the variable holding its webhook URL. */
-  readonly slackAlerts: AlertsConfig["slack"];
-}
+export type StackNode = WorkspaceStack;
 
 /**
  * The stacks' graph as the constructed app has it. cdktf creates the
@@ -34,7 +17,7 @@ export interface StackNode {
  * App prepares it again when it synthesizes; the second pass finds them made).
  * Nothing is listed by hand: a new stack or reference shows up here.
  */
-export function stackGraph(stacks: readonly PlatformStack[]): StackNode[] {
+export function stackGraph(stacks: readonly LayerStack[]): StackNode[] {
   for (const stack of stacks) stack.prepareStack();
   return stacks.map((stack) => {
     const providers = stack.node.findAll().filter((c): c is TerraformProvider => c instanceof TerraformProvider);
@@ -55,7 +38,7 @@ export function stackGraph(stacks: readonly PlatformStack[]): StackNode[] {
 }
 
 /** The data source cdktf made in `consumer` to read `producer`'s outputs (its id is cdktf's own naming). */
-function remoteStateOf(consumer: PlatformStack, producer: { node: { path: string } }): TerraformRemoteState | undefined {
+function remoteStateOf(consumer: LayerStack, producer: { node: { path: string } }): TerraformRemoteState | undefined {
   const child = consumer.node.tryFindChild(`cross-stack-reference-input-${producer.node.path}`);
   return child instanceof TerraformRemoteState ? child : undefined;
 }

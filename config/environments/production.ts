@@ -1,6 +1,6 @@
 import { EDGE_DEFAULTS, SEED_EDGE_RATE_LIMITS } from "../edge";
 import type { EnvironmentInput } from "../schema";
-import { SHARED_BACKUP, SHARED_COST_ALLOCATION, SHARED_PLATFORM, SHARED_SMTP } from "./shared";
+import { INGRESS_RATE_LIMITS, SHARED_BACKUP, SHARED_COST_ALLOCATION, SHARED_PLATFORM, SHARED_SMTP } from "./shared";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../observability";
 import {
   SEED_ALERT_EMAILS,
@@ -9,6 +9,7 @@ import {
   SEED_APP_POOL_SIZE,
   SEED_AUTOSCALING,
   SEED_BUSINESS_HOURS,
+  SEED_ESCALATION,
   SEED_HEALTH_CHECK,
   SEED_PGBOUNCER,
   SEED_SCALE_DOWN_UNNEEDED_MINUTES,
@@ -81,7 +82,7 @@ export const production = {
       backend: { repository: "registry.digitalocean.com/cryptopulse/backend", tag: "1.0.0" },
       functions: { repository: "registry.digitalocean.com/cryptopulse/functions", tag: "1.0.0" },
     },
-    ingress: { minReplicas: 2, maxReplicas: 6, loadBalancerSizeUnit: 2 },
+    ingress: { minReplicas: 2, maxReplicas: 6, loadBalancerSizeUnit: 2, rateLimits: INGRESS_RATE_LIMITS },
   },
   // Pro: the Cloudflare Managed and OWASP rulesets and both of the guide's rate limits
   // (the API one needs the Host field); nothing here needs Business (regex, method filters).
@@ -110,6 +111,7 @@ export const production = {
     security: SEED_SECURITY_ALERTS,
     logs: { retentionDays: DEFAULT_LOG_RETENTION_DAYS, loki: { volumeGiB: 50, memoryMiB: 2048 } },
     alerting: {
+      escalation: SEED_ESCALATION,
       businessHours: SEED_BUSINESS_HOURS,
       smtp: SHARED_SMTP,
     },

@@ -1,10 +1,11 @@
 import { EDGE_DEFAULTS, SEED_EDGE_RATE_LIMITS } from "../edge";
 import type { EnvironmentInput } from "../schema";
-import { SHARED_BACKUP, SHARED_COST_ALLOCATION, SHARED_PLATFORM, SHARED_SMTP } from "./shared";
+import { INGRESS_RATE_LIMITS, SHARED_BACKUP, SHARED_COST_ALLOCATION, SHARED_PLATFORM, SHARED_SMTP } from "./shared";
 import {
   SEED_ALERT_THRESHOLDS,
   SEED_AUTOSCALING,
   SEED_BUSINESS_HOURS,
+  SEED_ESCALATION,
   SEED_HEALTH_CHECK,
   SEED_PGBOUNCER,
   SEED_SCALE_DOWN_UNNEEDED_MINUTES,
@@ -84,7 +85,7 @@ export const staging = {
       backend: { repository: "registry.digitalocean.com/cryptopulse/backend", tag: "1.0.0" },
       functions: { repository: "registry.digitalocean.com/cryptopulse/functions", tag: "1.0.0" },
     },
-    ingress: { minReplicas: 1, maxReplicas: 2, loadBalancerSizeUnit: 1 },
+    ingress: { minReplicas: 1, maxReplicas: 2, loadBalancerSizeUnit: 1, rateLimits: INGRESS_RATE_LIMITS },
   },
   // Free: the Free Managed ruleset and one path-only rate limit (auth, 10 s); the API's
   // 10 r/s stays enforced by ingress-nginx. Universal SSL covers the apex and its wildcard.
@@ -110,6 +111,7 @@ export const staging = {
     // A week is enough to debug a staging deploy; its logs are not evidence of anything.
     logs: { retentionDays: 7, loki: { volumeGiB: 10, memoryMiB: 1024 } },
     alerting: {
+      escalation: SEED_ESCALATION,
       businessHours: SEED_BUSINESS_HOURS,
       smtp: SHARED_SMTP,
     },

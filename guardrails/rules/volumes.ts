@@ -1,5 +1,5 @@
 import { parse as parseYaml } from "yaml";
-import { DOKS_STORAGE_CLASSES } from "../../constructs/storage";
+import { DOKS_STORAGE_CLASSES } from "../../constructs/core/storage";
 import { blocks, first, isLiteral, isObject, type Json, type JsonObject } from "../json";
 import { defineRule, resourcesOf, type Block, type RuleContext } from "../rule";
 
@@ -167,7 +167,7 @@ export const volumeRules = [
   defineRule({
     id: "CP-DATA-004",
     reason: "a volume on a storage class with reclaimPolicy Delete (or on the cluster default, which is one) is deleted with its claim, by an uninstall, a replaced release or a renamed StatefulSet",
-    fix: "put every claim on a retaining class: storageClassName do-block-storage-retain (constructs/storage.ts RETAINED_BLOCK_STORAGE)",
+    fix: "put every claim on a retaining class: storageClassName do-block-storage-retain (constructs/core/storage.ts RETAINED_BLOCK_STORAGE)",
     scope: "Kubernetes PVCs, StatefulSet `volume_claim_template`s, and `helm_release` values or `set` that ask for a volume (`volumeClaimTemplate(s)`, an enabled `persistence`, any `storageClass(Name)`); a `kubernetes_storage_class` of the stack with `reclaim_policy` Retain counts as retaining, none or `-` does not",
     appliesTo: resourcesOf(...CLAIM_TYPES, ...STATEFUL_SET_TYPES, "helm_release"),
     check: volumeProblem,

@@ -5,7 +5,8 @@
 //   config/environments/<env>.ts          every stack of <env>
 //   stacks/<layer>-stack.ts,
 //   stacks/<layer>-layer-stack.ts         the stacks of <layer> and every stack that depends on them
-//                                         (not stacks/platform-stack.ts: the base of every stack)
+//                                         (<layer> one of config/naming.mjs's LAYER_NAMES: not
+//                                         stacks/layer-stack.ts, the base of every stack)
 //   helm-values/, charts/, migrations/    the platform layer's stacks (and dependents): they ship from there
 //   documentation, tests, workflows, cost/, scripts/ (except the app launcher), toolbox/, .ci/
 //                                         no stack (they never reach the synthesized Terraform)
@@ -23,6 +24,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { LAYER_NAMES, parseStackName } from '../../config/naming.mjs';
 import { defineCli, leadingComment, UsageError } from '../lib/cli.mjs';
 
 const NO_STACK = [
@@ -40,14 +42,8 @@ const NO_STACK = [
 ];
 /** Folders only the platform layer reads (all of a chart ships, its README too). */
 const PLATFORM_INPUTS = [/^helm-values\//, /^charts\//, /^migrations\//];
-/** The base class every stack extends: its name looks like a layer's but it is shared. */
-const SHARED_STACK_CODE = 'stacks/platform-stack.ts';
-
-/** `cryptopulse-<env>-<layer>[-<region>]`: environment and layer of a stack name. */
-export function parseStackName(name) {
-  const match = /^cryptopulse-(.+?)-([a-z]+)(?:-([a-z]+\d+))?$/.exec(name);
-  return match ? { environment: match[1], layer: match[2], region: match[3] } : undefined;
-}
+/** `stacks/<layer>-stack.ts` or `stacks/<layer>-layer-stack.ts` of a layer's stack class. */
+const LAYER_STACK_CODE = new RegExp(`^stacks/(${LAYER_NAMES.join('|')})(?:-layer)?-stack\\.ts$`);
 
 /** What a changed file can affect: "none", "all", { environment } or { layer }. */
 export function classify(file, layers) {
@@ -55,8 +51,8 @@ export function classify(file, layers) {
   if (NO_STACK.some((pattern) => pattern.test(file))) return 'none';
   const environment = /^config\/environments\/([a-z0-9-]+)\.ts$/.exec(file);
   if (environment) return { environment: environment[1] };
-  const stack = /^stacks\/([a-z]+)(?:-layer)?-stack\.ts$/.exec(file);
-  if (stack && file !== SHARED_STACK_CODE && layers.has(stack[1])) return { layer: stack[1] };
+  const stack = LAYER_STACK_CODE.exec(file);
+  if (stack && layers.has(stack[1])) return { layer: stack[1] };
   return 'all';
 }
 

@@ -18,6 +18,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { environmentPrefix } from '../../config/naming.mjs';
 import { defineCli, leadingComment, UsageError } from '../lib/cli.mjs';
 
 export class GraphError extends Error {}
@@ -51,7 +52,7 @@ export function planWaves(manifest, selected) {
 
 export function stacksOf(manifest, environment) {
   return Object.keys(manifest.stacks)
-    .filter((name) => name.startsWith(`cryptopulse-${environment}-`))
+    .filter((name) => name.startsWith(`${environmentPrefix(environment)}-`))
     .sort();
 }
 
