@@ -4,6 +4,9 @@ import * as path from "path";
 import { App, Aspects, TerraformOutput, TerraformStack, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import { applyGuardrails } from "../guardrails";
+import { stackBlocks } from "../guardrails/blocks";
+import type { JsonObject } from "../guardrails/json";
+import { synthesizePlatform } from "../stacks/platform-app";
 
 /**
  * The guardrails evaluate each stack's toTerraform() and hand that JSON to
@@ -43,5 +46,19 @@ describe("the JSON the guardrails evaluated is the JSON written", () => {
     const { stacks, written } = twoStacks(new Rewrite());
     expect(written(stacks[1]).output.greeting.value).toBe("rewritten");
     expect(written(stacks[0]).output.greeting.value).toBe("hello from first");
+  });
+});
+
+describe("blocks read from the written JSON", () => {
+  it("are the blocks each element resolves to on its own, for every staging stack", () => {
+    const outdir = path.join(mkdtempSync(path.join(tmpdir(), "cryptopulse-written-")), "out");
+    const app = synthesizePlatform({ env: { CRYPTOPULSE_ENVIRONMENTS: "staging" }, outdir });
+    const stacks = app.node.findAll().filter(TerraformStack.isStack);
+    expect(stacks.length).toBeGreaterThan(0);
+    const comparable = (blocks: ReturnType<typeof stackBlocks>) => blocks.map(({ construct, ...block }) => ({ ...block, construct: construct.node.path }));
+    for (const stack of stacks) {
+      const written = TerraformStack.prototype.toTerraform.call(stack) as JsonObject;
+      expect(comparable(stackBlocks(stack, written))).toStrictEqual(comparable(stackBlocks(stack)));
+    }
   });
 });
