@@ -1,5 +1,12 @@
-// cdktf's private helper, imported only to recognise its calls; stack-trace.d.ts declares it.
-import { captureStackTrace as captureTokenTrace } from "cdktf/lib/tokens/private/stack-trace";
+// cdktf's private helpers, imported only to recognise their calls; stack-trace.d.ts declares them.
+import * as tokenTraceHelpers from "cdktf/lib/tokens/private/stack-trace";
+
+/**
+ * The functions of cdktf's stack-trace module: each passes itself to
+ * Error.captureStackTrace as the frame to cut at (cdktf's captureStackTrace;
+ * cdktn's captureCreationStack too).
+ */
+const TOKEN_TRACE_HELPERS: ReadonlySet<unknown> = new Set(Object.values(tokenTraceHelpers));
 
 /**
  * Runs `synth` without cdktf's token creation traces. cdktf records a full
@@ -9,7 +16,7 @@ import { captureStackTrace as captureTokenTrace } from "cdktf/lib/tokens/private
  * cost a fifth of the synth's CPU and tens of MB. It also lifts
  * Error.stackTraceLimit itself while capturing, so lowering the limit does not
  * help: instead, while `synth` runs, Error.captureStackTrace skips the calls
- * made by cdktf's helper and serves every other caller as usual, so a real
+ * made by cdktf's helpers and serves every other caller as usual, so a real
  * error keeps its stack. Restored afterwards, even when `synth` throws.
  * `keep` (CRYPTOPULSE_TOKEN_TRACES=true) runs `synth` with the traces.
  */
@@ -17,7 +24,7 @@ export function withoutTokenTraces<T>(synth: () => T, keep = false): T {
   if (keep) return synth();
   const capture = Error.captureStackTrace;
   Error.captureStackTrace = (target, below) => {
-    if (below !== captureTokenTrace) capture(target, below);
+    if (!TOKEN_TRACE_HELPERS.has(below)) capture(target, below);
   };
   try {
     return synth();
