@@ -15,10 +15,6 @@
 // A frame inside a package names vendor-<entry>.js; esbuild's comment above
 // each module there names its file in node_modules.
 //
-// cdktf.json runs it with `--max-semi-space-size=8`: a young generation of at
-// most 2 x 8 MB instead of 2 x 16 MB keeps a synth's peak RSS 16 MB lower for a
-// few per cent more CPU in garbage collection (docs/performance.md).
-//
 // A source esbuild cannot build (a syntax error in a config file, say)
 // prints one line per error, `<file>:<line>:<column>: <message>`, and exits 1
 // before anything is written. So does a source that builds but throws while
