@@ -50,6 +50,8 @@ export interface RuntimeOptions {
   readonly endpoints: ServiceEndpoints;
   /** Set only when the bootstrap stack is selected: it is never synthesized by accident. */
   readonly terraformCloudBootstrap?: TerraformCloudBootstrapOptions;
+  /** Set (CRYPTOPULSE_TOKEN_TRACES=true) to keep cdktf's creation stack trace in every token, for debugging a token that fails to resolve. */
+  readonly tokenTraces?: true;
 }
 
 /** The project the bootstrap creates when CRYPTOPULSE_TFC_PROJECT is unset. */
@@ -118,6 +120,7 @@ const environmentSchema = z
     ),
     CRYPTOPULSE_TFC_PROJECT: optionalText,
     CRYPTOPULSE_TFC_BOOTSTRAP: optionalText.pipe(z.enum(["true", "false"], { message: "true (synthesize the Terraform Cloud bootstrap stack) or false" }).default("false")),
+    CRYPTOPULSE_TOKEN_TRACES: optionalText.pipe(z.enum(["true", "false"], { message: "true (record where every token was created, for debugging) or false" }).default("false")),
     CRYPTOPULSE_STATE_BUCKET: optionalText.pipe(z.string().regex(BUCKET_PATTERN, "a Spaces bucket name: 3-63 lowercase letters, digits or dashes").optional()),
     CRYPTOPULSE_STATE_REGION: optionalText.pipe(
       z.string().refine(isSupportedRegion, `unknown Spaces region; allowed: ${SUPPORTED_REGIONS.join(", ")}`).optional(),
@@ -184,6 +187,7 @@ export function readRuntimeOptions(env: NodeJS.ProcessEnv, knownEnvironments: re
           },
         }
       : {}),
+    ...(vars.CRYPTOPULSE_TOKEN_TRACES === "true" ? { tokenTraces: true } : {}),
   };
 }
 

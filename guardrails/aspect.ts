@@ -4,6 +4,7 @@ import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import type { IConstruct } from "constructs";
 import { GuardrailError } from "./errors";
 import { evaluateStack, findingLines, type GuardrailOptions, type StackReport } from "./evaluate";
+import type { JsonObject } from "./json";
 import { writeReports } from "./report";
 
 /**
@@ -19,6 +20,8 @@ class Gate {
   private readonly pending = new Map<TerraformStack, StackReport>();
   /** The result each stack's aspect took last: what its report file shows. */
   private readonly verdicts = new WeakMap<TerraformStack, StackReport>();
+  /** Each stack's JSON as evaluated in a batch, until cdktf asks for it to write it. */
+  private readonly synthesized = new Map<TerraformStack, JsonObject>();
 
   constructor(private readonly root: IConstruct) {}
 
@@ -34,6 +37,18 @@ class Gate {
     this.pending.delete(stack);
   }
 
+  /**
+   * The JSON `stack` was evaluated on, once, for cdktf to write: resolving a
+   * stack is most of a synth's cost. Kept only while every aspect of the App is
+   * a guardrail, so that nothing changes a stack between its evaluation and its
+   * writing (another aspect runs on its stack after the batch).
+   */
+  takeSynthesized(stack: TerraformStack): JsonObject | undefined {
+    const json = this.synthesized.get(stack);
+    this.synthesized.delete(stack);
+    return json;
+  }
+
   writeReport(stack: TerraformStack, outdir: string): void {
     const report = this.verdicts.get(stack);
     if (report) writeReports(outdir, [report], this.stackNames());
@@ -41,10 +56,16 @@ class Gate {
 
   private evaluateAll(): void {
     const batch = [...this.members].filter(([stack]) => !this.pending.has(stack));
-    const reports = batch.map(([stack, options]) => [stack, evaluateStack(stack, options)] as const);
+    const reusable = onlyGuardrailAspects(this.root);
+    const reports = batch.map(([stack, options]) => {
+      const json = stack.toTerraform() as JsonObject;
+      if (reusable) this.synthesized.set(stack, json);
+      return [stack, evaluateStack(stack, options, json)] as const;
+    });
     const problems = reports.flatMap(([, report]) => findingLines(report));
     if (problems.length > 0) {
       this.pending.clear();
+      this.synthesized.clear();
       // No stack file exists yet: the reports are the only output of a failed synth.
       if (App.isApp(this.root)) writeReports(this.root.outdir, reports.map(([, report]) => report), this.stackNames());
       throw new GuardrailError(problems);
@@ -55,6 +76,11 @@ class Gate {
   private stackNames(): Set<string> {
     return new Set([...this.members.keys()].map((stack) => stack.node.id));
   }
+}
+
+/** Whether every aspect anywhere under `root` is a GuardrailsAspect, which changes nothing. */
+function onlyGuardrailAspects(root: IConstruct): boolean {
+  return root.node.findAll().every((construct) => Aspects.of(construct).all.every((aspect) => aspect instanceof GuardrailsAspect));
 }
 
 const GATES = new WeakMap<IConstruct, Gate>();
@@ -95,5 +121,8 @@ export function applyGuardrails(stack: TerraformStack, options: GuardrailOptions
   const gate = gateOf(stack);
   gate.add(stack, options);
   Aspects.of(stack).add(new GuardrailsAspect(stack, gate));
+  // cdktf writes what toTerraform returns: the JSON the guardrails evaluated, when the gate kept it.
+  const toTerraform = stack.toTerraform.bind(stack);
+  stack.toTerraform = () => gate.takeSynthesized(stack) ?? toTerraform();
   addCustomSynthesis(stack, { onSynthesize: (session) => gate.writeReport(stack, session.outdir) });
 }

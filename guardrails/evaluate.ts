@@ -1,6 +1,7 @@
 import type { TerraformStack } from "cdktf";
 import { stackBlocks } from "./blocks";
 import { findingLine } from "./errors";
+import type { JsonObject } from "./json";
 import type { RuleContext, Tier } from "./rule";
 import { RULES, type RuleId } from "./rules";
 import { suppressionsOf, type Suppression } from "./suppressions";
@@ -45,9 +46,13 @@ export interface StackReport {
 
 const RULES_BY_ID = new Map<string, (typeof RULES)[number]>(RULES.map((rule) => [rule.id, rule]));
 
-/** Applies the rule pack to every block of `stack`, honouring the suppressions on its constructs. */
-export function evaluateStack(stack: TerraformStack, options: GuardrailOptions): StackReport {
-  const blocks = stackBlocks(stack);
+/**
+ * Applies the rule pack to every block of `stack`, honouring the suppressions
+ * on its constructs. `synthesized`, the stack's `toTerraform()` when the
+ * caller has it, spares resolving the stack again (see stackBlocks).
+ */
+export function evaluateStack(stack: TerraformStack, options: GuardrailOptions, synthesized?: JsonObject): StackReport {
+  const blocks = stackBlocks(stack, synthesized);
   const context: RuleContext = { blocks };
   const rules = RULES.filter((rule) => !rule.tiers || rule.tiers.includes(options.tier));
   const used = new Set<Suppression>();

@@ -8,6 +8,7 @@ import { defineEnvironment } from "./environment";
 import { LayerStack } from "./layer-stack";
 import { stackGraph } from "./stack-graph";
 import { TerraformCloudBootstrapStack } from "./terraform-cloud-stack";
+import { withoutTokenTraces } from "./token-traces";
 
 export interface SynthesizeOptions {
   /** The platform configuration to validate: the shipped PLATFORM_CONFIG when absent. */
@@ -34,19 +35,21 @@ export function synthesizePlatform(options: SynthesizeOptions = {}): App {
   );
   // cdktf's own choice (App): the option, else CDKTF_OUTDIR, else cdktf.out. The App creates it at once.
   checkOutputDirectory(options.outdir ?? process.env.CDKTF_OUTDIR ?? "cdktf.out");
-  // Creation stack traces of every token are only for debugging cdktf itself; they cost a third of the synth.
+  // Construct metadata without stack traces; the tokens' own traces are skipped by withoutTokenTraces.
   const app = new App({ stackTraces: false, ...(options.outdir === undefined ? {} : { outdir: options.outdir }) });
   useServiceEndpoints(app, runtime.endpoints);
-  for (const environment of config.environments) {
-    if (runtime.environments && !runtime.environments.includes(environment.name)) continue;
-    defineEnvironment(app, environment, runtime.state);
-  }
-  if (runtime.terraformCloudBootstrap) {
-    // Only on request (CRYPTOPULSE_TFC_BOOTSTRAP=true), so no per-environment flow meets it.
-    const stacks = app.node.children.filter((child): child is LayerStack => child instanceof LayerStack);
-    new TerraformCloudBootstrapStack(app, { options: runtime.terraformCloudBootstrap, state: runtime.state, stacks: stackGraph(stacks) });
-  }
-  app.synth();
+  withoutTokenTraces(() => {
+    for (const environment of config.environments) {
+      if (runtime.environments && !runtime.environments.includes(environment.name)) continue;
+      defineEnvironment(app, environment, runtime.state);
+    }
+    if (runtime.terraformCloudBootstrap) {
+      // Only on request (CRYPTOPULSE_TFC_BOOTSTRAP=true), so no per-environment flow meets it.
+      const stacks = app.node.children.filter((child): child is LayerStack => child instanceof LayerStack);
+      new TerraformCloudBootstrapStack(app, { options: runtime.terraformCloudBootstrap, state: runtime.state, stacks: stackGraph(stacks) });
+    }
+    app.synth();
+  }, runtime.tokenTraces);
   return app;
 }
 

@@ -12,9 +12,18 @@
 // `<file>:<line>:<column>: <message>`, before anything is written. So does a source that builds but throws while it
 // loads (a misspelled name: esbuild leaves it a free variable); the bundle's source map, read only then, names the
 // line of the source file. Either way the process exits 1.
+//
+// With `fastStart` (the app and the bench's scaling subject, run on every synth), the packages the bundle imports
+// (cdktf, the provider bindings, zod, yaml) are bundled apart too, into a vendor bundle rebuilt only when
+// package-lock.json or the list of imported modules changes (it takes seconds; the app bundle, well under one), and
+// both run from a V8 code cache beside them, written after the first run: later runs neither resolve hundreds of
+// files in node_modules nor compile them again, a quarter of a small synth. A frame inside a package then names
+// vendor-<entry>.js; esbuild's comment above each module there names its file in node_modules.
 // CommonJS, so that the app launcher loads it synchronously, without the cost of an ES module graph.
 const fs = require("fs");
+const Module = require("module");
 const path = require("path");
+const vm = require("vm");
 
 /** The one way the project bundles TypeScript for Node; `outfile` gets an external source map beside it. */
 function buildBundle(root, entry, outfile) {
@@ -62,10 +71,11 @@ function errorLine(entry, { text, location }) {
 
 /**
  * The bundle of `entry` (relative to `root`), rebuilt when stale: { file, sourceMap }, or { errors } (one line each).
- * `cache` names its folder under node_modules/.cache; `dependsOn` lists more files whose change rebuilds it.
+ * `cache` names its folder under node_modules/.cache; `dependsOn` lists more files whose change rebuilds it;
+ * `fastStart` (requireTypeScript) runs it with a vendor bundle and a code cache.
  * @param {string} root
  * @param {string} entry
- * @param {{ cache: string, dependsOn?: string[] }} options
+ * @param {{ cache: string, dependsOn?: string[], fastStart?: boolean }} options
  * @returns {{ file: string, sourceMap: string, errors?: undefined } | { errors: string[], file?: undefined, sourceMap?: undefined }}
  */
 function cachedBundle(root, entry, { cache, dependsOn = [] }) {
@@ -84,14 +94,93 @@ function cachedBundle(root, entry, { cache, dependsOn = [] }) {
     return { errors: error.errors.map((message) => errorLine(entry, message)) };
   }
   const inputs = Object.keys(result.metafile.inputs);
+  const imported = Object.values(result.metafile.inputs).flatMap((input) => input.imports.filter((item) => item.external).map((item) => item.path));
+  const packages = [...new Set(imported.filter((id) => !Module.isBuiltin(id)))].sort();
   // The project root's own folder changes whenever a tool writes beside it (cdktf.out): its files alone count.
   const folders = inputs.map(path.dirname).filter((folder) => folder !== ".");
   const watched = [...new Set([...inputs, ...folders, ...dependsOn.map((dependency) => path.relative(root, path.resolve(root, dependency))), path.relative(root, __filename)])].sort();
   fs.renameSync(`${staging}.map`, sourceMap);
   fs.renameSync(staging, file);
-  fs.writeFileSync(`${manifestFile}.${process.pid}`, stamps(root, watched));
-  fs.renameSync(`${manifestFile}.${process.pid}`, manifestFile);
+  writeAtomically(`${file}.packages`, `${packages.join("\n")}\n`);
+  writeAtomically(manifestFile, stamps(root, watched));
   return { file, sourceMap };
+}
+
+/** Writes under a private name, then renames: concurrent runs never read half a file. */
+function writeAtomically(file, data) {
+  fs.writeFileSync(`${file}.${process.pid}`, data);
+  fs.renameSync(`${file}.${process.pid}`, file);
+}
+
+function readOr(file, otherwise) {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    return otherwise;
+  }
+}
+
+/**
+ * The vendor bundle beside `file`: `exports[id]`, a getter that loads the package module on first use, for each id
+ * the bundle imports; rebuilt when package-lock.json, this runner or that list changes.
+ */
+function vendorBundle(root, file) {
+  const vendor = path.join(path.dirname(file), `vendor-${path.basename(file)}`);
+  const packages = readOr(`${file}.packages`, "").split("\n").filter(Boolean);
+  const manifest = `${stamps(root, ["package-lock.json", path.relative(root, __filename)])}\n${packages.join("\n")}`;
+  const manifestFile = `${vendor}.manifest`;
+  if (readOr(manifestFile, undefined) === manifest && fs.existsSync(vendor)) return vendor;
+  const contents = packages.map((id) => `Object.defineProperty(exports, ${JSON.stringify(id)}, { enumerable: true, get: () => require(${JSON.stringify(id)}) });`).join("\n");
+  const staging = `${vendor}.${process.pid}`;
+  require("esbuild").buildSync({ stdin: { contents, resolveDir: root, loader: "js" }, outfile: staging, bundle: true, platform: "node", format: "cjs", target: "node20", logLevel: "error" });
+  fs.renameSync(staging, vendor);
+  writeAtomically(manifestFile, manifest);
+  return vendor;
+}
+
+/**
+ * Compiles `file` as a CommonJS module, from its code cache when V8 takes it. V8 checks a cache against the source's
+ * length only, so the cache starts with a stamp of the file it was made from (inode, size, mtime: a rebuild renames a
+ * new file into place) and is used only for that file. Without a usable cache (or with one V8 refuses: another
+ * Node.js), it is written when the process exits, so that it holds the functions the run compiled too.
+ */
+function compileCached(file) {
+  const fd = fs.openSync(file, "r");
+  const { ino, size, mtimeMs } = fs.fstatSync(fd);
+  const source = fs.readFileSync(fd, "utf8");
+  fs.closeSync(fd);
+  const stamp = Buffer.from(`${ino}:${size}:${mtimeMs}\n`);
+  const cacheFile = `${file}.v8`;
+  let cache;
+  try {
+    cache = fs.readFileSync(cacheFile);
+  } catch {
+    cache = undefined;
+  }
+  const cachedData = cache?.subarray(0, stamp.length).equals(stamp) ? cache.subarray(stamp.length) : undefined;
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    process.once("exit", () => {
+      try {
+        writeAtomically(cacheFile, Buffer.concat([stamp, script.createCachedData()]));
+      } catch {
+        // A cache that cannot be written (a read-only node_modules) only costs the next run its compile time.
+      }
+    });
+  }
+  return script.runInThisContext();
+}
+
+/** Runs `file` from its code cache as a module of its own, its `require` serving `provided` ids first; its exports. */
+function runCached(file, provided) {
+  const module = new Module(file, null);
+  module.filename = file;
+  module.paths = Module._nodeModulePaths(path.dirname(file));
+  const load = (id) => (provided && Object.hasOwn(provided, id) ? provided[id] : module.require(id));
+  const moduleRequire = Object.assign(load, { main: module, cache: Module._cache, resolve: (id, options) => Module._resolveFilename(id, module, false, options) });
+  compileCached(file).call(module.exports, module.exports, moduleRequire, module, file, path.dirname(file));
+  module.loaded = true;
+  return module.exports;
 }
 
 /**
@@ -120,7 +209,7 @@ function requireTypeScript(root, entry, options) {
     return undefined;
   }
   try {
-    return require(bundle.file);
+    return options.fastStart ? runCached(bundle.file, runCached(vendorBundle(root, bundle.file))) : require(bundle.file);
   } catch (error) {
     const line = loadError(error, bundle, root);
     if (!line) throw error;
