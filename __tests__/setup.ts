@@ -1,6 +1,18 @@
-import { Testing } from "cdktf";
-// Declares the matchers below for the type checker (jest.Matchers augmentation).
-import "cdktf/lib/testing/adapters/jest";
+// cdktf's matchers (toHaveResource, toHaveResourceWithProperties, ...) and their types, registered from their own
+// module: the cdktf package takes half a second to load, which a suite that builds no stack need not pay.
+import { setupJest } from "cdktf/lib/testing/adapters/jest";
+// cdktf's private helper, imported only to recognise its calls.
+import { captureStackTrace as captureTokenTrace } from "cdktf/lib/tokens/private/stack-trace";
 
-// Registers cdktf's matchers (toHaveResource, toHaveResourceWithProperties, ...).
-Testing.setupJest();
+setupJest();
+
+/**
+ * cdktf records a full stack trace in every token it creates, whatever the App's `stackTraces` option
+ * says, and shows it only in the message of a token that fails to resolve; in the tests, which build
+ * stacks by the hundred, the traces cost a quarter of the CPU and half of the memory. Error.captureStackTrace
+ * skips the calls of cdktf's helper and serves every other caller (assertions, real errors) as usual.
+ */
+const capture = Error.captureStackTrace;
+Error.captureStackTrace = (target, below) => {
+  if (below !== captureTokenTrace) capture(target, below);
+};
