@@ -12,6 +12,7 @@ const INTEGRATION = [
   "alert-rules-promtool",
   "alertmanager-amtool",
   "app-service-chart",
+  "app-service-values",
   "backup-scripts",
   "ci-workflows",
   "ingress-nginx",
