@@ -34,6 +34,7 @@ const INTEGRATION = [
   "guardrails-app",
   "guardrails-secret-scan",
   "main",
+  "script-command-lines",
   "terraform-cloud",
   // In process, but a corpus of 240 cases through the whole synth.
   "bad-input",
