@@ -4,7 +4,9 @@
  * __tests__/tools.ts: PostgreSQL, moto, nginx, helm, promtool, amtool, Lua, pod-security, actionlint,
  * the engine), the slow ones that run the app, the workflow scripts or git as processes, and the
  * bad-input corpus, whose 20-odd whole-app synths alone would take the unit suite's time. CI (.ci/run)
- * runs both; `npx jest <files>` runs the files named, whichever project they are in.
+ * runs both; `npx jest <files>` runs the files named, whichever project they are in. Both scripts end
+ * with --workerIdleMemoryLimit=400MB (a worker grown past it by the end of a file is replaced by a
+ * fresh one), which also ends --selectProjects' list, so that `npm test -- <file>` runs that file.
  * __tests__/jest-projects.test.ts holds the real-tool suites to INTEGRATION.
  */
 const INTEGRATION = [
@@ -68,8 +70,6 @@ module.exports = {
   reporters: ["default", "<rootDir>/__tests__/skip-reporter.cjs"],
   // Every core: jest's default leaves one for itself, which on a 2-core machine runs the suite in one process.
   maxWorkers: "100%",
-  // A worker that grew past this by the end of a file is replaced by a fresh one.
-  workerIdleMemoryLimit: "400MB",
   projects: [
     { ...common, displayName: "unit", testMatch: ["**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", ...INTEGRATION.map((name) => `/__tests__/${name}\\.test\\.ts$`)] },
     // Its tests wait on processes, which a busy machine slows: more than jest's 5 s default per test.

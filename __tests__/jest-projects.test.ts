@@ -29,8 +29,9 @@ describe("the jest projects", () => {
   it("are what npm test and npm run test:integration select, and CI runs both", () => {
     const scripts = (JSON.parse(readFileSync(path.join(TESTS, "..", "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
     expect(config.projects.map((project) => project.displayName)).toEqual(["unit", "integration"]);
-    expect(scripts.test).toBe("jest --selectProjects unit");
-    expect(scripts["test:integration"]).toBe("jest --selectProjects integration");
+    // An option after the project's name ends --selectProjects' list: `npm test -- <file>` then runs that file alone.
+    expect(scripts.test).toBe("jest --selectProjects unit --workerIdleMemoryLimit=400MB");
+    expect(scripts["test:integration"]).toBe("jest --selectProjects integration --workerIdleMemoryLimit=400MB");
     const ciRun = readFileSync(path.join(TESTS, "..", ".ci", "run"), "utf8");
     expect(ciRun).toMatch(/^[^#\n]*\bnpm test\b/m);
     expect(ciRun).toMatch(/^[^#\n]*\bnpm run test:integration\b/m);
