@@ -5,9 +5,8 @@ import type { ServiceName } from "../config";
 import { REPLICA_PURPOSES } from "../config/data";
 import { API_PROXY_READ_TIMEOUT_SECONDS, peakPods, ROLLING_UPDATE_MAX_SURGE_PERCENT } from "../config/platform";
 import { DATABASE_CA_DIR, DATABASE_CA_FILE, DATABASE_CA_KEY, NODE_MAJOR_LABEL, PRE_STOP_SLEEP_SECONDS } from "../constructs/platform/app-service";
-import { defineEnvironment } from "../stacks/environment";
 import { DATABASE_CA_CONFIG_MAP } from "../constructs/platform/app-inputs";
-import { environmentNamed, releaseNamed, resourcesOf, synthApp, type TerraformJson } from "./helpers";
+import { releaseNamed, resourcesOf, sharedEnvironment, type TerraformJson } from "./helpers";
 
 /**
  * What the app services receive, read from the synthesized stacks: the read replicas' connections
@@ -21,7 +20,7 @@ const ROOT = path.resolve(__dirname, "..");
 const REMOTE_OUTPUT = /^\$\{(?:urlencode\()?data\.terraform_remote_state\.[\w-]+\.outputs\.([\w-]+)\)?\}$/;
 
 const synthesized = (name: "production" | "staging") => {
-  const { stacks } = synthApp((app) => defineEnvironment(app, environmentNamed(name), { kind: "local" }));
+  const { stacks } = sharedEnvironment(name);
   return { platform: stacks[`cryptopulse-${name}-platform-fra1`], data: stacks[`cryptopulse-${name}-data-fra1`] };
 };
 const production = synthesized("production");

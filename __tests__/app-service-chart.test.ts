@@ -6,9 +6,8 @@ import { parseAllDocuments } from "yaml";
 import type { EnvironmentConfig, ServiceName } from "../config";
 import { SEED_SERVICES } from "../config/seed";
 import { appServiceValues, appServiceValuesYaml, DATABASE_CA_DIR, DATABASE_CA_FILE, NODE_MAJOR_LABEL, type AppServiceInputs } from "../constructs/platform/app-service";
-import { defineEnvironment } from "../stacks/environment";
 import { DATABASE_CA_CONFIG_MAP } from "../constructs/platform/app-inputs";
-import { environmentNamed, releaseNamed, synthApp } from "./helpers";
+import { environmentNamed, releaseNamed, sharedEnvironment } from "./helpers";
 import { requireTool, toolboxOrPath } from "./tools";
 
 /**
@@ -431,7 +430,7 @@ HELM.describe("app-service chart rendered by helm", () => {
   describe("with the values the platform stack synthesizes (production)", () => {
     let platform: Manifest = {};
     beforeAll(() => {
-      platform = synthApp((app) => defineEnvironment(app, environmentNamed("production"), { kind: "local" })).stacks["cryptopulse-production-platform-fra1"];
+      platform = sharedEnvironment("production").stacks["cryptopulse-production-platform-fra1"];
     });
     const render = (service: ServiceName) => manifestsOf(template(service, writeValues(releaseNamed(platform, service).values[0] as string)));
     const deployment = (service: ServiceName) => render(service).find((manifest) => manifest.kind === "Deployment")!;

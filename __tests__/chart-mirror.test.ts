@@ -4,7 +4,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { mirrorCharts, pinnedCharts } from "../scripts/lib/chart-mirror.mjs";
-import { synthesizePlatform } from "../stacks/platform-app";
+import { sharedPlatformSynth } from "./helpers";
 
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
@@ -68,8 +68,7 @@ describe("the chart mirror", () => {
   });
 
   it("takes the pins from the synthesized stacks: every upstream release once, never the app chart of this repository", () => {
-    const outdir = mkdtempSync(path.join(tmpdir(), "chart-mirror-synth-"));
-    synthesizePlatform({ env: {}, outdir });
+    const outdir = sharedPlatformSynth();
     const charts = pinnedCharts(outdir);
     const releases = ["production", "staging"].flatMap((environment) => {
       const json = JSON.parse(readFileSync(path.join(outdir, "stacks", `cryptopulse-${environment}-platform-fra1`, "cdk.tf.json"), "utf8"));

@@ -7,7 +7,7 @@ import { ALL_ENVIRONMENTS, groupEstimates } from "../cost/group";
 import { shippedPrices } from "../cost/prices";
 import { ALLOCATION_TAGGED } from "../guardrails/rules/digitalocean";
 import { defineEnvironment } from "../stacks/environment";
-import { problemsOf, shippedConfig, synthApp, type TerraformJson } from "./helpers";
+import { problemsOf, sharedEnvironment, shippedConfig, synthApp, type TerraformJson } from "./helpers";
 
 /**
  * Cost allocation by tag (the guide's Cost Monitoring → "Track costs by
@@ -17,9 +17,7 @@ import { problemsOf, shippedConfig, synthApp, type TerraformJson } from "./helpe
  * stack it is in (CP-DO-010 holds the presence; this holds the values).
  */
 
-const { stacks } = synthApp((app) => {
-  for (const environment of loadPlatformConfig().environments) defineEnvironment(app, environment, { kind: "local" });
-});
+const stacks: Record<string, TerraformJson> = Object.assign({}, ...loadPlatformConfig().environments.map((environment) => sharedEnvironment(environment.name).stacks));
 
 /** `cryptopulse-<env>-<layer>[-<region>]` → { environment, layer }. */
 function stackParts(stack: string): { environment: string; layer: string } {

@@ -4,7 +4,7 @@ import { TerraformOutput, type App } from "cdktf";
 import type { StateBackendOptions } from "../config/runtime";
 import { defineEnvironment } from "../stacks/environment";
 import { LayerStack } from "../stacks/layer-stack";
-import { environmentNamed, synthApp } from "./helpers";
+import { environmentNamed, sharedEnvironment, synthApp } from "./helpers";
 
 const production = environmentNamed("production");
 const PRODUCER = "cryptopulse-production-network-fra1";
@@ -67,7 +67,7 @@ describe("cross-stack references (full app synth)", () => {
 });
 
 describe("the environment's own cross-stack wiring (full app synth)", () => {
-  const { stacks } = synthApp((app) => defineEnvironment(app, production, { kind: "local" }));
+  const { stacks } = sharedEnvironment("production");
   const data = stacks["cryptopulse-production-data-fra1"];
   const cluster = stacks["cryptopulse-production-cluster-fra1"];
 

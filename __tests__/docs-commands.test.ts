@@ -1,12 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync } from "fs";
-import { tmpdir } from "os";
+import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { parseCostArguments } from "../cost/cli";
 import { parseReportArguments } from "../cost/report";
-import { synthesizePlatform } from "../stacks/platform-app";
 import { loadCdktfCli } from "./cdktf-cli";
 import { checkCommand, checkDocs, commandsOf, markdownFiles, snippetsOf, type ArgumentCheck, type CheckContext, type Finding } from "./doc-commands";
+import { sharedPlatformSynth } from "./helpers";
 
 /**
  * Every `cdktf …` and `npm run …` command of README.md and docs/**.md, in
@@ -45,9 +44,8 @@ const scriptArguments = new Map([
 ]);
 
 beforeAll(() => {
-  const outdir = mkdtempSync(path.join(tmpdir(), "cryptopulse-docs-"));
   // Both environments, the Terraform Cloud bootstrap stack and the default (local) state, whatever the shell exports.
-  synthesizePlatform({ env: { CRYPTOPULSE_TFC_BOOTSTRAP: "true", CRYPTOPULSE_TFC_ORGANIZATION: "cryptopulse" }, outdir });
+  const outdir = sharedPlatformSynth({ CRYPTOPULSE_TFC_BOOTSTRAP: "true", CRYPTOPULSE_TFC_ORGANIZATION: "cryptopulse" });
   const manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { name: string; dependencies: string[] }> };
   context = { cli, scripts, scriptArguments, stacks: { dependencies: new Map(Object.values(manifest.stacks).map((stack) => [stack.name, stack.dependencies])) } };
 });

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from "fs";
-import { tmpdir } from "os";
+import { readFileSync } from "fs";
 import * as path from "path";
 import { App, Testing } from "cdktf";
 import { CertificatePack } from "@cdktf/provider-cloudflare/lib/certificate-pack";
@@ -17,8 +16,7 @@ import { estimateEnvironments } from "../cost/estimate";
 import { shippedPrices } from "../cost/prices";
 import { reportFileName, type StackReport } from "../guardrails";
 import { defineEnvironment } from "../stacks/environment";
-import { synthesizePlatform } from "../stacks/platform-app";
-import { problemsOf, shippedConfig, type TerraformJson } from "./helpers";
+import { problemsOf, sharedPlatformSynth, shippedConfig, type TerraformJson } from "./helpers";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- configurations are edited off-type on purpose */
 
@@ -446,8 +444,7 @@ describe("edge configuration the plan cannot run", () => {
 
 describe("the edge in the whole app", () => {
   it("passes the Cloudflare guardrails (proxied records, strict SSL, TLS 1.2) without suppressions", () => {
-    const outdir = mkdtempSync(path.join(tmpdir(), "cryptopulse-edge-"));
-    synthesizePlatform({ env: {}, outdir });
+    const outdir = sharedPlatformSynth();
     for (const stack of ["cryptopulse-production-edge", "cryptopulse-staging-edge"]) {
       const report = JSON.parse(readFileSync(path.join(outdir, reportFileName(stack)), "utf8")) as StackReport;
       expect(report.passed).toBe(true);

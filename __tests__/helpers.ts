@@ -1,9 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync } from "fs";
+import { createHash } from "crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { App, Testing, type TerraformStack } from "cdktf";
 import type { IngressControllerProps } from "../constructs/platform/ingress-controller";
 import { defineEnvironment } from "../stacks/environment";
+import { synthesizePlatform } from "../stacks/platform-app";
 import { ConfigError, loadPlatformConfig, PLATFORM_CONFIG, type EnvironmentConfig, type PlatformConfigInput } from "../config";
 
 /** A deep copy of the shipped configuration, safe to mutate in a test. */
@@ -41,21 +43,89 @@ export function environmentNamed(name: string): EnvironmentConfig {
 /** Runs `app.synth()` into a fresh temporary directory and reads back every stack's JSON. */
 export function synthApp(build: (app: App) => void): { outdir: string; stacks: Record<string, TerraformJson> } {
   const outdir = mkdtempSync(path.join(tmpdir(), "cryptopulse-synth-"));
+  synthAppInto(outdir, build);
+  return { outdir, stacks: stacksIn(outdir) };
+}
+
+function synthAppInto(outdir: string, build: (app: App) => void): void {
   const app = new App({ outdir, skipValidation: true });
   build(app);
   app.synth();
-  const stacksDir = path.join(outdir, "stacks");
-  const stacks = Object.fromEntries(
-    readdirSync(stacksDir).map((name) => [name, JSON.parse(readFileSync(path.join(stacksDir, name, "cdk.tf.json"), "utf8")) as TerraformJson]),
-  );
-  return { outdir, stacks };
 }
 
-/** An environment's platform stack, synthesized alone (cross-stack references stay unresolved). */
+/** Every stack's JSON under `outdir`/stacks. */
+function stacksIn(outdir: string): Record<string, TerraformJson> {
+  const stacksDir = path.join(outdir, "stacks");
+  return Object.fromEntries(
+    readdirSync(stacksDir).map((name) => [name, JSON.parse(readFileSync(path.join(stacksDir, name, "cdk.tf.json"), "utf8")) as TerraformJson]),
+  );
+}
+
+/**
+ * What many test files synthesize alike is made once per run and shared by every file and worker: the
+ * first to ask writes it into the run's scratch directory (CRYPTOPULSE_TEST_TMPDIR, jest-tmpdir.cjs,
+ * removed at the end of the run), the others read it back, so they pay for reading JSON instead of
+ * building and synthesizing the stacks again. Each output is written elsewhere and renamed into place,
+ * so a reader never sees half of it. The outputs are read-only: a test that changes one copies it first.
+ * Outside a jest run (no scratch directory) each call synthesizes afresh.
+ */
+function sharedOutput(key: string, write: (dir: string) => void): string {
+  const scratch = process.env.CRYPTOPULSE_TEST_TMPDIR;
+  if (!scratch) {
+    const dir = mkdtempSync(path.join(tmpdir(), "cryptopulse-synth-"));
+    write(dir);
+    return dir;
+  }
+  // At the depth of a mkdtemp(tmpdir()) directory: the local backend's state paths are relative to the outdir.
+  const dir = path.join(scratch, `cryptopulse-shared-${key}`);
+  if (existsSync(dir)) return dir;
+  const partial = mkdtempSync(`${dir}-partial-`);
+  write(partial);
+  try {
+    renameSync(partial, dir);
+  } catch (error) {
+    // Another worker got there first with the same output.
+    if (!["EEXIST", "ENOTEMPTY"].includes((error as NodeJS.ErrnoException).code ?? "")) throw error;
+    rmSync(partial, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/** Every stack of one environment of the shipped configuration, synthesized as an app with local state (synthApp), once per run. Read-only. */
+export function sharedEnvironment(name: string): { outdir: string; stacks: Record<string, TerraformJson> } {
+  const outdir = sharedOutput(`environment-${name}`, (dir) => synthAppInto(dir, (app) => defineEnvironment(app, environmentNamed(name), { kind: "local" })));
+  return { outdir, stacks: stacksIn(outdir) };
+}
+
+/** The output directory of synthesizePlatform with the shipped configuration and runtime settings `env`, once per run. Read-only: copy it to change it. */
+export function sharedPlatformSynth(env: NodeJS.ProcessEnv = {}): string {
+  const key = createHash("sha256").update(JSON.stringify(Object.entries(env).sort())).digest("hex").slice(0, 16);
+  return sharedOutput(`app-${key}`, (outdir) => synthesizePlatform({ env, outdir }));
+}
+
+/**
+ * An environment's platform stack, synthesized alone (cross-stack references stay unresolved): the
+ * synthesized JSON once per run; the stack itself is built only when a test asks for it.
+ */
 export function synthesizedPlatform(name: "production" | "staging") {
+  const file = path.join(
+    sharedOutput(`platform-${name}`, (dir) => writeFileSync(path.join(dir, "platform.tf.json"), Testing.synth(platformStackOf(name)))),
+    "platform.tf.json",
+  );
+  const synthesized = readFileSync(file, "utf8");
+  let stack: ReturnType<typeof platformStackOf> | undefined;
+  return {
+    get stack() {
+      return (stack ??= platformStackOf(name));
+    },
+    synthesized,
+    json: JSON.parse(synthesized) as TerraformJson,
+  };
+}
+
+function platformStackOf(name: "production" | "staging") {
   const app = new App({ outdir: "cdktf.out", skipValidation: true });
-  const { platform } = defineEnvironment(app, environmentNamed(name), { kind: "local" });
-  return { stack: platform, synthesized: Testing.synth(platform), json: synthJson(platform) };
+  return defineEnvironment(app, environmentNamed(name), { kind: "local" }).platform;
 }
 
 /** Every resource of `type` in synthesized JSON. */

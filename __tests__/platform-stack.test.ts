@@ -4,8 +4,7 @@ import { DataDigitaloceanKubernetesCluster } from "@cdktf/provider-digitalocean/
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
-import { defineEnvironment } from "../stacks/environment";
-import { environmentNamed, synthApp, type TerraformJson, releaseNamed, resourcesOf, synthesizedPlatform } from "./helpers";
+import { environmentNamed, sharedEnvironment, type TerraformJson, releaseNamed, resourcesOf, synthesizedPlatform } from "./helpers";
 
 
 const production = synthesizedPlatform("production");
@@ -114,7 +113,7 @@ describe("PlatformLayerStack", () => {
   });
 
   it("fills the app Secrets from the data stack (through remote state) and sensitive variables, never from literals", () => {
-    const { stacks } = synthApp((app) => defineEnvironment(app, environmentNamed("production"), { kind: "local" }));
+    const { stacks } = sharedEnvironment("production");
     const json = stacks["cryptopulse-production-platform-fra1"];
     const backend = all(json, "kubernetes_secret_v1").find((s) => s.metadata.name === "backend-env")!;
     expect(Object.keys(backend.data).sort()).toEqual([

@@ -14,7 +14,7 @@ import * as path from "path";
 const ROOT = path.resolve(__dirname, "..");
 const packageScripts = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
 /** The npm scripts that run another project's command, which answers --help its own way. */
-const TOOLS: Readonly<Record<string, string>> = { synth: "cdktf", typecheck: "tsc", lint: "eslint", test: "jest" };
+const TOOLS: Readonly<Record<string, string>> = { synth: "cdktf", typecheck: "tsc", lint: "eslint", test: "jest", "test:integration": "jest" };
 
 interface Script {
   /** How a user types it. */

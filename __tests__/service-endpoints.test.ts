@@ -1,14 +1,12 @@
-import { mkdtempSync, readFileSync } from "fs";
-import { tmpdir } from "os";
+import { readFileSync } from "fs";
 import * as path from "path";
-import { synthesizePlatform } from "../stacks/platform-app";
+import { sharedPlatformSynth } from "./helpers";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The staging stacks synthesized with `env` as the runtime settings. */
 function stagingStacks(env: NodeJS.ProcessEnv): Record<string, Json> {
-  const outdir = mkdtempSync(path.join(tmpdir(), "endpoints-"));
-  synthesizePlatform({ env: { CRYPTOPULSE_ENVIRONMENTS: "staging", ...env }, outdir });
+  const outdir = sharedPlatformSynth({ CRYPTOPULSE_ENVIRONMENTS: "staging", ...env });
   const manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as Json;
   return Object.fromEntries(
     Object.entries(manifest.stacks as Json).map(([name, stack]) => [name, JSON.parse(readFileSync(path.join(outdir, stack.synthesizedStackPath), "utf8"))]),

@@ -4,6 +4,10 @@ import { Lazy } from "cdktf";
 import { readRuntimeOptions } from "../config/runtime";
 import { withoutTokenTraces } from "../stacks/token-traces";
 import { problemsOf } from "./helpers";
+import { restoreTokenTraces } from "./setup";
+
+// setup.ts skips the traces for every suite; this one checks the skip, so it starts without it.
+beforeAll(restoreTokenTraces);
 
 /** The creation trace cdktf keeps in a token (Intrinsic and Lazy both name it creationStack). */
 const traceOf = (token: unknown) => (token as { creationStack: string[] }).creationStack;

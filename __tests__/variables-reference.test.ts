@@ -1,11 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync } from "fs";
-import { tmpdir } from "os";
+import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { loadPlatformConfig, PLATFORM_CONFIG } from "../config";
-import { synthesizePlatform } from "../stacks/platform-app";
 import { markdownFiles } from "./doc-commands";
-import type { TerraformJson } from "./helpers";
+import { sharedPlatformSynth, type TerraformJson } from "./helpers";
 
 /**
  * One set of Terraform variables, wherever users meet it: what the synthesized stacks of every
@@ -17,9 +15,8 @@ import type { TerraformJson } from "./helpers";
 /* eslint-disable @typescript-eslint/no-explicit-any -- workflow YAML and Terraform JSON are untyped */
 
 const ROOT = path.resolve(__dirname, "..");
-const outdir = mkdtempSync(path.join(tmpdir(), "cryptopulse-variables-"));
 // Every environment and the Terraform Cloud bootstrap stack: what npm run docs:tables synthesizes (docs-tables.test.ts holds the table to it).
-synthesizePlatform({ env: { CRYPTOPULSE_TFC_BOOTSTRAP: "true", CRYPTOPULSE_TFC_ORGANIZATION: "cryptopulse" }, outdir });
+const outdir = sharedPlatformSynth({ CRYPTOPULSE_TFC_BOOTSTRAP: "true", CRYPTOPULSE_TFC_ORGANIZATION: "cryptopulse" });
 const environments = loadPlatformConfig().environments.map((environment) => environment.name);
 
 interface Declared {

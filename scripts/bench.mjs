@@ -15,7 +15,7 @@
 //   app     the cdktf.json app alone, every environment (14 stacks)
 //   synth   npx cdktf synth
 //   tsnode  the app through npx ts-node main.ts (cdktf's template default): the comparison for app
-//   tests   the unit tests (npx jest)
+//   tests   the unit tests (the jest project npm test runs)
 //   scale   the app with 0, 6, 12 and 18 generated copies of staging (14 to 122 stacks,
 //           scripts/bench/scale-app.ts, bundled and cached like the app): CPU time per stack,
 //           fitted by least squares
@@ -71,7 +71,7 @@ function commandsOf(subject) {
     case "tsnode":
       return [{ key: "tsnode", label: "app via npx ts-node main.ts", command: "npx ts-node main.ts" }];
     case "tests":
-      return [{ key: "tests", label: "unit tests: npx jest", command: "npx jest --silent" }];
+      return [{ key: "tests", label: "unit tests: npx jest --selectProjects unit", command: "npx jest --selectProjects unit --silent" }];
     case "scale":
       return SCALE_COPIES.map((copies) => ({ key: `scale-${copies}`, label: `app + ${copies} copies of staging`, command: `node scripts/bench/scale.cjs ${copies}`, countsStacks: true }));
   }

@@ -22,13 +22,24 @@ const TOKEN_TRACE_HELPERS: ReadonlySet<unknown> = new Set(Object.values(tokenTra
  */
 export function withoutTokenTraces<T>(synth: () => T, keep = false): T {
   if (keep) return synth();
+  const restore = skipTokenTraces();
+  try {
+    return synth();
+  } finally {
+    restore();
+  }
+}
+
+/**
+ * Makes Error.captureStackTrace skip the calls of cdktf's trace helpers from now on (the tests, which build stacks
+ * by the hundred, for their whole run); returns the function that puts the original back.
+ */
+export function skipTokenTraces(): () => void {
   const capture = Error.captureStackTrace;
   Error.captureStackTrace = (target, below) => {
     if (!TOKEN_TRACE_HELPERS.has(below)) capture(target, below);
   };
-  try {
-    return synth();
-  } finally {
+  return () => {
     Error.captureStackTrace = capture;
-  }
+  };
 }
