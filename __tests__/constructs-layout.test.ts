@@ -71,6 +71,15 @@ describe("stack files", () => {
     expect(valueImports).toEqual([]);
   });
 
+  it("declare no constant or helper function of their own: names and numbers live in config/ and the constructs", () => {
+    const declarations = [...STACK_FILES].flatMap(([file, source]) =>
+      [...source.matchAll(/^(?:export )?(?:const|function) (\w+)|\b(?:const|let) (\w+) = (?:async )?(?:\([^)]*\)|\w+) =>/gm)].map(
+        ([, declared, closure]) => `${file}: ${declared ?? closure}`,
+      ),
+    );
+    expect(declarations).toEqual([]);
+  });
+
   it("thread no dependsOn list by hand", () => {
     expect([...STACK_FILES].filter(([, source]) => /\bdependsOn\b/.test(source)).map(([file]) => file)).toEqual([]);
   });
