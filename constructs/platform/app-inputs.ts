@@ -15,8 +15,8 @@ import { AppService, DATABASE_CA_KEY } from "./app-service";
 /**
  * What the app services read in their namespace: their Secrets (filled from the data stack
  * and sensitive variables, never from values), the PostgreSQL CA, and the three services
- * themselves. Built in the scope they are given (the platform
- * stack), not in a child construct, so their logical ids stay the ones deployed state knows.
+ * themselves. Built in the scope they are given (the platform stack), not in a child
+ * construct, so their logical ids stay the ones deployed state knows.
  */
 
 /** The ConfigMap of the PostgreSQL clusters' CA certificate, mounted into the services that read PostgreSQL. */
