@@ -5,6 +5,7 @@ import { App, Testing } from "cdktf";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
+import { DATABASE_PORTS } from "../constructs/core/ports";
 import type { MigrationConnection } from "../constructs/core/postgres-connection";
 import { readMigrations, SchemaMigrationJob } from "../constructs/data/schema-migration-job";
 import { terraformLiteral } from "../constructs/core/terraform-literal";
@@ -13,6 +14,7 @@ import { NetworkStack } from "../stacks/network-stack";
 import { environmentNamed, synthJson, type TerraformJson } from "./helpers";
 
 const MIGRATIONS = path.resolve(__dirname, "..", "migrations");
+const databaseEgress = { cidr: "10.10.0.0/16", ports: DATABASE_PORTS };
 
 const connection: MigrationConnection = {
   host: "private-pg.db.ondigitalocean.com",
@@ -25,7 +27,7 @@ const connection: MigrationConnection = {
 
 function synthJob(directory = MIGRATIONS): { synth: string; json: TerraformJson } {
   const synth = Testing.synthScope((scope) => {
-    new SchemaMigrationJob(scope, "migrate", { namespace: "cryptopulse", connection, postgresMajor: "17", directory });
+    new SchemaMigrationJob(scope, "migrate", { namespace: "cryptopulse", connection, postgresMajor: "17", directory, databaseEgress });
   });
   return { synth, json: JSON.parse(synth) as TerraformJson };
 }
@@ -90,6 +92,14 @@ describe("SchemaMigrationJob", () => {
     expect(pod.restart_policy).toBe("Never");
   });
 
+  it("reaches the database through an egress policy of its own, created before it", () => {
+    const egress = only(json, "kubernetes_network_policy_v1");
+    expect(egress.metadata).toEqual({ name: "schema-migration-egress", namespace: "cryptopulse" });
+    expect(egress.spec.pod_selector).toEqual({ match_labels: { "app.kubernetes.io/name": job.metadata.labels["app.kubernetes.io/name"] } });
+    expect(egress.spec.egress[1]).toEqual({ to: [{ ip_block: { cidr: "10.10.0.0/16" } }], ports: DATABASE_PORTS.map((port) => ({ protocol: "TCP", port: String(port) })) });
+    expect(job.depends_on).toEqual(["kubernetes_network_policy_v1.migrate-egress"]);
+  });
+
   it("runs unprivileged", () => {
     expect(pod.automount_service_account_token).toBe(false);
     expect(pod.security_context).toMatchObject({ run_as_non_root: true, run_as_user: "70", seccomp_profile: { type: "RuntimeDefault" } });
@@ -130,7 +140,7 @@ describe("ManagedPostgres.migrationConnection", () => {
     const app = new App({ outdir: "cdktf.out", skipValidation: true });
     const network = new NetworkStack(app, { environment, region: environment.primaryRegion, state: { kind: "local" } });
     const data = new DataStack(app, { environment, state: { kind: "local" }, network, trustedKubernetesClusterIds: ["doks-id"] });
-    new SchemaMigrationJob(data, "migrate", { namespace: "cryptopulse", connection: data.postgres.migrationConnection, postgresMajor: "17" });
+    new SchemaMigrationJob(data, "migrate", { namespace: "cryptopulse", connection: data.postgres.migrationConnection, postgresMajor: "17", databaseEgress });
 
     const cluster = (attribute: string) => expect.stringMatching(new RegExp(`^\\$\\{digitalocean_database_cluster\\.postgres_primary_cluster_\\w+\\.${attribute}\\}$`));
     expect(only(synthJson(data), "kubernetes_secret_v1").data).toEqual({

@@ -637,7 +637,13 @@ describe("guardrail rules", () => {
   it("pass the schema migration job, the first workload of the next layer", () => {
     const stack = new TerraformStack(Testing.app(), "platform");
     const connection = { host: "${x.private_host}", port: "25060", database: "cryptopulse", adminUser: "${x.user}", adminPassword: "${x.password}", appUser: "app" };
-    new SchemaMigrationJob(stack, "migrate", { namespace: "cryptopulse", connection, postgresMajor: "17", directory: path.resolve(__dirname, "..", "migrations") });
+    new SchemaMigrationJob(stack, "migrate", {
+      namespace: "cryptopulse",
+      connection,
+      postgresMajor: "17",
+      directory: path.resolve(__dirname, "..", "migrations"),
+      databaseEgress: { cidr: "10.10.0.0/16", ports: [25060] },
+    });
     const report = evaluateStack(stack, { tier: "production" });
     expect(report.results.filter((result) => result.status !== "pass")).toEqual([]);
     expect(report.results.map((result) => result.rule)).toEqual(expect.arrayContaining(["CP-K8S-001", "CP-K8S-002", "CP-K8S-004", "CP-SEC-001"]));

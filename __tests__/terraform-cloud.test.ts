@@ -6,7 +6,7 @@ import { readRuntimeOptions } from "../config/runtime";
 import { NOTIFICATION_TRIGGERS } from "../constructs/bootstrap/stack-workspace";
 import { synthesizePlatform } from "../stacks/platform-app";
 import { BOOTSTRAP_STACK_NAME } from "../config/naming.mjs";
-import { TERRAFORM_VERSION } from "../stacks/terraform-cloud-stack";
+import { TERRAFORM_VERSION } from "../constructs/bootstrap/terraform-cloud";
 import { runScript } from "./fixtures/ci/harness";
 import { environmentNamed, problemsOf, shippedConfig, type TerraformJson } from "./helpers";
 

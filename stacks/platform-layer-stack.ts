@@ -12,7 +12,7 @@ import { SchemaMigrationJob } from "../constructs/data/schema-migration-job";
 import { LogBucket, Logging, LOKI_DATASOURCE } from "../constructs/observability/logging";
 import { Monitoring } from "../constructs/observability/monitoring";
 import { UptimeChecks } from "../constructs/observability/uptime-checks";
-import { appSecrets, appServices, databaseCaConfigMap, migrationEgress } from "../constructs/platform/app-inputs";
+import { appSecrets, appServices, databaseCaConfigMap } from "../constructs/platform/app-inputs";
 import { AppNamespace } from "../constructs/platform/app-namespace";
 import { DATABASE_CA_FILE, type AppService } from "../constructs/platform/app-service";
 import { ClusterProviders } from "../constructs/platform/cluster-providers";
@@ -135,7 +135,7 @@ export class PlatformLayerStack extends LayerStack {
       namespace,
       connection: data.postgres.migrationConnection,
       postgresMajor: environment.data.postgres.version,
-      dependsOn: [migrationEgress(this, namespace, region.vpcCidr)],
+      databaseEgress: { cidr: region.vpcCidr, ports: DATABASE_PORTS },
     });
     this.services = appServices(this, {
       environment,
@@ -143,7 +143,8 @@ export class PlatformLayerStack extends LayerStack {
       vpcCidr: region.vpcCidr,
       secrets: this.appSecrets,
       after: [this.ingress, this.monitoring],
-      backendAfter: [this.migration.job, this.databaseCa],
+      migration: this.migration,
+      databaseCa: this.databaseCa,
     });
 
     this.backups = new BackupJobs(this, "backups", {

@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { DigitaloceanProvider } from "@cdktf/provider-digitalocean/lib/provider";
+import { TfeProvider } from "@cdktf/provider-tfe/lib/provider";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { serviceEndpointsOf } from "../constructs/core/service-endpoints";
 
@@ -30,6 +31,14 @@ export const PROVIDERS = {
 } as const;
 
 export type ProviderName = keyof typeof PROVIDERS;
+
+/**
+ * The bootstrap stack's provider: Terraform Cloud of `organization` at `hostname`. Its token
+ * comes from TFE_TOKEN (or the CLI credentials of the host), never from code.
+ */
+export function terraformCloudProvider(scope: Construct, options: { readonly hostname: string; readonly organization: string }): TfeProvider {
+  return new TfeProvider(scope, "tfe", { hostname: options.hostname, organization: options.organization });
+}
 
 /**
  * The environment variables each provider (by Terraform type) reads its

@@ -1,16 +1,12 @@
 import { App, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { TfeProvider } from "@cdktf/provider-tfe/lib/provider";
 import { BOOTSTRAP_STACK_NAME } from "../config/naming.mjs";
 import type { StateBackendOptions, TerraformCloudBootstrapOptions } from "../config/runtime";
 import { terraformCloudWorkspaces } from "../constructs/bootstrap/terraform-cloud";
 import { applyGuardrails } from "../guardrails";
-import { PROVIDER_CREDENTIALS } from "./providers";
+import { PROVIDER_CREDENTIALS, terraformCloudProvider } from "./providers";
 import type { StackNode } from "./stack-graph";
 import { attachStateBackend } from "./state-backend";
-
-/** The engine of remote runs: the TERRAFORM_VERSION the workflows install (a test holds them equal). */
-export const TERRAFORM_VERSION = "1.11.4";
 
 export interface TerraformCloudBootstrapStackProps {
   readonly options: TerraformCloudBootstrapOptions;
@@ -36,7 +32,7 @@ export class TerraformCloudBootstrapStack extends TerraformStack {
   constructor(scope: Construct, props: TerraformCloudBootstrapStackProps) {
     super(scope, BOOTSTRAP_STACK_NAME);
     const { organization, hostname, project } = props.options;
-    new TfeProvider(this, "tfe", { hostname, organization });
+    terraformCloudProvider(this, { hostname, organization });
     attachStateBackend(this, BOOTSTRAP_STACK_NAME, props.state, App.of(this).outdir);
     applyGuardrails(this, { tier: "production" });
 
@@ -44,7 +40,6 @@ export class TerraformCloudBootstrapStack extends TerraformStack {
       organization,
       project,
       stacks: props.stacks,
-      terraformVersion: TERRAFORM_VERSION,
       credentialProviders: PROVIDER_CREDENTIALS,
     });
   }

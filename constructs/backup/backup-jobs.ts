@@ -6,7 +6,6 @@ import { ClusterRoleBindingV1 } from "@cdktf/provider-kubernetes/lib/cluster-rol
 import { ClusterRoleV1 } from "@cdktf/provider-kubernetes/lib/cluster-role-v1";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { CronJobV1 } from "@cdktf/provider-kubernetes/lib/cron-job-v1";
-import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { spacesEndpoint, type RegionSlug } from "../../config/regions";
@@ -193,17 +192,15 @@ export class BackupJobs extends ClusterAddon {
 
     // Egress: DNS, the databases' private endpoints, and Spaces over HTTPS (public addresses only).
     const spacesEgress = { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_RANGES } }], ports: [{ protocol: "TCP", port: "443" }] };
-    new NetworkPolicyV1(this, "egress", {
-      metadata: { name: "backup-egress", namespace, labels: partOf },
-      spec: {
-        podSelector: { matchLabels: partOf },
-        policyTypes: ["Egress"],
-        egress: [
-          DNS_EGRESS,
-          { to: [{ ipBlock: { cidr: props.databaseEgress.cidr } }], ports: props.databaseEgress.ports.map((port) => ({ protocol: "TCP", port: String(port) })) },
-          spacesEgress,
-        ],
-      },
+    this.networkPolicy("egress", {
+      name: "backup-egress",
+      labels: partOf,
+      podSelector: { matchLabels: partOf },
+      egress: [
+        DNS_EGRESS,
+        { to: [{ ipBlock: { cidr: props.databaseEgress.cidr } }], ports: props.databaseEgress.ports.map((port) => ({ protocol: "TCP", port: String(port) })) },
+        spacesEgress,
+      ],
     });
 
     const snapshotAccount = new ServiceAccountV1(this, "snapshot-account", {
@@ -235,13 +232,11 @@ export class BackupJobs extends ClusterAddon {
       subject: [{ kind: "ServiceAccount", name: snapshotAccount.metadata.name, namespace }],
     });
     // The snapshot also talks to the Kubernetes API (DOKS serves it on 443 at a public address).
-    new NetworkPolicyV1(this, "snapshot-api-egress", {
-      metadata: { name: "config-snapshot-api-egress", namespace, labels: partOf },
-      spec: {
-        podSelector: { matchLabels: { "app.kubernetes.io/name": BACKUP_CRONJOBS.snapshot } },
-        policyTypes: ["Egress"],
-        egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: "443" }, { protocol: "TCP", port: "6443" }] }],
-      },
+    this.networkPolicy("snapshot-api-egress", {
+      name: "config-snapshot-api-egress",
+      labels: partOf,
+      podSelector: { matchLabels: { "app.kubernetes.io/name": BACKUP_CRONJOBS.snapshot } },
+      egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: "443" }, { protocol: "TCP", port: "6443" }] }],
     });
 
     const image = props.image.digest ? `${props.image.repository}@${props.image.digest}` : `${props.image.repository}:${props.image.tag}`;

@@ -33,6 +33,9 @@ export interface WorkspaceStack {
   readonly slackAlerts: AlertsConfig["slack"];
 }
 
+/** The engine of remote runs: the TERRAFORM_VERSION the workflows install (a test holds them equal). */
+export const TERRAFORM_VERSION = "1.11.4";
+
 /** The environment variables each provider (by Terraform type) reads its credentials from. */
 export type CredentialProviders = Readonly<Record<string, readonly string[]>>;
 
@@ -41,8 +44,6 @@ export interface TerraformCloudWorkspacesProps {
   /** The Terraform Cloud project holding every workspace. */
   readonly project: string;
   readonly stacks: readonly WorkspaceStack[];
-  /** The engine version of remote runs. */
-  readonly terraformVersion: string;
   readonly credentialProviders: CredentialProviders;
 }
 
@@ -74,7 +75,7 @@ export function terraformCloudWorkspaces(scope: Construct, props: TerraformCloud
         projectId,
         description: `cdktf stack ${stack.name} (${stack.environment})`,
         production: stack.production,
-        terraformVersion: props.terraformVersion,
+        terraformVersion: TERRAFORM_VERSION,
         variableSetId: variableSets.get(stack.environment) as string,
         notifications,
       }).workspace;

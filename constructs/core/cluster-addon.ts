@@ -27,6 +27,17 @@ export interface ClusterAddonProps {
   readonly after?: readonly ClusterAddon[];
 }
 
+/** A NetworkPolicy an add-on declares: what it selects and the flows it allows on top of the default deny. */
+export interface AddonNetworkPolicy {
+  readonly name: string;
+  /** The add-on's own namespace by default. */
+  readonly namespace?: string;
+  readonly labels?: Record<string, string>;
+  readonly podSelector: { readonly matchLabels?: Record<string, string> };
+  readonly ingress?: NetworkPolicyV1SpecIngress[];
+  readonly egress?: NetworkPolicyV1SpecEgress[];
+}
+
 export interface AddonReleaseProps {
   readonly name: string;
   readonly chart: HelmChart;
@@ -71,20 +82,15 @@ export abstract class ClusterAddon extends Construct {
     return this.ready;
   }
 
-  /** A NetworkPolicy in the add-on's namespace (or `namespace`) for the pods `podSelector` matches. */
-  protected networkPolicy(
-    id: string,
-    policy: {
-      readonly name: string;
-      readonly namespace?: string;
-      readonly podSelector: { readonly matchLabels?: Record<string, string> };
-      readonly ingress?: NetworkPolicyV1SpecIngress[];
-      readonly egress?: NetworkPolicyV1SpecEgress[];
-    },
-  ): NetworkPolicyV1 {
+  /**
+   * A NetworkPolicy for the pods `podSelector` matches, in the add-on's namespace or in
+   * `namespace` (another namespace of the add-on, or one whose pods talk to it). Its policy
+   * types follow from the rules given: an add-on declares flows, never a bare spec.
+   */
+  protected networkPolicy(id: string, policy: AddonNetworkPolicy): NetworkPolicyV1 {
     const policyTypes = [...(policy.ingress ? ["Ingress"] : []), ...(policy.egress ? ["Egress"] : [])];
     return new NetworkPolicyV1(this, id, {
-      metadata: { name: policy.name, namespace: policy.namespace ?? this.namespaceName },
+      metadata: { name: policy.name, namespace: policy.namespace ?? this.namespaceName, ...(policy.labels ? { labels: policy.labels } : {}) },
       spec: {
         podSelector: policy.podSelector,
         policyTypes,

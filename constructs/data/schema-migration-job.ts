@@ -1,13 +1,14 @@
 import { createHash } from "crypto";
 import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
-import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
+import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { projectPath } from "../../config/paths";
 import type { MigrationConnection } from "../core/postgres-connection";
+import { DNS_EGRESS } from "../core/secure-namespace";
 import { terraformLiteral } from "../core/terraform-literal";
 
 export interface SchemaMigrationJobProps {
@@ -17,8 +18,11 @@ export interface SchemaMigrationJobProps {
   readonly postgresMajor: string;
   /** Holds migrate.sh and the NNNN_name.sql files; `migrations/` of the project by default (cdktf runs from there). */
   readonly directory?: string;
-  /** What must exist before the Job starts, e.g. the network policy that lets it reach the database. */
-  readonly dependsOn?: ITerraformDependable[];
+  /**
+   * The database's private endpoints, as the namespace's default deny must let the Job reach
+   * them: the VPC CIDR and the database ports (DATABASE_PORTS).
+   */
+  readonly databaseEgress: { readonly cidr: string; readonly ports: readonly number[] };
 }
 
 const MIGRATION_FILE = /^\d{4}_[a-z0-9_]+\.sql$/;
@@ -55,6 +59,8 @@ export function readMigrations(directory: string): Record<string, string> {
  */
 export class SchemaMigrationJob extends Construct {
   readonly job: JobV1;
+  /** The Job's way to PostgreSQL, created before it: a Job started under default deny alone could not reach the database. */
+  readonly egress: NetworkPolicyV1;
 
   constructor(scope: Construct, id: string, props: SchemaMigrationJobProps) {
     super(scope, id);
@@ -62,6 +68,20 @@ export class SchemaMigrationJob extends Construct {
     const files = readMigrations(props.directory ?? projectPath("migrations"));
     const digest = createHash("sha256").update(JSON.stringify(files)).digest("hex").slice(0, 10);
     const labels = { "app.kubernetes.io/name": "schema-migration", "app.kubernetes.io/part-of": "cryptopulse" };
+
+    // Beside the construct (`<id>-egress` in its scope), not inside it: deployed state knows the
+    // policy at that address, and a move would be a destroy and a create of it.
+    this.egress = new NetworkPolicyV1(scope, `${id}-egress`, {
+      metadata: { name: "schema-migration-egress", namespace },
+      spec: {
+        podSelector: { matchLabels: { "app.kubernetes.io/name": labels["app.kubernetes.io/name"] } },
+        policyTypes: ["Egress"],
+        egress: [
+          DNS_EGRESS,
+          { to: [{ ipBlock: { cidr: props.databaseEgress.cidr } }], ports: props.databaseEgress.ports.map((port) => ({ protocol: "TCP", port: String(port) })) },
+        ],
+      },
+    });
 
     const secret = new SecretV1(this, "connection", {
       metadata: { name: "schema-migration-connection", namespace, labels },
@@ -83,7 +103,7 @@ export class SchemaMigrationJob extends Construct {
     this.job = new JobV1(this, "job", {
       metadata: { name: `schema-migration-${digest}`, namespace, labels },
       waitForCompletion: true,
-      dependsOn: props.dependsOn,
+      dependsOn: [this.egress],
       timeouts: { create: "15m" },
       spec: {
         backoffLimit: 2,

@@ -2,7 +2,7 @@ import { readFileSync } from "fs";
 import { Construct } from "constructs";
 import { stringify as stringifyYaml } from "yaml";
 import type { SpacesKey } from "@cdktf/provider-digitalocean/lib/spaces-key";
-import { NetworkPolicyV1, type NetworkPolicyV1Spec } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
+import type { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { APP_POOL_TAINT } from "../../config/cluster";
 import type { LogsConfig } from "../../config/observability";
@@ -130,7 +130,7 @@ export class Logging extends ClusterAddon {
     this.collectorNamespace = new SecureNamespace(this, "collector-namespace", { name: LOG_COLLECTOR_NAMESPACE, enforce: "privileged" });
     const namespace = this.namespaceName;
     const collectorNamespace = this.collectorNamespace.name;
-    const policies = this.networkPolicies(namespace, collectorNamespace, props.monitoringNamespace);
+    const policies = this.networkPolicies(collectorNamespace, props.monitoringNamespace);
 
     // The key reaches Loki only through this Secret; values hold `${VAR}` placeholders Loki expands.
     const spaces = new SecretV1(this, "spaces-key", {
@@ -158,33 +158,33 @@ export class Logging extends ClusterAddon {
   }
 
   /** The flows the pipeline needs on top of the namespaces' default deny. */
-  private networkPolicies(namespace: string, collectorNamespace: string, monitoringNamespace: string): NetworkPolicyV1[] {
+  private networkPolicies(collectorNamespace: string, monitoringNamespace: string): NetworkPolicyV1[] {
     const loki = [{ protocol: "TCP", port: String(LOKI_HTTP_PORT) }];
     const https = [{ protocol: "TCP", port: "443" }];
     const anywhere = [{ ipBlock: { cidr: "0.0.0.0/0" } }];
     const grafana = { matchLabels: { "app.kubernetes.io/name": "grafana" } };
-    const policy = (id: string, inNamespace: string, spec: NetworkPolicyV1Spec) =>
-      new NetworkPolicyV1(this, id, { metadata: { name: id, namespace: inNamespace }, spec });
     return [
       // Loki: pushes from Fluent Bit and queries from Grafana in; DNS and Spaces (HTTPS) out; and itself
       // through its Services (memberlist join, the compactor's gRPC address), which NetworkPolicies see
       // as pod-to-pod traffic.
-      policy("loki-access", namespace, {
+      this.networkPolicy("loki-access", {
+        name: "loki-access",
         podSelector: { matchLabels: { "app.kubernetes.io/name": "loki" } },
-        policyTypes: ["Ingress", "Egress"],
         ingress: [{ from: [namespaceNamed(LOG_COLLECTOR_NAMESPACE), { ...namespaceNamed(MONITORING_NAMESPACE), podSelector: grafana }], ports: loki }, { from: [{ podSelector: {} }] }],
         egress: [DNS_EGRESS, { to: anywhere, ports: https }, { to: [{ podSelector: {} }] }],
       }),
       // Fluent Bit: DNS, Loki, and the API server its kubernetes filter asks for pod metadata.
-      policy("fluent-bit-egress", collectorNamespace, {
+      this.networkPolicy("fluent-bit-egress", {
+        name: "fluent-bit-egress",
+        namespace: collectorNamespace,
         podSelector: {},
-        policyTypes: ["Egress"],
         egress: [DNS_EGRESS, { to: [namespaceNamed(LOGGING_NAMESPACE)], ports: loki }, { to: anywhere, ports: [...https, { protocol: "TCP", port: "6443" }] }],
       }),
       // Grafana queries Loki (its namespace denies all egress it does not allow).
-      policy("grafana-to-loki", monitoringNamespace, {
+      this.networkPolicy("grafana-to-loki", {
+        name: "grafana-to-loki",
+        namespace: monitoringNamespace,
         podSelector: grafana,
-        policyTypes: ["Egress"],
         egress: [{ to: [namespaceNamed(LOGGING_NAMESPACE)], ports: loki }],
       }),
     ];

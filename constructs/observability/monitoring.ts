@@ -6,7 +6,7 @@ import { DataDigitaloceanDatabaseCa } from "@cdktf/provider-digitalocean/lib/dat
 import { DataDigitaloceanDatabaseMetricsCredentials } from "@cdktf/provider-digitalocean/lib/data-digitalocean-database-metrics-credentials";
 import type { DatabaseCluster } from "@cdktf/provider-digitalocean/lib/database-cluster";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
-import { NetworkPolicyV1, type NetworkPolicyV1Spec } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
+import type { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import type { AlertsConfig } from "../../config";
 import type { ObservabilityConfig } from "../../config/observability";
@@ -84,7 +84,7 @@ export class Monitoring extends ClusterAddon {
     // passes `restricted` and runs in the monitoring namespace, which enforces it.
     this.nodeExporterNamespace = new SecureNamespace(this, "node-exporter-namespace", { name: NODE_EXPORTER_NAMESPACE, enforce: "privileged" });
     const namespace = this.namespaceName;
-    const policies = this.networkPolicies(namespace, observability);
+    const policies = this.networkPolicies(observability);
 
     const grafanaPassword = SensitiveVariable.of(this, {
       name: observability.grafana.adminPasswordVariable,
@@ -144,38 +144,37 @@ export class Monitoring extends ClusterAddon {
   }
 
   /** What each component needs on top of the namespace's default deny. */
-  private networkPolicies(namespace: string, observability: ObservabilityConfig): NetworkPolicyV1[] {
+  private networkPolicies(observability: ObservabilityConfig): NetworkPolicyV1[] {
     const tcp = (ports: readonly number[]) => ports.map((port) => ({ protocol: "TCP", port: String(port) }));
     const anywhere = [{ ipBlock: { cidr: "0.0.0.0/0" } }];
     const byName = (name: string) => ({ matchLabels: { "app.kubernetes.io/name": name } });
     const smtpPort = Number(observability.alerting.smtp.smarthost.split(":")[1]);
-    const policy = (id: string, spec: NetworkPolicyV1Spec) => new NetworkPolicyV1(this, id, { metadata: { name: id, namespace }, spec });
     return [
       // Components talk to each other (Grafana → Prometheus, Prometheus ↔ Alertmanager, Alertmanager
       // cluster gossip), resolve names and watch the Kubernetes API.
-      policy("monitoring-internal", {
+      this.networkPolicy("monitoring-internal", {
+        name: "monitoring-internal",
         podSelector: {},
-        policyTypes: ["Ingress", "Egress"],
         ingress: [{ from: [{ podSelector: {} }] }],
         egress: [{ to: [{ podSelector: {} }] }, DNS_EGRESS, { to: anywhere, ports: tcp(API_SERVER_PORTS) }],
       }),
       // Prometheus scrapes pods in every namespace, node-exporter and the kubelet on node IPs, and the
       // databases' metrics endpoints.
-      policy("prometheus-scrape", {
+      this.networkPolicy("prometheus-scrape", {
+        name: "prometheus-scrape",
         podSelector: byName("prometheus"),
-        policyTypes: ["Egress"],
         egress: [{ to: [{ namespaceSelector: {} }] }, { to: anywhere, ports: tcp(PROMETHEUS_EXTERNAL_PORTS) }],
       }),
       // The API server calls the operator's admission webhook (it validates PrometheusRules).
-      policy("operator-webhook", {
+      this.networkPolicy("operator-webhook", {
+        name: "operator-webhook",
         podSelector: { matchLabels: { app: "kube-prometheus-stack-operator" } },
-        policyTypes: ["Ingress"],
         ingress: [{ ports: tcp([OPERATOR_WEBHOOK_PORT]) }],
       }),
       // Alertmanager reaches Slack (HTTPS) and the SMTP relay.
-      policy("alertmanager-notify", {
+      this.networkPolicy("alertmanager-notify", {
+        name: "alertmanager-notify",
         podSelector: byName("alertmanager"),
-        policyTypes: ["Egress"],
         egress: [{ to: anywhere, ports: tcp([443, smtpPort]) }],
       }),
     ];

@@ -2,22 +2,21 @@ import type { ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { DataDigitaloceanDatabaseCa } from "@cdktf/provider-digitalocean/lib/data-digitalocean-database-ca";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
-import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
+import type { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import type { EnvironmentConfig, ServiceName } from "../../config";
 import { REPLICA_PURPOSES, type ReplicaPurpose } from "../../config/data";
 import type { PlatformLayerConfig } from "../../config/platform";
 import type { ClusterAddon } from "../core/cluster-addon";
 import { DATABASE_PORTS } from "../core/ports";
-import { DNS_EGRESS } from "../core/secure-namespace";
 import { SensitiveVariable } from "../core/sensitive-variable";
 import { AppService, DATABASE_CA_KEY } from "./app-service";
 
 /**
  * What the app services read in their namespace: their Secrets (filled from the data stack
- * and sensitive variables, never from values), the PostgreSQL CA, the schema migration's
- * egress, and the three services themselves. Built in the scope they are given (the platform
- * stack), not in a child construct, so their logical ids stay the ones deployed state knows.
+ * and sensitive variables, never from values), the PostgreSQL CA, and the three services
+ * themselves. Built in the scope they are given (the platform stack), not in a child
+ * construct, so their logical ids stay the ones deployed state knows.
  */
 
 /** The ConfigMap of the PostgreSQL clusters' CA certificate, mounted into the services that read PostgreSQL. */
@@ -85,18 +84,6 @@ export function appSecrets(
   };
 }
 
-/** The schema migration's way to PostgreSQL: under default-deny, a migration started before it could not reach the database. */
-export function migrationEgress(scope: Construct, namespace: string, vpcCidr: string): NetworkPolicyV1 {
-  return new NetworkPolicyV1(scope, "schema-migration-egress", {
-    metadata: { name: "schema-migration-egress", namespace },
-    spec: {
-      podSelector: { matchLabels: { "app.kubernetes.io/name": "schema-migration" } },
-      policyTypes: ["Egress"],
-      egress: [DNS_EGRESS, { to: [{ ipBlock: { cidr: vpcCidr } }], ports: DATABASE_PORTS.map((port) => ({ protocol: "TCP", port: String(port) })) }],
-    },
-  });
-}
-
 export interface AppServicesProps {
   readonly environment: EnvironmentConfig;
   readonly namespace: string;
@@ -108,8 +95,10 @@ export interface AppServicesProps {
    * before it renders its ServiceMonitor).
    */
   readonly after: readonly ClusterAddon[];
-  /** What the backend also waits for: the schema migration, and its CA file. */
-  readonly backendAfter: readonly ITerraformDependable[];
+  /** The schema migration (the data layer's SchemaMigrationJob): it finishes before the backend rolls out. */
+  readonly migration: { readonly job: JobV1 };
+  /** The PostgreSQL CA ConfigMap (databaseCaConfigMap) the backend mounts: it exists before the backend's pods start. */
+  readonly databaseCa: ConfigMapV1;
 }
 
 /** The frontend, the backend and the functions, each an AppService with its Secret and egress. */
@@ -132,8 +121,7 @@ export function appServices(scope: Construct, props: AppServicesProps): Readonly
     });
   return {
     frontend: service("frontend", undefined, []),
-    // The schema migration finishes before the backend rolls out; its CA file exists before its pods start.
-    backend: service("backend", props.secrets.backend, props.backendAfter),
+    backend: service("backend", props.secrets.backend, [props.migration.job, props.databaseCa]),
     functions: service("functions", props.secrets.functions, []),
   };
 }
