@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { collectFacts, DocsTableError, isReportedError, type Facts } from "./facts";
+import { BENCH_DOCS } from "../scripts/bench/report.mjs";
 import { closingMarker, openingMarker, regionNamed, regionsOf, replaceRegion } from "../scripts/lib/generated-regions.mjs";
 import { GENERATED_TABLES, type GeneratedTable } from "./tables";
 
@@ -15,6 +16,9 @@ import { GENERATED_TABLES, type GeneratedTable } from "./tables";
  * which this rewrites, markers included; the prose around it stays the author's.
  */
 export { DocsTableError, GENERATED_TABLES };
+
+/** The regions another command writes, which this leaves alone: the bench's (npm run bench -- --write-docs). */
+const WRITTEN_ELSEWHERE = [BENCH_DOCS];
 
 /** The region of `table` as the code has it, markers included. */
 function renderRegion(table: GeneratedTable, facts: Facts): string {
@@ -46,7 +50,7 @@ export function updatePages(root: string, facts: Facts, tables: readonly Generat
   const updates: PageUpdate[] = [];
   for (const page of markdownPages(root)) {
     const lines = readFileSync(path.join(root, page), "utf8").split("\n");
-    const regions = regionsOf(page, lines, DocsTableError);
+    const regions = regionsOf(page, lines, DocsTableError).filter((region) => !WRITTEN_ELSEWHERE.some((other) => other.page === page && other.region === region.name));
     const own = tables.filter((table) => table.page === page);
     for (const region of regions) {
       if (!own.some((table) => table.name === region.name)) {
