@@ -1,5 +1,5 @@
 import { spawnSync } from "child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { loadPlatformConfig } from "../config";
@@ -13,6 +13,7 @@ const bench = (...args: string[]) => spawnSync(process.execPath, [projectPath("s
 const appCommand = (JSON.parse(readFileSync(projectPath("cdktf.json"), "utf8")) as { app: string }).app;
 const docsPage = () => readFileSync(projectPath(BENCH_DOCS.page), "utf8");
 const scratch = mkdtempSync(path.join(tmpdir(), "bench-test-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 /** A file of the scratch directory holding `document` as JSON. */
 const saved = (name: string, document: unknown) => {
   const file = path.join(scratch, name);

@@ -8,7 +8,7 @@ import { defineCli, UsageError } from '../lib/cli.mjs';
 import { openingMarker, regionNamed } from '../lib/generated-regions.mjs';
 
 export const SUBJECTS = ['app', 'synth', 'tsnode', 'tests', 'scale'];
-export const SCALE_COPIES = [0, 6, 12, 18];
+const SCALE_COPIES = [0, 6, 12, 18];
 /** The page and the region the bench writes. */
 export const BENCH_DOCS = { page: 'docs/performance.md', region: 'bench' };
 const DEFAULT_RUNS = 5;
@@ -70,7 +70,7 @@ function argumentsOf(command) {
 }
 
 /** The subjects a recorded command line ran, read with the bench's own parser. */
-export function subjectsOf(command) {
+function subjectsOf(command) {
   const parsed = defineCli({ name: 'bench', usage: '', options: benchOptions, check: checkBenchOptions }).parse(argumentsOf(command));
   if (typeof parsed === 'string' || parsed.fromJson !== undefined) throw new Error(`the command ${JSON.stringify(command)} runs no subject`);
   return parsed.selected;
