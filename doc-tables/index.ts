@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { collectFacts, DocsTableError, isReportedError, type Facts } from "./facts";
+import { BENCH_DOCS } from "../scripts/bench/report.mjs";
+import { closingMarker, openingMarker, regionNamed, regionsOf, replaceRegion } from "../scripts/lib/generated-regions.mjs";
 import { GENERATED_TABLES, type GeneratedTable } from "./tables";
 
 /**
@@ -15,34 +17,13 @@ import { GENERATED_TABLES, type GeneratedTable } from "./tables";
  */
 export { DocsTableError, GENERATED_TABLES };
 
-const OPEN = /^<!-- generated:([a-z-]+)\b.*-->$/;
-const close = (name: string) => `<!-- /generated:${name} -->`;
+/** The regions another command writes, which this leaves alone: the bench's (npm run bench -- --write-docs). */
+const WRITTEN_ELSEWHERE = [BENCH_DOCS];
 
 /** The region of `table` as the code has it, markers included. */
 function renderRegion(table: GeneratedTable, facts: Facts): string {
-  const open = `<!-- generated:${table.name} by npm run docs:tables from ${table.source}: change the code, not this table -->`;
-  return [open, "", table.render(facts, table.page), "", close(table.name)].join("\n");
-}
-
-interface Region {
-  readonly name: string;
-  /** Line indexes of the opening and closing marker. */
-  readonly start: number;
-  readonly end: number;
-}
-
-/** The marked regions of a page; a marker without its partner is an error naming its line. */
-function regionsOf(page: string, lines: readonly string[]): Region[] {
-  const regions: Region[] = [];
-  for (let start = 0; start < lines.length; start++) {
-    const name = OPEN.exec(lines[start])?.[1];
-    if (!name) continue;
-    const end = lines.findIndex((line, index) => index > start && line === close(name));
-    if (end === -1) throw new DocsTableError(`${page}:${start + 1}: generated:${name} has no closing ${close(name)}`);
-    regions.push({ name, start, end });
-    start = end;
-  }
-  return regions;
+  const open = openingMarker(table.name, `by npm run docs:tables from ${table.source}: change the code, not this table`);
+  return [open, "", table.render(facts, table.page), "", closingMarker(table.name)].join("\n");
 }
 
 /** README.md and every markdown page under docs/, relative to `root`. */
@@ -69,7 +50,7 @@ export function updatePages(root: string, facts: Facts, tables: readonly Generat
   const updates: PageUpdate[] = [];
   for (const page of markdownPages(root)) {
     const lines = readFileSync(path.join(root, page), "utf8").split("\n");
-    const regions = regionsOf(page, lines);
+    const regions = regionsOf(page, lines, DocsTableError).filter((region) => !WRITTEN_ELSEWHERE.some((other) => other.page === page && other.region === region.name));
     const own = tables.filter((table) => table.page === page);
     for (const region of regions) {
       if (!own.some((table) => table.name === region.name)) {
@@ -79,21 +60,15 @@ export function updatePages(root: string, facts: Facts, tables: readonly Generat
     }
     if (own.length === 0) continue;
     const stale: string[] = [];
-    let output = lines;
-    // From the last region up, so earlier line indexes stay valid.
-    for (const region of [...regions].reverse()) {
-      const table = own.find((candidate) => candidate.name === region.name) as GeneratedTable;
-      const current = lines.slice(region.start, region.end + 1).join("\n");
+    let text = lines.join("\n");
+    // In the page's order (a table without its region first: regionNamed refuses it).
+    const position = (table: GeneratedTable) => regions.findIndex((region) => region.name === table.name);
+    for (const table of [...own].sort((a, b) => position(a) - position(b))) {
       const wanted = renderRegion(table, facts);
-      if (current !== wanted) stale.unshift(table.name);
-      output = [...output.slice(0, region.start), ...wanted.split("\n"), ...output.slice(region.end + 1)];
+      if (regionNamed(page, text, table.name, DocsTableError).text !== wanted) stale.push(table.name);
+      text = replaceRegion(page, text, table.name, wanted, DocsTableError);
     }
-    for (const table of own) {
-      if (regions.filter((region) => region.name === table.name).length !== 1) {
-        throw new DocsTableError(`${page}: needs exactly one region <!-- generated:${table.name} --> ... ${close(table.name)} for its ${table.name} table`);
-      }
-    }
-    updates.push({ page, stale, text: output.join("\n") });
+    updates.push({ page, stale, text });
   }
   const missing = tables.filter((table) => !updates.some((update) => update.page === table.page));
   if (missing.length > 0) throw new DocsTableError(`${missing[0].page}: no such page for the ${missing[0].name} table`);

@@ -9,6 +9,8 @@
 //   npm run bench                        every subject, 5 rounds
 //   npm run bench -- --only app,scale    the subjects named (comma-separated)
 //   npm run bench -- --runs 10 --json    10 rounds; one JSON document on stdout
+//   npm run bench -- --write-docs        then rewrite the bench region of docs/performance.md with the run
+//   npm run bench -- --from-json FILE    no run: rewrite that region from FILE, a saved --json result
 //   npm run bench -- --help
 //
 // Subjects:
@@ -20,62 +22,104 @@
 //           scripts/bench/scale-app.ts, bundled and cached like the app): CPU time per stack,
 //           fitted by least squares
 //
+// --write-docs (with any of the above; with --json, the JSON still goes to stdout) and --from-json write
+// the region between <!-- generated:bench ... --> and <!-- /generated:bench --> of docs/performance.md:
+// the date (UTC), the machine (CPU model and count, memory, Node.js, the load average at the start), the
+// command as typed, the table, the scaling fit and the targets. --from-json refuses a result whose rows
+// are not the ones the bench makes today for the subjects of its command.
+//
+// What it reports, and the region it writes and reads back: scripts/bench/report.mjs.
+//
 // Exit status: 0 when every target of the subjects run holds, 1 when one is missed, 2 on a bad
 // argument or a missing tool.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import Table from "cli-table3";
-import { defineCli, leadingComment, UsageError } from "./lib/cli.mjs";
+import { defineCli, leadingComment } from "./lib/cli.mjs";
+import { regionNamed, replaceRegion } from "./lib/generated-regions.mjs";
+import {
+  BENCH_DOCS,
+  benchOptions,
+  benchResultSchema,
+  checkBenchOptions,
+  checkLine,
+  COLUMNS,
+  commandLine,
+  commandsOf,
+  renderRegion,
+  roundsLine,
+  scalingLine,
+  staleRows,
+  thisMachine,
+} from "./bench/report.mjs";
 
-const SUBJECTS = ["app", "synth", "tsnode", "tests", "scale"];
-const SCALE_COPIES = [0, 6, 12, 18];
 /** What the app must meet: wall and CPU time, speed-up over ts-node, memory; CPU per stack as it grows. */
 const TARGETS = { appSeconds: 1, appCpuSeconds: 0.5, ratio: 3, appRssMb: 150, cpuMsPerStack: 15 };
 const GNU_TIME = "/usr/bin/time";
 
-const cli = defineCli({
-  name: "bench",
-  usage: leadingComment(import.meta.url),
-  options: { only: { type: "string" }, runs: { type: "string", default: "5" }, json: { type: "boolean", default: false } },
-  check: ({ values }) => {
-    const runs = Number(values.runs);
-    if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new UsageError(`--runs ${values.runs}: a whole number from 1 to 100`);
-    const selected = values.only === undefined ? SUBJECTS : values.only.split(",").map((name) => name.trim());
-    if (selected.length === 0 || selected.some((name) => !SUBJECTS.includes(name))) throw new UsageError(`--only ${values.only}: subjects are ${SUBJECTS.join(", ")}`);
-    return { ...values, runs, selected };
-  },
-});
+const cli = defineCli({ name: "bench", usage: leadingComment(import.meta.url), options: benchOptions, check: checkBenchOptions });
 const options = cli.read();
 const { runs, selected } = options;
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const appCommand = JSON.parse(readFileSync(path.join(root, "cdktf.json"), "utf8")).app;
+const docsPage = path.join(root, BENCH_DOCS.page);
+
+/** docs/performance.md's text; a page without exactly one bench region is a usage problem (found before a run). */
+function docsText() {
+  const text = readFileSync(docsPage, "utf8");
+  try {
+    regionNamed(BENCH_DOCS.page, text, BENCH_DOCS.region);
+  } catch (error) {
+    cli.fail(error.message);
+  }
+  return text;
+}
+
+/** Writes the page's bench region from `result` when it changed; says so on stderr (stdout may be the JSON). */
+function writeDocs(result) {
+  const text = docsText();
+  const page = replaceRegion(BENCH_DOCS.page, text, BENCH_DOCS.region, renderRegion(result));
+  if (page === text) return console.error(`bench: ${BENCH_DOCS.page}: the ${BENCH_DOCS.region} region is up to date`);
+  writeFileSync(docsPage, page);
+  console.error(`bench: wrote the ${BENCH_DOCS.region} region of ${BENCH_DOCS.page}`);
+}
+
+if (options.fromJson !== undefined) {
+  const file = options.fromJson;
+  let parsed;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    cli.fail(`--from-json ${file}: ${error.code === "ENOENT" ? "no such file" : error.message.split("\n")[0]}`);
+  }
+  const checked = benchResultSchema.safeParse(parsed);
+  if (!checked.success) {
+    const [issue] = checked.error.issues;
+    cli.fail(`--from-json ${file}: ${issue.path.join(".") || "the document"}: ${issue.message} (not what npm run bench -- --json prints)`);
+  }
+  let stale;
+  try {
+    stale = staleRows(checked.data, appCommand);
+  } catch (error) {
+    cli.fail(`--from-json ${file}: ${error.message}`);
+  }
+  if (stale) cli.fail(`--from-json ${file}: ${stale}`);
+  writeDocs(checked.data);
+  process.exit(0);
+}
+// Checked before the run, so that a page without its region does not cost one.
+if (options.writeDocs) docsText();
 if (spawnSync(GNU_TIME, ["-f", "", "true"]).status !== 0) {
   console.error(`bench: ${GNU_TIME} is missing; install GNU time (Debian package "time")`);
   process.exit(2);
 }
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const appCommand = JSON.parse(readFileSync(path.join(root, "cdktf.json"), "utf8")).app;
 const scratch = mkdtempSync(path.join(tmpdir(), "cryptopulse-bench-"));
 const outdir = path.join(scratch, "out");
 const env = { ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: outdir };
-
-/** Each subject as the commands it times; a command's `key` names its row. */
-function commandsOf(subject) {
-  switch (subject) {
-    case "app":
-      return [{ key: "app", label: `app alone: ${appCommand}`, command: appCommand, countsStacks: true }];
-    case "synth":
-      return [{ key: "synth", label: "npx cdktf synth", command: "npx cdktf synth" }];
-    case "tsnode":
-      return [{ key: "tsnode", label: "app via npx ts-node main.ts", command: "npx ts-node main.ts" }];
-    case "tests":
-      return [{ key: "tests", label: "unit tests: npx jest --selectProjects unit", command: "npx jest --selectProjects unit --silent" }];
-    case "scale":
-      return SCALE_COPIES.map((copies) => ({ key: `scale-${copies}`, label: `app + ${copies} copies of staging`, command: `node scripts/bench/scale.cjs ${copies}`, countsStacks: true }));
-  }
-}
 
 function runOnce({ command, countsStacks }) {
   const timeFile = path.join(scratch, "time");
@@ -114,7 +158,9 @@ function fit(points) {
   return { slope, intercept, r2: total === 0 ? 1 : 1 - residual / total };
 }
 
-const commands = selected.flatMap(commandsOf);
+// The moment and the machine's state before the first run: what the docs show beside the figures.
+const started = { date: new Date().toISOString(), command: commandLine(process.argv.slice(2), process.env.npm_lifecycle_event === "bench"), machine: thisMachine() };
+const commands = selected.flatMap((subject) => commandsOf(subject, appCommand));
 const samples = Object.fromEntries(commands.map(({ key }) => [key, []]));
 const progress = (text) => options.json || process.stderr.write(text);
 progress(`bench: warm-up of ${commands.length} command(s)`);
@@ -162,17 +208,17 @@ if (scaleRows.length > 1) {
 }
 process.exitCode = checks.every(({ ok }) => ok) ? 0 : 1;
 
+const result = { ...started, rounds: runs, rows, ...(scaling ? { scaling } : {}), checks };
 if (options.json) {
-  console.log(JSON.stringify({ date: new Date().toISOString(), rounds: runs, rows, scaling, checks }, null, 2));
+  console.log(JSON.stringify(result, null, 2));
 } else {
   // Colours only on a terminal: piped or redirected, the table is plain text.
   const style = process.stdout.isTTY ? {} : { head: [], border: [] };
-  const table = new Table({ head: ["what", "stacks", "median s", "max s", "median CPU s", "peak RSS MB"], style });
-  for (const r of rows) table.push([r.label, r.stacks ?? "", r.medianSeconds.toFixed(3), r.maxSeconds.toFixed(3), r.medianCpuSeconds.toFixed(3), r.peakRssMb.toFixed(0)]);
-  console.log(`${runs} round(s) after one warm-up, subjects interleaved`);
+  const table = new Table({ head: COLUMNS.map(({ head }) => head), style });
+  for (const r of rows) table.push(COLUMNS.map(({ cell }) => cell(r)));
+  console.log(roundsLine(runs));
   console.log(table.toString());
-  if (scaling) {
-    console.log(`scaling: ${scaling.cpuMsPerStack.toFixed(1)} ms CPU per stack + ${scaling.cpuMsFixed.toFixed(0)} ms fixed (R² ${scaling.cpuR2.toFixed(3)}), ${scaling.rssMbPerStack.toFixed(2)} MB per stack`);
-  }
-  for (const { what, ok } of checks) console.log(`${ok ? "ok  " : "MISS"} ${what}`);
+  if (scaling) console.log(scalingLine(scaling));
+  for (const check of checks) console.log(checkLine(check));
 }
+if (options.writeDocs) writeDocs(result);
