@@ -80,8 +80,8 @@ export class PlatformLayerStack extends LayerStack {
       vpcCidr: region.vpcCidr,
     });
 
-    // Observability: kube-prometheus-stack, and uptime checks of the public hosts from outside. The
-    // checks belong with the public edge and move to its stack once it exists.
+    // Observability: kube-prometheus-stack, and uptime checks of the public hosts from outside. The checks stay
+    // beside the contacts they alert: in the edge stack they would be replaced, alerts and all.
     const contacts = new AlertContacts(this, "alert-contacts", { alerts: environment.alerts });
     this.monitoring = new Monitoring(this, "monitoring", {
       observability: environment.observability,
