@@ -8,7 +8,8 @@ import { loadPlatformConfig } from "../config";
 import { backupAlertRules, BACKUP_CRONJOBS, BACKUP_SCRIPTS, RESTORE_TEST_SCHEDULE, SNAPSHOT_SCHEDULE } from "../constructs/backup/backup-jobs";
 import { defineEnvironment } from "../stacks/environment";
 import { BACKUP_NAMESPACE } from "../constructs/core/namespaces";
-import { environmentNamed, problemsOf, shippedConfig, synthJson, type TerraformJson } from "./helpers";
+import { environmentNamed, problemsOf, shippedConfig, type TerraformJson } from "./helpers";
+import { synthJson } from "./synth";
 
 function environmentStacks(name: "production" | "staging") {
   const app = new App({ outdir: "cdktf.out", skipValidation: true });

@@ -6,7 +6,8 @@ import { KubernetesNodePool } from "@cdktf/provider-digitalocean/lib/kubernetes-
 import { MonitorAlert } from "@cdktf/provider-digitalocean/lib/monitor-alert";
 import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resources";
 import { defineEnvironment } from "../stacks/environment";
-import { environmentNamed, synthJson, type TerraformJson } from "./helpers";
+import { environmentNamed, type TerraformJson } from "./helpers";
+import { synthJson } from "./synth";
 
 function clusterStack(name: "production" | "staging") {
   const app = new App({ outdir: "cdktf.out", skipValidation: true });

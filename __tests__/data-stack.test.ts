@@ -11,7 +11,8 @@ import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resou
 import type { EnvironmentConfig } from "../config";
 import { DataStack } from "../stacks/data-stack";
 import { NetworkStack } from "../stacks/network-stack";
-import { environmentNamed, synthApp, synthJson, type TerraformJson } from "./helpers";
+import { environmentNamed, type TerraformJson } from "./helpers";
+import { synthApp, synthJson } from "./synth";
 
 const local = { kind: "local" } as const;
 const DOKS_ID = "3b2a0b31-6d0e-4a7e-9f0c-1d2e3f405162";
