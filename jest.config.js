@@ -23,6 +23,8 @@ const INTEGRATION = [
   "migrations",
   "prevent-destroy",
   // The app, the workflow scripts or git as processes, a second or more each.
+  "app-launcher-cache",
+  "app-service-bundle",
   "bench",
   "cdktn-compat",
   "ci-affected-stacks",
@@ -33,6 +35,7 @@ const INTEGRATION = [
   "ci-run-engine",
   "cost-report",
   "cost-revision",
+  "docs-tables-script",
   "guardrails-app",
   "guardrails-secret-scan",
   "main",
