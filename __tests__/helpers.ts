@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync 
 import { tmpdir } from "os";
 import * as path from "path";
 import type { IngressControllerProps } from "../constructs/platform/ingress-controller";
-import { ConfigError, loadPlatformConfig, PLATFORM_CONFIG, type EnvironmentConfig, type PlatformConfigInput } from "../config";
+import { ConfigError, loadPlatformConfig, PLATFORM_CONFIG, type EnvironmentConfig, type PlatformConfig, type PlatformConfigInput } from "../config";
 
 /**
  * The tests' helpers that need no cdktf: the configuration, the synthesized JSON, and the outputs shared by the
@@ -30,11 +30,14 @@ export function problemsOf(fn: () => unknown): readonly string[] {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Terraform JSON is untyped
 export type TerraformJson = Record<string, any>;
 
-/** An environment of the shipped configuration by name. */
+let shipped: PlatformConfig | undefined;
+
+/** An environment of the shipped configuration by name: validated once per test file, a fresh copy each call. */
 export function environmentNamed(name: string): EnvironmentConfig {
-  const environment = loadPlatformConfig().environments.find((candidate) => candidate.name === name);
+  shipped ??= loadPlatformConfig();
+  const environment = shipped.environments.find((candidate) => candidate.name === name);
   if (!environment) throw new Error(`no environment ${name}`);
-  return environment;
+  return structuredClone(environment);
 }
 
 /** Every stack's JSON under `outdir`/stacks. */
