@@ -1,13 +1,13 @@
 /**
- * Two projects. `unit` (`npm test`), for the developer loop: in process, or with a quick script run.
+ * Two projects. `unit` (`npm test`), for the developer loop: every suite in process.
  * `integration` (`npm run test:integration`): the suites that run real tools (requireTool in
  * __tests__/tools.ts: PostgreSQL, moto, nginx, helm, promtool, amtool, Lua, pod-security, actionlint,
- * the engine), the slow ones that run the app, the workflow scripts or git as processes, and the
+ * the engine), the ones that start a process (the app, a script, git), and the
  * bad-input corpus, whose 20-odd whole-app synths alone would take the unit suite's time. CI (.ci/run)
  * runs both; `npx jest <files>` runs the files named, whichever project they are in. Both scripts end
  * with --workerIdleMemoryLimit=400MB (a worker grown past it by the end of a file is replaced by a
  * fresh one), which also ends --selectProjects' list, so that `npm test -- <file>` runs that file.
- * __tests__/jest-projects.test.ts holds the real-tool suites to INTEGRATION.
+ * __tests__/jest-projects.test.ts holds the real-tool and process-starting suites to INTEGRATION.
  */
 const INTEGRATION = [
   // Real tools (requireTool).
