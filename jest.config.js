@@ -1,13 +1,13 @@
 /**
- * Two projects. `unit` (`npm test`), for the developer loop: in process, or with a quick script run.
+ * Two projects. `unit` (`npm test`), for the developer loop: every suite in process.
  * `integration` (`npm run test:integration`): the suites that run real tools (requireTool in
  * __tests__/tools.ts: PostgreSQL, moto, nginx, helm, promtool, amtool, Lua, pod-security, actionlint,
- * the engine), the slow ones that run the app, the workflow scripts or git as processes, and the
+ * the engine), the ones that start a process (the app, a script, git), and the
  * bad-input corpus, whose 20-odd whole-app synths alone would take the unit suite's time. CI (.ci/run)
  * runs both; `npx jest <files>` runs the files named, whichever project they are in. Both scripts end
  * with --workerIdleMemoryLimit=400MB (a worker grown past it by the end of a file is replaced by a
  * fresh one), which also ends --selectProjects' list, so that `npm test -- <file>` runs that file.
- * __tests__/jest-projects.test.ts holds the real-tool suites to INTEGRATION.
+ * __tests__/jest-projects.test.ts holds the real-tool and process-starting suites to INTEGRATION.
  */
 const INTEGRATION = [
   // Real tools (requireTool).
@@ -23,6 +23,8 @@ const INTEGRATION = [
   "migrations",
   "prevent-destroy",
   // The app, the workflow scripts or git as processes, a second or more each.
+  "app-launcher-cache",
+  "app-service-bundle",
   "bench",
   "cdktn-compat",
   "ci-affected-stacks",
@@ -33,6 +35,7 @@ const INTEGRATION = [
   "ci-run-engine",
   "cost-report",
   "cost-revision",
+  "docs-tables-script",
   "guardrails-app",
   "guardrails-secret-scan",
   "main",
@@ -58,6 +61,8 @@ const common = {
     "^.+\\.mjs$": ["@swc/jest", { jsc: { parser: { syntax: "ecmascript" }, target: "es2022" } }],
   },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  // cdktf's zip library, loaded at its first call rather than with every App (__tests__/lazy-archiver.cjs).
+  moduleNameMapper: { "^archiver$": "<rootDir>/__tests__/lazy-archiver.cjs" },
   // One scratch directory for the whole run (both projects), shared synth outputs included (__tests__/helpers.ts).
   globalSetup: "<rootDir>/__tests__/jest-global-setup.cjs",
   globalTeardown: "<rootDir>/__tests__/jest-global-teardown.cjs",

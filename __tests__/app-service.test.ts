@@ -1,10 +1,7 @@
 import { RELEASE_DEFAULTS } from "../constructs/core/pinned-release";
-import { spawnSync } from "child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { existsSync, readFileSync, rmSync } from "fs";
 import * as path from "path";
 import { TerraformStack, Testing } from "cdktf";
-import { buildBundle } from "../scripts/lib/esbuild-runner.cjs";
 import { parse as parseYaml } from "yaml";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
@@ -19,7 +16,8 @@ import {
   type AppServiceProps,
 } from "../constructs/platform/app-service";
 import { evaluateStack } from "../guardrails";
-import { environmentNamed, synthApp, synthJson, type TerraformJson } from "./helpers";
+import { environmentNamed, type TerraformJson } from "./helpers";
+import { synthApp, synthJson } from "./synth";
 
 const root = path.resolve(__dirname, "..");
 const CHART = path.join(root, "charts", "app-service");
@@ -291,44 +289,5 @@ describe("AppService", () => {
     expect(existsSync(path.join(copied, "values.schema.json"))).toBe(true);
     expect(existsSync(path.join(copied, "templates", "deployment.yaml"))).toBe(true);
     rmSync(outdir, { recursive: true, force: true });
-  });
-});
-
-describe("the chart's location", () => {
-  it("lets the bundled app find the chart from any working directory", () => {
-    // Bundled by the app's esbuild runner, into node_modules/.cache like the real bundle.
-    const cache = path.join(root, "node_modules", ".cache");
-    mkdirSync(cache, { recursive: true });
-    const work = mkdtempSync(path.join(cache, "cryptopulse-app-service-test-"));
-    const outdir = mkdtempSync(path.join(tmpdir(), "cryptopulse-app-service-bundle-"));
-    try {
-      const entry = path.join(work, "entry.ts");
-      writeFileSync(
-        entry,
-        [
-          'import { App, TerraformStack } from "cdktf";',
-          `import { loadPlatformConfig } from ${JSON.stringify(path.join(root, "config"))};`,
-          `import { AppService } from ${JSON.stringify(path.join(root, "constructs", "platform", "app-service"))};`,
-          `const app = new App({ outdir: ${JSON.stringify(outdir)}, skipValidation: true });`,
-          'const stack = new TerraformStack(app, "platform");',
-          'const environment = loadPlatformConfig().environments.find((candidate) => candidate.name === "staging")!;',
-          'new AppService(stack, "app-frontend", { environment, service: "frontend", namespace: "cryptopulse", secretName: "frontend-env",',
-          '  image: { repository: "registry.digitalocean.com/cryptopulse/frontend", tag: "1.4.2" } });',
-          "app.synth();",
-        ].join("\n"),
-      );
-      const bundle = path.join(work, "entry.js");
-      buildBundle(root, entry, bundle);
-      // A working directory outside the project: only the bundle's own location leads to the chart.
-      const run = spawnSync(process.execPath, [bundle], { cwd: tmpdir(), env: { PATH: process.env.PATH }, encoding: "utf8" });
-      expect(run.stderr).toBe("");
-      expect(run.status).toBe(0);
-      const stackJson = JSON.parse(readFileSync(path.join(outdir, "stacks", "platform", "cdk.tf.json"), "utf8")) as TerraformJson;
-      const release = Object.values(stackJson.resource.helm_release as Record<string, TerraformJson>)[0];
-      expect(existsSync(path.join(outdir, "stacks", "platform", release.chart as string, "Chart.yaml"))).toBe(true);
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-      rmSync(outdir, { recursive: true, force: true });
-    }
   });
 });

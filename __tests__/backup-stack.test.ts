@@ -8,7 +8,7 @@ import { loadPlatformConfig } from "../config";
 import { backupAlertRules, BACKUP_CRONJOBS, BACKUP_SCRIPTS, RESTORE_TEST_SCHEDULE, SNAPSHOT_SCHEDULE } from "../constructs/backup/backup-jobs";
 import { defineEnvironment } from "../stacks/environment";
 import { BACKUP_NAMESPACE } from "../constructs/core/namespaces";
-import { environmentNamed, problemsOf, shippedConfig, synthJson, type TerraformJson } from "./helpers";
+import { environmentNamed, problemsOf, shippedConfig, synthesizedPlatform, type TerraformJson } from "./helpers";
 
 function environmentStacks(name: "production" | "staging") {
   const app = new App({ outdir: "cdktf.out", skipValidation: true });
@@ -18,7 +18,13 @@ function environmentStacks(name: "production" | "staging") {
 const production = environmentStacks("production");
 const staging = environmentStacks("staging");
 const all = (json: TerraformJson, type: string) => Object.values(json.resource[type] ?? {}) as TerraformJson[];
-const platform = synthJson(production.platform);
+/** Each stack synthesized once; the platform stack is the run's shared one, built the same way. */
+const platformSynth = synthesizedPlatform("production");
+const platform = platformSynth.json;
+const backupSynth = production.backup.map((stack) => {
+  const synthesized = Testing.synth(stack);
+  return { synthesized, json: JSON.parse(synthesized) as TerraformJson };
+});
 const cronJob = (name: string) => all(platform, "kubernetes_cron_job_v1").find((job) => job.metadata.name === name)!;
 const podSpec = (name: string) => cronJob(name).spec.job_template.spec.template.spec;
 /** The metadata.name of the Kubernetes resource a `${type.address.metadata[0].name}` reference points to. */
@@ -31,11 +37,11 @@ describe("BackupStack", () => {
   it("is one stack per region of the environment, primary first, with the digitalocean provider only", () => {
     expect(production.backup.map((stack) => stack.stackName)).toEqual(["cryptopulse-production-backup-fra1", "cryptopulse-production-backup-ams3"]);
     expect(staging.backup.map((stack) => stack.stackName)).toEqual(["cryptopulse-staging-backup-fra1"]);
-    expect(Object.keys(synthJson(production.backup[1]).provider)).toEqual(["digitalocean"]);
+    expect(Object.keys(backupSynth[1].json.provider)).toEqual(["digitalocean"]);
   });
 
   it("holds a private, versioned bucket in its own region that a deploy never destroys", () => {
-    const synthesized = Testing.synth(production.backup[1]);
+    const synthesized = backupSynth[1].synthesized;
     expect(synthesized).toHaveResourceWithProperties(SpacesBucket, {
       name: "cryptopulse-b7k2-production-ams3",
       region: "ams3",
@@ -43,12 +49,12 @@ describe("BackupStack", () => {
       versioning: { enabled: true },
       lifecycle: { prevent_destroy: true },
     });
-    const [bucket] = all(synthJson(production.backup[1]), "digitalocean_spaces_bucket");
+    const [bucket] = all(backupSynth[1].json, "digitalocean_spaces_bucket");
     expect(bucket.force_destroy).toBeUndefined();
   });
 
   it("expires dumps after 30 days, snapshots after 90, old versions after a week, and aborts stale uploads", () => {
-    const [bucket] = all(synthJson(production.backup[0]), "digitalocean_spaces_bucket");
+    const [bucket] = all(backupSynth[0].json, "digitalocean_spaces_bucket");
     expect(bucket.lifecycle_rule).toEqual([
       { id: "dumps", enabled: true, prefix: "dumps/", expiration: { days: 30 }, abort_incomplete_multipart_upload_days: 1 },
       { id: "config", enabled: true, prefix: "config/", expiration: { days: 90 }, abort_incomplete_multipart_upload_days: 1 },
@@ -63,16 +69,16 @@ describe("BackupStack", () => {
   });
 
   it("issues a writer and a restore-reader key, each granted on this bucket only", () => {
-    const synthesized = Testing.synth(production.backup[0]);
+    const synthesized = backupSynth[0].synthesized;
     expect(synthesized).toHaveResourceWithProperties(SpacesKey, { name: "cryptopulse-b7k2-production-fra1-writer" });
     expect(synthesized).toHaveResourceWithProperties(SpacesKey, { name: "cryptopulse-b7k2-production-fra1-restore-reader" });
-    const keys = all(synthJson(production.backup[0]), "digitalocean_spaces_key");
+    const keys = all(backupSynth[0].json, "digitalocean_spaces_key");
     const grantOf = (suffix: string) => keys.find((key) => key.name.endsWith(suffix))!.grant;
     const thisBucket = expect.stringMatching(/^\$\{digitalocean_spaces_bucket\.\w+\.name\}$/);
     expect(grantOf("-writer")).toEqual([{ bucket: thisBucket, permission: "readwrite" }]);
     expect(grantOf("-restore-reader")).toEqual([{ bucket: thisBucket, permission: "read" }]);
     expect(keys).toHaveLength(2);
-    const outputs = synthJson(production.backup[0]).output;
+    const outputs = backupSynth[0].json.output;
     expect(outputs.restore_secret_access_key.sensitive).toBe(true);
     expect(outputs.restore_access_key_id.sensitive).toBe(true);
   });
@@ -100,7 +106,7 @@ describe("BackupJobs in the platform layer", () => {
   });
 
   it("runs the dump every 6 hours, the snapshot daily and the restore test monthly, never overlapping, with deadlines and bounded history", () => {
-    const synthesized = Testing.synth(production.platform);
+    const synthesized = platformSynth.synthesized;
     for (const [name, schedule] of [
       // The guide's every 6 hours (backup.schedule.dumpIntervalHours), at minute 15.
       [BACKUP_CRONJOBS.dump, "15 */6 * * *"],

@@ -6,12 +6,13 @@ import { KubernetesNodePool } from "@cdktf/provider-digitalocean/lib/kubernetes-
 import { MonitorAlert } from "@cdktf/provider-digitalocean/lib/monitor-alert";
 import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resources";
 import { defineEnvironment } from "../stacks/environment";
-import { environmentNamed, synthJson, type TerraformJson } from "./helpers";
+import { environmentNamed, type TerraformJson } from "./helpers";
 
 function clusterStack(name: "production" | "staging") {
   const app = new App({ outdir: "cdktf.out", skipValidation: true });
   const { cluster } = defineEnvironment(app, environmentNamed(name), { kind: "local" });
-  return { stack: cluster, synthesized: Testing.synth(cluster), json: synthJson(cluster) };
+  const synthesized = Testing.synth(cluster);
+  return { stack: cluster, synthesized, json: JSON.parse(synthesized) as TerraformJson };
 }
 
 const production = clusterStack("production");

@@ -7,7 +7,8 @@ import { ALL_ENVIRONMENTS, groupEstimates } from "../cost/group";
 import { shippedPrices } from "../cost/prices";
 import { ALLOCATION_TAGGED } from "../guardrails/rules/digitalocean";
 import { defineEnvironment } from "../stacks/environment";
-import { problemsOf, sharedEnvironment, shippedConfig, synthApp, type TerraformJson } from "./helpers";
+import { problemsOf, sharedEnvironment, shippedConfig, type TerraformJson } from "./helpers";
+import { synthApp } from "./synth";
 
 /**
  * Cost allocation by tag (the guide's Cost Monitoring → "Track costs by

@@ -4,7 +4,8 @@ import { TerraformOutput, type App } from "cdktf";
 import type { StateBackendOptions } from "../config/runtime";
 import { defineEnvironment } from "../stacks/environment";
 import { LayerStack } from "../stacks/layer-stack";
-import { environmentNamed, sharedEnvironment, synthApp } from "./helpers";
+import { environmentNamed, sharedEnvironment } from "./helpers";
+import { synthApp } from "./synth";
 
 const production = environmentNamed("production");
 const PRODUCER = "cryptopulse-production-network-fra1";

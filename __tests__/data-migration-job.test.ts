@@ -11,7 +11,8 @@ import { readMigrations, SchemaMigrationJob } from "../constructs/data/schema-mi
 import { terraformLiteral } from "../constructs/core/terraform-literal";
 import { DataStack } from "../stacks/data-stack";
 import { NetworkStack } from "../stacks/network-stack";
-import { environmentNamed, synthJson, type TerraformJson } from "./helpers";
+import { environmentNamed, type TerraformJson } from "./helpers";
+import { synthJson } from "./synth";
 
 const MIGRATIONS = path.resolve(__dirname, "..", "migrations");
 const databaseEgress = { cidr: "10.10.0.0/16", ports: DATABASE_PORTS };

@@ -11,7 +11,8 @@ import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resou
 import type { EnvironmentConfig } from "../config";
 import { DataStack } from "../stacks/data-stack";
 import { NetworkStack } from "../stacks/network-stack";
-import { environmentNamed, synthApp, synthJson, type TerraformJson } from "./helpers";
+import { environmentNamed, type TerraformJson } from "./helpers";
+import { synthApp } from "./synth";
 
 const local = { kind: "local" } as const;
 const DOKS_ID = "3b2a0b31-6d0e-4a7e-9f0c-1d2e3f405162";
@@ -20,7 +21,8 @@ function dataStack(environment: EnvironmentConfig, trustedKubernetesClusterIds: 
   const app = new App({ outdir: "cdktf.out", skipValidation: true });
   const network = new NetworkStack(app, { environment, region: environment.primaryRegion, state: local });
   const stack = new DataStack(app, { environment, state: local, network, trustedKubernetesClusterIds });
-  return { stack, synth: Testing.synth(stack), json: synthJson(stack) };
+  const synth = Testing.synth(stack);
+  return { stack, synth, json: JSON.parse(synth) as TerraformJson };
 }
 
 /** The resources of one Terraform type in a synthesized stack, by logical id. */

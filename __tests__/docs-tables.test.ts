@@ -1,4 +1,3 @@
-import { spawnSync } from "child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -8,7 +7,8 @@ import { collectFacts } from "../doc-tables/facts";
 /**
  * The tables of the docs that mirror the code (stacks, variables, guardrail rules, alert rules, app
  * metrics) are what `npm run docs:tables` makes from it: a committed table that differs fails here,
- * naming its page and table, as `npm run docs:tables -- --check` does in CI.
+ * naming its page and table, as `npm run docs:tables -- --check` does in CI. The command itself, run as a
+ * process, is docs-tables-script.test.ts's (the integration project).
  */
 
 const ROOT = path.resolve(__dirname, "..");
@@ -70,19 +70,5 @@ describe("the generated tables of the docs", () => {
     edit(root, page, change);
     expect(() => updatePages(root, facts)).toThrow(DocsTableError);
     expect(() => updatePages(root, facts)).toThrow(message);
-  });
-});
-
-describe("npm run docs:tables", () => {
-  const run = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, "scripts", "docs-tables.mjs"), ...args], { cwd: ROOT, encoding: "utf8" });
-
-  it("--check passes on the committed docs and writes nothing", () => {
-    const result = run("--check");
-    expect([result.status, result.stderr, result.stdout]).toEqual([0, "", ""]);
-  });
-
-  it("refuses an unknown argument in one line", () => {
-    const result = run("--out", "x");
-    expect([result.status, result.stderr.trim().split("\n").length, result.stderr]).toEqual([2, 1, expect.stringMatching(/^docs-tables: .*--out.* \(see --help\)\n$/)]);
   });
 });

@@ -1,12 +1,14 @@
 import { createHash } from "crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { App, Testing, type TerraformStack } from "cdktf";
 import type { IngressControllerProps } from "../constructs/platform/ingress-controller";
-import { defineEnvironment } from "../stacks/environment";
-import { synthesizePlatform } from "../stacks/platform-app";
-import { ConfigError, loadPlatformConfig, PLATFORM_CONFIG, type EnvironmentConfig, type PlatformConfigInput } from "../config";
+import { ConfigError, loadPlatformConfig, PLATFORM_CONFIG, type EnvironmentConfig, type PlatformConfig, type PlatformConfigInput } from "../config";
+
+/**
+ * The tests' helpers that need no cdktf: the configuration, the synthesized JSON, and the outputs shared by the
+ * run. The helpers that build stacks are in synth.ts.
+ */
 
 /** A deep copy of the shipped configuration, safe to mutate in a test. */
 export function shippedConfig(): PlatformConfigInput {
@@ -28,37 +30,28 @@ export function problemsOf(fn: () => unknown): readonly string[] {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Terraform JSON is untyped
 export type TerraformJson = Record<string, any>;
 
-/** Synthesizes `stack` to JSON without writing files (cross-stack references stay unresolved). */
-export function synthJson(stack: TerraformStack): TerraformJson {
-  return JSON.parse(Testing.synth(stack)) as TerraformJson;
-}
+let shipped: PlatformConfig | undefined;
 
-/** An environment of the shipped configuration by name. */
+/** An environment of the shipped configuration by name: validated once per test file, a fresh copy each call. */
 export function environmentNamed(name: string): EnvironmentConfig {
-  const environment = loadPlatformConfig().environments.find((candidate) => candidate.name === name);
+  shipped ??= loadPlatformConfig();
+  const environment = shipped.environments.find((candidate) => candidate.name === name);
   if (!environment) throw new Error(`no environment ${name}`);
-  return environment;
-}
-
-/** Runs `app.synth()` into a fresh temporary directory and reads back every stack's JSON. */
-export function synthApp(build: (app: App) => void): { outdir: string; stacks: Record<string, TerraformJson> } {
-  const outdir = mkdtempSync(path.join(tmpdir(), "cryptopulse-synth-"));
-  synthAppInto(outdir, build);
-  return { outdir, stacks: stacksIn(outdir) };
-}
-
-function synthAppInto(outdir: string, build: (app: App) => void): void {
-  const app = new App({ outdir, skipValidation: true });
-  build(app);
-  app.synth();
+  return structuredClone(environment);
 }
 
 /** Every stack's JSON under `outdir`/stacks. */
-function stacksIn(outdir: string): Record<string, TerraformJson> {
+export function stacksIn(outdir: string): Record<string, TerraformJson> {
   const stacksDir = path.join(outdir, "stacks");
   return Object.fromEntries(
     readdirSync(stacksDir).map((name) => [name, JSON.parse(readFileSync(path.join(stacksDir, name, "cdk.tf.json"), "utf8")) as TerraformJson]),
   );
+}
+
+/** synth.ts, loaded only by the first suite of a run that needs a shared output written. */
+function synthesis(): typeof import("./synth") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand: readers of a written output never load cdktf
+  return require("./synth") as typeof import("./synth");
 }
 
 /**
@@ -93,14 +86,14 @@ function sharedOutput(key: string, write: (dir: string) => void): string {
 
 /** Every stack of one environment of the shipped configuration, synthesized as an app with local state (synthApp), once per run. Read-only. */
 export function sharedEnvironment(name: string): { outdir: string; stacks: Record<string, TerraformJson> } {
-  const outdir = sharedOutput(`environment-${name}`, (dir) => synthAppInto(dir, (app) => defineEnvironment(app, environmentNamed(name), { kind: "local" })));
+  const outdir = sharedOutput(`environment-${name}`, (dir) => synthesis().writeEnvironment(dir, name));
   return { outdir, stacks: stacksIn(outdir) };
 }
 
 /** The output directory of synthesizePlatform with the shipped configuration and runtime settings `env`, once per run. Read-only: copy it to change it. */
 export function sharedPlatformSynth(env: NodeJS.ProcessEnv = {}): string {
   const key = createHash("sha256").update(JSON.stringify(Object.entries(env).sort())).digest("hex").slice(0, 16);
-  return sharedOutput(`app-${key}`, (outdir) => synthesizePlatform({ env, outdir }));
+  return sharedOutput(`app-${key}`, (outdir) => synthesis().writePlatformApp(outdir, env));
 }
 
 /**
@@ -109,23 +102,18 @@ export function sharedPlatformSynth(env: NodeJS.ProcessEnv = {}): string {
  */
 export function synthesizedPlatform(name: "production" | "staging") {
   const file = path.join(
-    sharedOutput(`platform-${name}`, (dir) => writeFileSync(path.join(dir, "platform.tf.json"), Testing.synth(platformStackOf(name)))),
+    sharedOutput(`platform-${name}`, (dir) => synthesis().writePlatformStack(path.join(dir, "platform.tf.json"), name)),
     "platform.tf.json",
   );
   const synthesized = readFileSync(file, "utf8");
-  let stack: ReturnType<typeof platformStackOf> | undefined;
+  let stack: ReturnType<typeof import("./synth").platformStackOf> | undefined;
   return {
     get stack() {
-      return (stack ??= platformStackOf(name));
+      return (stack ??= synthesis().platformStackOf(name));
     },
     synthesized,
     json: JSON.parse(synthesized) as TerraformJson,
   };
-}
-
-function platformStackOf(name: "production" | "staging") {
-  const app = new App({ outdir: "cdktf.out", skipValidation: true });
-  return defineEnvironment(app, environmentNamed(name), { kind: "local" }).platform;
 }
 
 /** Every resource of `type` in synthesized JSON. */

@@ -3,7 +3,8 @@ import * as path from "path";
 
 /**
  * jest.config.js: `npm test` runs the unit project, the developer loop; every suite that runs a real
- * tool (requireTool, __tests__/tools.ts) is in the integration project, which CI runs too.
+ * tool (requireTool, __tests__/tools.ts) or starts a process (the app, a script, git) is in the integration
+ * project, which CI runs too.
  */
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS config jest loads
@@ -15,11 +16,17 @@ const integration = config.projects
   .find((project) => project.displayName === "integration")!
   .testMatch.map((pattern) => path.basename(pattern));
 const runsRealTools = (source: string) => /\brequireTool(<[^>]*>)?\(\{/.test(source);
+// child_process imported by the suite itself or by a helper of __tests__ it imports (fixtures/ci/harness).
+const startsProcesses = (source: string) => /from "(child_process|\.\/fixtures\/ci\/harness)"/.test(source);
+const inUnit = suites.filter((name) => !integration.includes(name));
 
 describe("the jest projects", () => {
   it("put every suite that runs a real tool in the integration project", () => {
-    const inUnit = suites.filter((name) => !integration.includes(name) && runsRealTools(readFileSync(path.join(TESTS, name), "utf8")));
-    expect(inUnit).toEqual([]);
+    expect(inUnit.filter((name) => runsRealTools(readFileSync(path.join(TESTS, name), "utf8")))).toEqual([]);
+  });
+
+  it("put every suite that starts a process in the integration project: the unit suites run in process", () => {
+    expect(inUnit.filter((name) => startsProcesses(readFileSync(path.join(TESTS, name), "utf8")))).toEqual([]);
   });
 
   it("list only suites that exist", () => {

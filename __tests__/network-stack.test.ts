@@ -1,7 +1,8 @@
 import { App } from "cdktf";
 import { defineEnvironment } from "../stacks/environment";
 import { NetworkStack } from "../stacks/network-stack";
-import { environmentNamed, synthJson } from "./helpers";
+import { environmentNamed } from "./helpers";
+import { synthJson } from "./synth";
 
 const production = environmentNamed("production");
 const local = { kind: "local" } as const;

@@ -1,7 +1,7 @@
 import { TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { SensitiveVariable } from "../constructs/core/sensitive-variable";
-import { synthJson } from "./helpers";
+import { synthJson } from "./synth";
 
 function stackWithNestedScope() {
   const stack = new TerraformStack(Testing.app(), "test");

@@ -2,7 +2,8 @@ import { mkdirSync } from "fs";
 import { App } from "cdktf";
 import type { StateBackendOptions } from "../config/runtime";
 import { LayerStack } from "../stacks/layer-stack";
-import { environmentNamed, synthJson } from "./helpers";
+import { environmentNamed } from "./helpers";
+import { synthJson } from "./synth";
 
 const staging = environmentNamed("staging");
 
