@@ -15,27 +15,53 @@ import { MANAGED_RULESETS } from "../constructs/edge/edge-rulesets";
 import { estimateEnvironments } from "../cost/estimate";
 import { shippedPrices } from "../cost/prices";
 import { reportFileName, type StackReport } from "../guardrails";
+import { regionalName } from "../config/naming.mjs";
+import { ingressLoadBalancerName } from "../constructs/platform/ingress-controller";
+import { EdgeStack } from "../stacks/edge-stack";
 import { defineEnvironment } from "../stacks/environment";
+import { LayerStack } from "../stacks/layer-stack";
 import { problemsOf, sharedPlatformSynth, shippedConfig, type TerraformJson } from "./helpers";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- configurations are edited off-type on purpose */
 
 type EnvironmentName = "production" | "staging";
 
-/** The edge stack of `name` built from the shipped configuration with `edit` applied. */
-function edgeOf(name: EnvironmentName, edit: (edge: any) => void = () => {}) {
+/** The shipped environment `name` with `edit` applied to its edge configuration. */
+function environmentWith(name: EnvironmentName, edit: (edge: any) => void) {
   const config = shippedConfig() as any;
   edit(config.environments[name].edge);
-  const environment = loadPlatformConfig(config as PlatformConfigInput).environments.find((candidate) => candidate.name === name)!;
+  return loadPlatformConfig(config as PlatformConfigInput).environments.find((candidate) => candidate.name === name)!;
+}
+
+/** The edge stack of `name` built, with every other stack of the environment, from the shipped configuration. */
+function edgeOf(name: EnvironmentName) {
+  const environment = environmentWith(name, () => {});
   const app = new App({ outdir: "cdktf.out", skipValidation: true });
   const stacks = defineEnvironment(app, environment, { kind: "local" });
   const synthesized = Testing.synth(stacks.edge);
   return { environment, stacks, synthesized, json: JSON.parse(synthesized) as TerraformJson };
 }
 
+/** What the edge stack deploys after, for a variant of the edge alone: the real platform stack is built by edgeOf. */
+class PlatformStandIn extends LayerStack {}
+
+/**
+ * Production's edge stack with `edit` applied, built alone behind a stand-in platform stack (the same name and
+ * load balancer as the real one): an edge variant needs no cluster, data or platform stack to be built.
+ */
+function edgeVariant(edit: (edge: any) => void) {
+  const environment = environmentWith("production", edit);
+  const app = new App({ outdir: "cdktf.out", skipValidation: true });
+  const region = environment.primaryRegion.slug;
+  const platform = new PlatformStandIn(app, { environment, layer: "platform", region, providers: [], state: { kind: "local" } });
+  const loadBalancerName = ingressLoadBalancerName(regionalName(environment.name, region));
+  const synthesized = Testing.synth(new EdgeStack(app, { environment, platform, loadBalancerName, state: { kind: "local" } }));
+  return { environment, synthesized, json: JSON.parse(synthesized) as TerraformJson };
+}
+
 /** An environment's edge on another plan, with only what that plan can run. */
 function onPlan(plan: CloudflarePlan) {
-  return edgeOf("production", (edge) => {
+  return edgeVariant((edge) => {
     edge.plan = plan;
     if (plan === "free") edge.rateLimits = [{ name: "auth", scope: "auth-paths", requestsPerSecond: 5 }];
     if (plan === "business") edge.rateLimits[1].methods = ["POST"];
@@ -58,6 +84,10 @@ describe("EdgeStack", () => {
     expect(production.stacks.edge.stackName).toBe("cryptopulse-production-edge");
     expect(staging.stacks.edge.stackName).toBe("cryptopulse-staging-edge");
     expect(production.stacks.edge.dependencies.map((stack) => stack.node.id)).toEqual(["cryptopulse-production-platform-fra1"]);
+  });
+
+  it("is the same built alone behind a stand-in platform stack, as the variants below are", () => {
+    expect(edgeVariant(() => {}).synthesized).toBe(production.synthesized);
     expect(Object.keys(production.json.provider).sort()).toEqual(["cloudflare", "digitalocean"]);
   });
 
@@ -71,7 +101,7 @@ describe("EdgeStack", () => {
   it("looks the zone up by name, or by the id the config gives", () => {
     expect(production.synthesized).toHaveDataSourceWithProperties(DataCloudflareZone, { filter: { name: "cryptopulse.com" } });
     expect(staging.synthesized).toHaveDataSourceWithProperties(DataCloudflareZone, { filter: { name: "cryptopulse-staging.com" } });
-    const byId = edgeOf("production", (edge) => (edge.zoneId = "0123456789abcdef0123456789abcdef"));
+    const byId = edgeVariant((edge) => (edge.zoneId = "0123456789abcdef0123456789abcdef"));
     expect(byId.json.data.cloudflare_zone.zone).toEqual({ zone_id: "0123456789abcdef0123456789abcdef" });
   });
 
@@ -331,7 +361,7 @@ describe("the edge per Cloudflare plan", () => {
   });
 
   it("HSTS through the zone's security_header setting instead: set there, and gone from the transform", () => {
-    const { json, synthesized } = edgeOf("production", (edge) => (edge.securityHeaders.hstsVia = "zone-setting"));
+    const { json, synthesized } = edgeVariant((edge) => (edge.securityHeaders.hstsVia = "zone-setting"));
     expect(synthesized).toHaveResourceWithProperties(ZoneSetting, {
       setting_id: "security_header",
       value: { strict_transport_security: { enabled: true, max_age: 31536000, include_subdomains: true, preload: false, nosniff: true } },
