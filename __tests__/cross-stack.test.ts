@@ -2,8 +2,8 @@
 import * as path from "path";
 import { TerraformOutput, type App } from "cdktf";
 import type { StateBackendOptions } from "../config/runtime";
-import { defineEnvironment } from "../stacks/environment";
 import { LayerStack } from "../stacks/layer-stack";
+import { NetworkStack } from "../stacks/network-stack";
 import { environmentNamed, sharedEnvironment } from "./helpers";
 import { synthApp } from "./synth";
 
@@ -16,7 +16,8 @@ const PRODUCER = "cryptopulse-production-network-fra1";
  */
 function buildWithConsumer(state: StateBackendOptions) {
   return (app: App) => {
-    const { network } = defineEnvironment(app, production, state);
+    // The producer alone: the environment's own wiring is tested below, from the shared synth.
+    const producer = new NetworkStack(app, { environment: production, region: production.primaryRegion, state });
     const consumer = new (class ConsumerStack extends LayerStack {})(app, {
       environment: production,
       layer: "network",
@@ -24,8 +25,8 @@ function buildWithConsumer(state: StateBackendOptions) {
       providers: [],
       state,
     });
-    consumer.addDependency(network.get("fra1")!);
-    new TerraformOutput(consumer, "joined_vpc", { value: network.get("fra1")!.vpc.id });
+    consumer.addDependency(producer);
+    new TerraformOutput(consumer, "joined_vpc", { value: producer.vpc.id });
   };
 }
 
