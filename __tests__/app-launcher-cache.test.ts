@@ -1,5 +1,5 @@
 import { spawnSync } from "child_process";
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "fs";
 import * as path from "path";
 
 /**
@@ -9,6 +9,8 @@ import * as path from "path";
 const root = path.resolve(__dirname, "..");
 const cache = "launcher-cache-test";
 const cacheDir = path.join(root, "node_modules", ".cache", cache);
+// Inside the project, so that the entry resolves its packages from node_modules; on a fresh clone the folder is new.
+mkdirSync(path.join(root, "node_modules", ".cache"), { recursive: true });
 const scratch = mkdtempSync(path.join(root, "node_modules", ".cache", "launcher-"));
 const name = path.basename(scratch);
 const entry = path.join(scratch, `${name}.ts`);
