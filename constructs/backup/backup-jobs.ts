@@ -16,7 +16,7 @@ import type { RuleGroup } from "../core/rule-groups";
 import type { BackupBucket } from "./backup-bucket";
 import type { MigrationConnection } from "../core/postgres-connection";
 import { ClusterAddon } from "../core/cluster-addon";
-import { DNS_EGRESS } from "../core/secure-namespace";
+import { databaseEgressRule, DNS_EGRESS, tcpPorts, type DatabaseEgress } from "../core/secure-namespace";
 import { terraformLiteral } from "../core/terraform-literal";
 
 /** The scripts the jobs run, from backup/ of the repository: the files the tests run. */
@@ -107,7 +107,7 @@ export interface BackupJobsProps {
   /** MongoDB's private connection string. */
   readonly mongodbUri: string;
   /** The VPC CIDR the databases' private endpoints live in, and their ports. */
-  readonly databaseEgress: { readonly cidr: string; readonly ports: readonly number[] };
+  readonly databaseEgress: DatabaseEgress;
 }
 
 /** The image's `postgres` user (the official Debian-based postgres image, the base of backup/Dockerfile). */
@@ -191,14 +191,14 @@ export class BackupJobs extends ClusterAddon {
     });
 
     // Egress: DNS, the databases' private endpoints, and Spaces over HTTPS (public addresses only).
-    const spacesEgress = { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_RANGES } }], ports: [{ protocol: "TCP", port: "443" }] };
+    const spacesEgress = { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_RANGES } }], ports: tcpPorts([443]) };
     this.networkPolicy("egress", {
       name: "backup-egress",
       labels: partOf,
       podSelector: { matchLabels: partOf },
       egress: [
         DNS_EGRESS,
-        { to: [{ ipBlock: { cidr: props.databaseEgress.cidr } }], ports: props.databaseEgress.ports.map((port) => ({ protocol: "TCP", port: String(port) })) },
+        databaseEgressRule(props.databaseEgress),
         spacesEgress,
       ],
     });
@@ -236,7 +236,7 @@ export class BackupJobs extends ClusterAddon {
       name: "config-snapshot-api-egress",
       labels: partOf,
       podSelector: { matchLabels: { "app.kubernetes.io/name": BACKUP_CRONJOBS.snapshot } },
-      egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: "443" }, { protocol: "TCP", port: "6443" }] }],
+      egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcpPorts([443, 6443]) }],
     });
 
     const image = props.image.digest ? `${props.image.repository}@${props.image.digest}` : `${props.image.repository}:${props.image.tag}`;

@@ -56,6 +56,22 @@ export const DNS_EGRESS = {
   ],
 };
 
+/** NetworkPolicy ports for TCP `ports`. */
+export function tcpPorts(ports: readonly number[]) {
+  return ports.map((port) => ({ protocol: "TCP", port: String(port) }));
+}
+
+/** The managed databases' private endpoints an add-on or job may reach: their VPC and their ports. */
+export interface DatabaseEgress {
+  readonly cidr: string;
+  readonly ports: readonly number[];
+}
+
+/** Egress to the databases' private endpoints. */
+export function databaseEgressRule(egress: DatabaseEgress) {
+  return { to: [{ ipBlock: { cidr: egress.cidr } }], ports: tcpPorts(egress.ports) };
+}
+
 /** Selects a namespace by name (the label Kubernetes sets on every namespace). */
 export function namespaceNamed(name: string) {
   return { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } };

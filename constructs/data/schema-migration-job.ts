@@ -8,7 +8,7 @@ import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { projectPath } from "../../config/paths";
 import type { MigrationConnection } from "../core/postgres-connection";
-import { DNS_EGRESS } from "../core/secure-namespace";
+import { databaseEgressRule, DNS_EGRESS, type DatabaseEgress } from "../core/secure-namespace";
 import { terraformLiteral } from "../core/terraform-literal";
 
 export interface SchemaMigrationJobProps {
@@ -22,7 +22,7 @@ export interface SchemaMigrationJobProps {
    * The database's private endpoints, as the namespace's default deny must let the Job reach
    * them: the VPC CIDR and the database ports (DATABASE_PORTS).
    */
-  readonly databaseEgress: { readonly cidr: string; readonly ports: readonly number[] };
+  readonly databaseEgress: DatabaseEgress;
 }
 
 const MIGRATION_FILE = /^\d{4}_[a-z0-9_]+\.sql$/;
@@ -78,7 +78,7 @@ export class SchemaMigrationJob extends Construct {
         policyTypes: ["Egress"],
         egress: [
           DNS_EGRESS,
-          { to: [{ ipBlock: { cidr: props.databaseEgress.cidr } }], ports: props.databaseEgress.ports.map((port) => ({ protocol: "TCP", port: String(port) })) },
+          databaseEgressRule(props.databaseEgress),
         ],
       },
     });

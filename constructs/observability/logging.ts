@@ -14,7 +14,7 @@ import { ProtectedBucket } from "../core/protected-bucket";
 import { RETAINED_BLOCK_STORAGE } from "../core/storage";
 import { ClusterAddon, type HelmChart } from "../core/cluster-addon";
 import type { PinnedRelease } from "../core/pinned-release";
-import { DNS_EGRESS, namespaceNamed, SecureNamespace } from "../core/secure-namespace";
+import { DNS_EGRESS, namespaceNamed, SecureNamespace, tcpPorts } from "../core/secure-namespace";
 import { terraformLiteral } from "../core/terraform-literal";
 
 /**
@@ -159,8 +159,8 @@ export class Logging extends ClusterAddon {
 
   /** The flows the pipeline needs on top of the namespaces' default deny. */
   private networkPolicies(collectorNamespace: string, monitoringNamespace: string): NetworkPolicyV1[] {
-    const loki = [{ protocol: "TCP", port: String(LOKI_HTTP_PORT) }];
-    const https = [{ protocol: "TCP", port: "443" }];
+    const loki = tcpPorts([LOKI_HTTP_PORT]);
+    const https = tcpPorts([443]);
     const anywhere = [{ ipBlock: { cidr: "0.0.0.0/0" } }];
     const grafana = { matchLabels: { "app.kubernetes.io/name": "grafana" } };
     return [
@@ -178,7 +178,7 @@ export class Logging extends ClusterAddon {
         name: "fluent-bit-egress",
         namespace: collectorNamespace,
         podSelector: {},
-        egress: [DNS_EGRESS, { to: [namespaceNamed(LOGGING_NAMESPACE)], ports: loki }, { to: anywhere, ports: [...https, { protocol: "TCP", port: "6443" }] }],
+        egress: [DNS_EGRESS, { to: [namespaceNamed(LOGGING_NAMESPACE)], ports: loki }, { to: anywhere, ports: tcpPorts([443, 6443]) }],
       }),
       // Grafana queries Loki (its namespace denies all egress it does not allow).
       this.networkPolicy("grafana-to-loki", {

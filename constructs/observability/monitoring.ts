@@ -20,7 +20,7 @@ import type { PinnedRelease } from "../core/pinned-release";
 import { SensitiveVariable } from "../core/sensitive-variable";
 import { RETAINED_BLOCK_STORAGE } from "../core/storage";
 import { terraformLiteral } from "../core/terraform-literal";
-import { DNS_EGRESS, SecureNamespace } from "../core/secure-namespace";
+import { DNS_EGRESS, SecureNamespace, tcpPorts } from "../core/secure-namespace";
 
 /** The kube-prometheus-stack chart this project is written and checked against (operator v0.93, CRDs for Kubernetes 1.35). */
 export const KUBE_PROMETHEUS_STACK_CHART = {
@@ -145,7 +145,6 @@ export class Monitoring extends ClusterAddon {
 
   /** What each component needs on top of the namespace's default deny. */
   private networkPolicies(observability: ObservabilityConfig): NetworkPolicyV1[] {
-    const tcp = (ports: readonly number[]) => ports.map((port) => ({ protocol: "TCP", port: String(port) }));
     const anywhere = [{ ipBlock: { cidr: "0.0.0.0/0" } }];
     const byName = (name: string) => ({ matchLabels: { "app.kubernetes.io/name": name } });
     const smtpPort = Number(observability.alerting.smtp.smarthost.split(":")[1]);
@@ -156,26 +155,26 @@ export class Monitoring extends ClusterAddon {
         name: "monitoring-internal",
         podSelector: {},
         ingress: [{ from: [{ podSelector: {} }] }],
-        egress: [{ to: [{ podSelector: {} }] }, DNS_EGRESS, { to: anywhere, ports: tcp(API_SERVER_PORTS) }],
+        egress: [{ to: [{ podSelector: {} }] }, DNS_EGRESS, { to: anywhere, ports: tcpPorts(API_SERVER_PORTS) }],
       }),
       // Prometheus scrapes pods in every namespace, node-exporter and the kubelet on node IPs, and the
       // databases' metrics endpoints.
       this.networkPolicy("prometheus-scrape", {
         name: "prometheus-scrape",
         podSelector: byName("prometheus"),
-        egress: [{ to: [{ namespaceSelector: {} }] }, { to: anywhere, ports: tcp(PROMETHEUS_EXTERNAL_PORTS) }],
+        egress: [{ to: [{ namespaceSelector: {} }] }, { to: anywhere, ports: tcpPorts(PROMETHEUS_EXTERNAL_PORTS) }],
       }),
       // The API server calls the operator's admission webhook (it validates PrometheusRules).
       this.networkPolicy("operator-webhook", {
         name: "operator-webhook",
         podSelector: { matchLabels: { app: "kube-prometheus-stack-operator" } },
-        ingress: [{ ports: tcp([OPERATOR_WEBHOOK_PORT]) }],
+        ingress: [{ ports: tcpPorts([OPERATOR_WEBHOOK_PORT]) }],
       }),
       // Alertmanager reaches Slack (HTTPS) and the SMTP relay.
       this.networkPolicy("alertmanager-notify", {
         name: "alertmanager-notify",
         podSelector: byName("alertmanager"),
-        egress: [{ to: anywhere, ports: tcp([443, smtpPort]) }],
+        egress: [{ to: anywhere, ports: tcpPorts([443, smtpPort]) }],
       }),
     ];
   }

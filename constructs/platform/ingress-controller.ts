@@ -5,7 +5,7 @@ import type { AutoscalingConfig } from "../../config/schema";
 import { ClusterAddon, type HelmChart } from "../core/cluster-addon";
 import { INGRESS_NAMESPACE } from "../core/namespaces";
 import type { PinnedRelease } from "../core/pinned-release";
-import { DNS_EGRESS } from "../core/secure-namespace";
+import { DNS_EGRESS, tcpPorts } from "../core/secure-namespace";
 import { OriginCertificate } from "./origin-certificate";
 
 /** The ingress-nginx chart this project is written and checked against. */
@@ -102,14 +102,14 @@ export class IngressController extends ClusterAddon {
       ingress: [
         // Traffic from the load balancer (80/443), the API server calling the
         // admission webhook (8443) and Prometheus scraping metrics (10254).
-        { ports: [80, 443, 8443, 10254].map((port) => ({ protocol: "TCP", port: String(port) })) },
+        { ports: tcpPorts([80, 443, 8443, 10254]) },
       ],
       egress: [
         DNS_EGRESS,
         // Upstreams: the app services in any namespace the Ingresses point at.
         { to: [{ namespaceSelector: {} }] },
         // The Kubernetes API (the controller watches Ingresses; the webhook jobs patch their configuration).
-        { ports: [{ protocol: "TCP", port: "443" }] },
+        { ports: tcpPorts([443]) },
       ],
     });
     const certificate = new OriginCertificate(this, "origin-certificate", {

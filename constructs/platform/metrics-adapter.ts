@@ -2,6 +2,7 @@ import type { Construct } from "constructs";
 import { stringify as stringifyYaml } from "yaml";
 import { ClusterAddon, type HelmChart } from "../core/cluster-addon";
 import type { PinnedRelease } from "../core/pinned-release";
+import { tcpPorts } from "../core/secure-namespace";
 import { terraformLiteral } from "../core/terraform-literal";
 
 /** The prometheus-adapter chart this project is written and checked against (adapter v0.12.0). */
@@ -52,7 +53,7 @@ export class MetricsAdapter extends ClusterAddon {
     const policy = this.networkPolicy("api-server", {
       name: "prometheus-adapter",
       podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus-adapter" } },
-      ingress: [{ ports: [{ protocol: "TCP", port: String(ADAPTER_PORT) }] }],
+      ingress: [{ ports: tcpPorts([ADAPTER_PORT]) }],
     });
     this.release = this.installChart("release", {
       name: "prometheus-adapter",
