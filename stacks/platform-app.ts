@@ -8,6 +8,7 @@ import { defineEnvironment } from "./environment";
 import { LayerStack } from "./layer-stack";
 import { stackGraph } from "./stack-graph";
 import { TerraformCloudBootstrapStack } from "./terraform-cloud-stack";
+import { withFastResolve } from "./fast-resolve";
 import { withoutTokenTraces } from "./token-traces";
 
 export interface SynthesizeOptions {
@@ -48,7 +49,7 @@ export function synthesizePlatform(options: SynthesizeOptions = {}): App {
       const stacks = app.node.children.filter((child): child is LayerStack => child instanceof LayerStack);
       new TerraformCloudBootstrapStack(app, { options: runtime.terraformCloudBootstrap, state: runtime.state, stacks: stackGraph(stacks) });
     }
-    app.synth();
+    withFastResolve(() => app.synth());
   }, runtime.tokenTraces);
   return app;
 }

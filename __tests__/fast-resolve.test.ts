@@ -1,0 +1,93 @@
+import { App, DefaultTokenResolver, Lazy, StringConcat, TerraformStack, TerraformVariable, Token } from "cdktf";
+import * as stackTokens from "cdktf/lib/_tokens";
+import { resolve as cdktfResolve } from "cdktf/lib/tokens/private/resolve";
+import { Construct } from "constructs";
+import { defineEnvironment } from "../stacks/environment";
+import { resolveLikeCdktf, withFastResolve } from "../stacks/fast-resolve";
+import { environmentNamed } from "./helpers";
+import { restoreFastResolve } from "./setup";
+
+// setup.ts serves every suite's synth with the fast path; this one compares it with cdktf's own, so it starts without.
+beforeAll(restoreFastResolve);
+
+/** What a call returns, or the message it throws: the two resolves must agree on both. */
+function outcome(call: () => unknown): { value: unknown } | { error: string } {
+  try {
+    return { value: call() };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+const byCdktf = (scope: Construct, value: unknown, preparing: boolean) =>
+  outcome(() => cdktfResolve(value, { scope, preparing, resolver: new DefaultTokenResolver(new StringConcat()), prefix: [] }));
+const byFastPath = (scope: Construct, value: unknown, preparing: boolean) => outcome(() => resolveLikeCdktf(scope, value, preparing));
+
+describe("resolveLikeCdktf against cdktf's resolve", () => {
+  const app = new App({ outdir: "cdktf.out", skipValidation: true });
+  const stack = new TerraformStack(app, "values");
+  const variable = new TerraformVariable(stack, "v", {});
+  const cycle: Record<string, unknown> = { name: "loop" };
+  cycle.self = cycle;
+
+  const cases: [string, () => unknown][] = [
+    ["plain data, undefined dropped from objects and arrays", () => ({ a: 1, b: undefined, c: [1, undefined, "x", null, true], d: { e: { f: -0 } } })],
+    ["a Date, kept as it is", () => ({ at: new Date(0) })],
+    ["strings that look like Terraform but hold no token", () => ["${var.x}", "%{ if a }", "$${escaped}", "1e5", "a|e|b", "10.0.0.0/16"]],
+    ["numbers near and at cdktf's token range", () => [0, -1e279, -1e300, Number.MAX_VALUE, -Number.MAX_VALUE, Token.NUMBER_MAP_TOKEN_VALUE + 1]],
+    ["a string token inside plain data", () => ({ name: `prefix-${variable.stringValue}-suffix`, deep: [{ list: [variable.stringValue] }] })],
+    ["a number token", () => ({ count: variable.numberValue, both: `${variable.numberValue}` })],
+    ["a list token", () => ({ items: variable.listValue, nested: [variable.listValue] })],
+    ["a map token as a key", () => ({ ...Token.asStringMap(variable.value) })],
+    ["a token key in a plain object", () => ({ [variable.stringValue]: "value" })],
+    ["a Lazy value producing plain data with undefined", () => ({ lazy: Lazy.anyValue({ produce: () => ({ kept: 1, dropped: undefined, inner: [undefined, 2] }) }) })],
+    ["a function, which cdktf refuses", () => ({ nested: { fn: () => 1 } })],
+    ["a construct, which cdktf refuses", () => ({ nested: [stack] })],
+    ["a map token in a scalar place", () => ({ scalar: Token.STRING_MAP_TOKEN_VALUE })],
+    ["a map token number in a scalar place", () => ({ scalar: Token.NUMBER_MAP_TOKEN_VALUE })],
+    ["a cyclic value, refused at cdktf's depth limit with its path", () => ({ root: cycle })],
+  ];
+
+  it.each(cases)("%s: the same result or the same error, preparing or not", (_, value) => {
+    for (const preparing of [false, true]) {
+      expect(byFastPath(stack, value(), preparing)).toEqual(byCdktf(stack, value(), preparing));
+    }
+  });
+
+  it("refuses what cdktf refuses (the error cases above are errors)", () => {
+    expect(byFastPath(stack, { fn: () => 1 }, false)).toEqual({ error: expect.stringContaining("/fn") });
+    expect(byFastPath(stack, cycle, false)).toEqual({ error: expect.stringMatching(/circular reference/i) });
+  });
+});
+
+describe("a synth with the fast path", () => {
+  /** Every stack of both environments, prepared (cross-stack references) and rendered, in one app. */
+  function environmentsJson(): Record<string, unknown> {
+    const app = new App({ outdir: "cdktf.out", skipValidation: true });
+    for (const name of ["staging", "production"]) defineEnvironment(app, environmentNamed(name), { kind: "local" });
+    const stacks = app.node.children.filter(TerraformStack.isStack);
+    for (const stack of stacks) stack.prepareStack();
+    return Object.fromEntries(stacks.map((stack) => [stack.node.id, stack.toTerraform()]));
+  }
+
+  it("renders every stack of both environments exactly as cdktf does, cross-stack references included", () => {
+    const fast = withFastResolve(environmentsJson);
+    const original = environmentsJson();
+    expect(Object.keys(fast).length).toBeGreaterThanOrEqual(12);
+    expect(JSON.stringify(fast)).toContain("cross-stack-output-");
+    expect(fast).toEqual(original);
+  });
+
+  it("puts cdktf's resolve back, also when the synth throws", () => {
+    const original = stackTokens.resolve;
+    let during: unknown;
+    expect(() =>
+      withFastResolve(() => {
+        during = stackTokens.resolve;
+        throw new Error("synth failed");
+      }),
+    ).toThrow("synth failed");
+    expect(during).not.toBe(original);
+    expect(stackTokens.resolve).toBe(original);
+  });
+});
