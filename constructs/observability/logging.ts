@@ -1,6 +1,5 @@
 import { readFileSync } from "fs";
 import { Construct } from "constructs";
-import { stringify as stringifyYaml } from "yaml";
 import type { SpacesKey } from "@cdktf/provider-digitalocean/lib/spaces-key";
 import type { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
@@ -16,6 +15,7 @@ import { ClusterAddon, type HelmChart } from "../core/cluster-addon";
 import type { PinnedRelease } from "../core/pinned-release";
 import { DNS_EGRESS, namespaceNamed, SecureNamespace, tcpPorts } from "../core/secure-namespace";
 import { terraformLiteral } from "../core/terraform-literal";
+import { yamlDocument } from "../core/yaml-document";
 
 /**
  * Loki's OSS chart, maintained in grafana-community/helm-charts since March 2026
@@ -143,7 +143,7 @@ export class Logging extends ClusterAddon {
       chart: LOKI_CHART,
       // One StatefulSet pod and its volume.
       timeout: 600,
-      overrides: [terraformLiteral(stringifyYaml(lokiValues({ logs: props.logs, bucket: props.bucket.name, region: props.bucket.region }), YAML_OPTIONS))],
+      overrides: [terraformLiteral(yamlDocument(lokiValues({ logs: props.logs, bucket: props.bucket.name, region: props.bucket.region }), YAML_OPTIONS))],
       dependsOn: [...policies, spaces, props.bucket.bucket, props.bucket.key],
     });
     this.collector = this.installChart("fluent-bit", {
@@ -152,7 +152,7 @@ export class Logging extends ClusterAddon {
       namespace: collectorNamespace,
       // A DaemonSet: one pod per node rolls out.
       timeout: 600,
-      overrides: [terraformLiteral(stringifyYaml(fluentBitValues(), YAML_OPTIONS))],
+      overrides: [terraformLiteral(yamlDocument(fluentBitValues(), YAML_OPTIONS))],
       dependsOn: [...policies, this.loki],
     });
   }

@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from "fs";
 import { Fn } from "cdktf";
 import type { Construct } from "constructs";
-import { stringify as stringifyYaml } from "yaml";
 import { DataDigitaloceanDatabaseCa } from "@cdktf/provider-digitalocean/lib/data-digitalocean-database-ca";
 import { DataDigitaloceanDatabaseMetricsCredentials } from "@cdktf/provider-digitalocean/lib/data-digitalocean-database-metrics-credentials";
 import type { DatabaseCluster } from "@cdktf/provider-digitalocean/lib/database-cluster";
@@ -21,6 +20,7 @@ import { SensitiveVariable } from "../core/sensitive-variable";
 import { RETAINED_BLOCK_STORAGE } from "../core/storage";
 import { terraformLiteral } from "../core/terraform-literal";
 import { DNS_EGRESS, SecureNamespace, tcpPorts } from "../core/secure-namespace";
+import { yamlDocument } from "../core/yaml-document";
 
 /** The kube-prometheus-stack chart this project is written and checked against (operator v0.93, CRDs for Kubernetes 1.35). */
 export const KUBE_PROMETHEUS_STACK_CHART = {
@@ -131,7 +131,7 @@ export class Monitoring extends ClusterAddon {
       // The overrides without references as plain YAML (readable in a plan, nothing for Terraform to
       // evaluate); only the scrape jobs, which name stack outputs, go through yamlencode.
       overrides: [
-        terraformLiteral(stringifyYaml(monitoringValues({ observability, alerts: props.alerts, ruleGroups: props.ruleGroups, dataSources: props.dataSources }))),
+        terraformLiteral(yamlDocument(monitoringValues({ observability, alerts: props.alerts, ruleGroups: props.ruleGroups, dataSources: props.dataSources }))),
         Fn.yamlencode(
           scrapeValues({
             username: credentials.username,

@@ -2,7 +2,6 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { AssetType, TerraformAsset, TerraformStack, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { z } from "zod";
 import { ConfigError, type EnvironmentConfig, type ServiceName } from "../../config";
 import { appServiceValuesSchema, valueRules, type AppServiceValues } from "../../config/app-service-values";
@@ -16,6 +15,7 @@ import { INGRESS_NAMESPACE, MONITORING_NAMESPACE } from "../core/namespaces";
 import { SCALING_METRICS } from "./metrics-adapter";
 import { PinnedRelease } from "../core/pinned-release";
 import { namespaceNamed } from "../core/secure-namespace";
+import { yamlData, yamlDocument } from "../core/yaml-document";
 
 /**
  * The three CryptoPulse app services as releases of the local chart
@@ -363,12 +363,12 @@ export function appServiceValues(environment: EnvironmentConfig, service: Servic
 
 /** The values as the YAML document the release passes to Helm. */
 export function appServiceValuesYaml(values: AppServiceValues): string {
-  return stringifyYaml(values, { lineWidth: 0 });
+  return yamlDocument(values, { lineWidth: 0 });
 }
 
 /** The chart's name and version from its Chart.yaml: the release pins this version. */
 export function chartMetadata(directory: string): { name: string; version: string } {
-  const chart = parseYaml(readFileSync(path.join(directory, "Chart.yaml"), "utf8")) as { name?: unknown; version?: unknown };
+  const chart = yamlData(readFileSync(path.join(directory, "Chart.yaml"), "utf8")) as { name?: unknown; version?: unknown };
   if (typeof chart.name !== "string" || typeof chart.version !== "string") {
     throw new Error(`${directory}/Chart.yaml: name and version must be strings`);
   }

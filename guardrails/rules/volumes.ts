@@ -1,5 +1,5 @@
-import { parse as parseYaml } from "yaml";
 import { DOKS_STORAGE_CLASSES } from "../../constructs/core/storage";
+import { yamlData } from "../../constructs/core/yaml-document";
 import { blocks, first, isLiteral, isObject, type Json, type JsonObject } from "../json";
 import { defineRule, resourcesOf, type Block, type RuleContext } from "../rule";
 
@@ -66,7 +66,7 @@ function releaseValues(block: Block): ReleaseValues {
       expressions.push({ text, index });
       continue;
     }
-    const parsed: unknown = parseYaml(text);
+    const parsed = yamlData(text);
     if (isObject(parsed)) mergeValues(merged, parsed);
   }
   for (const entry of blocks(block.config, "set")) {
@@ -74,8 +74,9 @@ function releaseValues(block: Block): ReleaseValues {
     const path = setPath(entry.name);
     let node = merged;
     for (const key of path.slice(0, -1)) {
+      // A copy: the maps merged in may be a parsed document's, shared and frozen (yamlData).
       const next = node[key];
-      node = isObject(next) ? next : (node[key] = {});
+      node = node[key] = isObject(next) ? { ...next } : {};
     }
     node[path[path.length - 1]] = entry.value;
   }

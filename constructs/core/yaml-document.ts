@@ -1,0 +1,87 @@
+import { parse, stringify, type CreateNodeOptions, type DocumentOptions, type SchemaOptions, type ToStringOptions } from "yaml";
+
+/** The options of the `yaml` package's stringify that the project's documents use. */
+export type YamlDocumentOptions = DocumentOptions & SchemaOptions & CreateNodeOptions & ToStringOptions;
+
+/**
+ * Every YAML document this process wrote with yamlDocument or read with yamlData, by its text: the data `parse`
+ * returns for it, frozen because it is shared. A synth writes each environment's Helm values once and the guardrails
+ * read every one back (CP-DATA-004); parsing was a tenth of a synth's CPU.
+ */
+const DOCUMENTS = new Map<string, unknown>();
+
+/**
+ * `value` as the `yaml` package writes it, remembered, so that yamlData of the text (the guardrails reading the
+ * Helm values back) returns a copy of `value` instead of parsing it. Only JSON data is remembered, which the
+ * package reads back as it was written (`__tests__/yaml-document.test.ts` holds this for every document of a synth);
+ * a text that changes afterwards (escaped for Terraform, or holding a token that resolves) is parsed when read.
+ */
+export function yamlDocument(value: unknown, options?: YamlDocumentOptions): string {
+  const text = stringify(value, options);
+  if (!DOCUMENTS.has(text)) {
+    const data = jsonCopy(value);
+    if (data !== NOT_JSON) DOCUMENTS.set(text, data);
+  }
+  return text;
+}
+
+/** What `parse(text)` returns, from memory when this process wrote or read the same text before; frozen. */
+export function yamlData(text: string): unknown {
+  if (DOCUMENTS.has(text)) return DOCUMENTS.get(text);
+  const data = deepFreeze(parse(text) as unknown);
+  DOCUMENTS.set(text, data);
+  return data;
+}
+
+/** Whether yamlData(text) would be served from memory (for the test that holds memory to `parse`). */
+export function isRemembered(text: string): boolean {
+  return DOCUMENTS.has(text);
+}
+
+const NOT_JSON = Symbol("not JSON data");
+
+/**
+ * A frozen copy of `value` if it is JSON data (strings, finite numbers, booleans, null, arrays and plain objects of
+ * them), with the object keys whose value is undefined left out, as stringify leaves them out; NOT_JSON otherwise.
+ */
+function jsonCopy(value: unknown): unknown {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return value;
+    case "number":
+      return Number.isFinite(value) ? value : NOT_JSON;
+    case "object":
+      break;
+    default:
+      return NOT_JSON;
+  }
+  if (value === null) return null;
+  if (Array.isArray(value)) {
+    const items: unknown[] = [];
+    for (const item of value) {
+      const copy = item === undefined ? NOT_JSON : jsonCopy(item);
+      if (copy === NOT_JSON) return NOT_JSON;
+      items.push(copy);
+    }
+    return Object.freeze(items);
+  }
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return NOT_JSON;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (item === undefined) continue;
+    const itemCopy = jsonCopy(item);
+    if (itemCopy === NOT_JSON) return NOT_JSON;
+    copy[key] = itemCopy;
+  }
+  return Object.freeze(copy);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
