@@ -25,9 +25,16 @@ export function commandsOf(subject, appCommand) {
     case 'tests':
       return [{ key: 'tests', label: 'unit tests: npx jest --selectProjects unit', command: 'npx jest --selectProjects unit --silent' }];
     case 'scale':
-      return SCALE_COPIES.map((copies) => ({ key: `scale-${copies}`, label: `app + ${copies} copies of staging`, command: `node scripts/bench/scale.cjs ${copies}`, countsStacks: true }));
+      return SCALE_COPIES.map((copies) => ({ key: `scale-${copies}`, label: `app + ${copies} copies of staging`, command: scaleCommand(appCommand, copies), countsStacks: true }));
   }
   throw new Error(`no bench subject ${subject}`);
+}
+
+/** The scaling subject's command: the app's (its node options included), with scripts/bench/scale.cjs for the launcher. */
+function scaleCommand(appCommand, copies) {
+  const launcher = / scripts\/app\.cjs$/;
+  if (!launcher.test(appCommand)) throw new Error(`the cdktf.json app "${appCommand}" does not end in scripts/app.cjs: the scaling subject cannot run as the app does`);
+  return appCommand.replace(launcher, ` scripts/bench/scale.cjs ${copies}`);
 }
 
 /** The bench's options (parseArgs) and their check: what scripts/bench.mjs and a recorded command line are read with. */
