@@ -139,6 +139,16 @@ function vendorBundle(root, file) {
 }
 
 /**
+ * The cache file of `file` for this process's V8 options: V8 refuses a cache made under other flags, and `cdktf synth`
+ * runs the app with NODE_OPTIONS=--max-old-space-size=4096 where a direct run has none, so a single cache was rewritten
+ * on every switch between the two. Each set of options (the command line's and NODE_OPTIONS) keeps its own.
+ */
+function cacheFileOf(file) {
+  const options = JSON.stringify([process.execArgv, process.env.NODE_OPTIONS ?? ""]);
+  return `${file}.${require("crypto").createHash("sha256").update(options).digest("hex").slice(0, 12)}.v8`;
+}
+
+/**
  * Compiles `file` as a CommonJS module, from its code cache when V8 takes it. V8 checks a cache against the source's
  * length only, so the cache starts with a stamp of the file it was made from (inode, size, mtime: a rebuild renames a
  * new file into place) and is used only for that file. Without a usable cache (or with one V8 refuses: another
@@ -150,7 +160,7 @@ function compileCached(file) {
   const source = fs.readFileSync(fd, "utf8");
   fs.closeSync(fd);
   const stamp = Buffer.from(`${ino}:${size}:${mtimeMs}\n`);
-  const cacheFile = `${file}.v8`;
+  const cacheFile = cacheFileOf(file);
   let cache;
   try {
     cache = fs.readFileSync(cacheFile);
