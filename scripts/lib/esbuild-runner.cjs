@@ -18,7 +18,8 @@
 // package-lock.json or the list of imported modules changes (it takes seconds; the app bundle, well under one), and
 // both run from a V8 code cache beside them, written after the first run: later runs neither resolve hundreds of
 // files in node_modules nor compile them again, a quarter of a small synth. A frame inside a package then names
-// vendor-<entry>.js; esbuild's comment above each module there names its file in node_modules.
+// vendor-<entry>.js; esbuild's comment above each module there names its file in node_modules. `fastStart` also
+// raises V8's interrupt budget where V8 has one (shortRunTiering).
 // CommonJS, so that the app launcher loads it synchronously, without the cost of an ES module graph.
 const fs = require("fs");
 const Module = require("module");
@@ -194,6 +195,18 @@ function runCached(file, provided) {
 }
 
 /**
+ * V8 counts the bytecode a function runs and hands it to its optimizing compiler (TurboFan, on a background thread)
+ * once a budget is spent; in a synth of a second most of those compilations finish too late to repay their CPU. With
+ * 4.4 times the default budget (67584) only the functions that run longest are optimized (docs/performance.md). Only
+ * V8 11 and older (Node.js 20) have the flag: later ones tier up by invocation counts, and a Node.js that does not
+ * know a V8 option refuses to start, which is why it is set here and not on the app's command line. Set before the
+ * bundles compile, so that their code caches are made and read under it.
+ */
+function shortRunTiering() {
+  if (Number(process.versions.v8.split(".")[0]) <= 11) require("v8").setFlagsFromString("--interrupt-budget=300000");
+}
+
+/**
  * `<file>:<line>:<column>: <name>: <message>` for an error a module's top-level code threw while the bundle loaded,
  * located in its source file; undefined for any other error (one thrown later keeps its stack trace).
  */
@@ -219,7 +232,9 @@ function requireTypeScript(root, entry, options) {
     return undefined;
   }
   try {
-    return options.fastStart ? runCached(bundle.file, runCached(vendorBundle(root, bundle.file))) : require(bundle.file);
+    if (!options.fastStart) return require(bundle.file);
+    shortRunTiering();
+    return runCached(bundle.file, runCached(vendorBundle(root, bundle.file)));
   } catch (error) {
     const line = loadError(error, bundle, root);
     if (!line) throw error;
