@@ -4,6 +4,9 @@ import { DataDigitaloceanKubernetesCluster } from "@cdktf/provider-digitalocean/
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
+import { isDeepStrictEqual } from "util";
+import { parse } from "yaml";
+import { isRemembered, yamlData } from "../constructs/core/yaml-document";
 import { environmentNamed, sharedEnvironment, type TerraformJson, releaseNamed, resourcesOf, synthesizedPlatform } from "./helpers";
 
 
@@ -180,3 +183,16 @@ describe("PlatformLayerStack", () => {
   });
 });
 
+describe("the Helm values as the guardrails read them (constructs/core/yaml-document.ts)", () => {
+  it("are served from memory as parse reads their text, for every values document", () => {
+    // Built in this process, so that its documents are the ones remembered.
+    expect(production.stack.stackName).toBe("cryptopulse-production-platform-fra1");
+    const texts = all(production.json, "helm_release").flatMap((entry) => (entry.values as string[] | undefined) ?? []);
+    const remembered = texts.filter(isRemembered);
+    expect(texts.length).toBeGreaterThan(10);
+    // The large generated documents (kube-prometheus-stack's rules, each app service's values) are among them.
+    expect(remembered.length).toBeGreaterThan(texts.length / 2);
+    expect(Math.max(...remembered.map((text) => text.length))).toBeGreaterThan(10_000);
+    for (const text of texts) expect(isDeepStrictEqual(yamlData(text), parse(text))).toBe(true);
+  });
+});

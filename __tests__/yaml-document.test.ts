@@ -1,23 +1,10 @@
 import { isDeepStrictEqual } from "util";
 import { parse } from "yaml";
 import { isRemembered, yamlData, yamlDocument } from "../constructs/core/yaml-document";
-import { resourcesOf } from "./helpers";
-import { platformStackOf, synthJson } from "./synth";
 
+// That the memory serves every values document of a synth as parse reads its text: platform-stack.test.ts, which
+// builds a platform stack in its process anyway.
 describe("YAML documents read back from memory", () => {
-  it("serve every Helm values document of a synth as parse reads its text", () => {
-    // Built in this process, so that the documents the platform stacks wrote are the ones remembered.
-    const texts = (["staging", "production"] as const).flatMap((name) =>
-      resourcesOf(synthJson(platformStackOf(name)), "helm_release").flatMap((release) => (release.values as string[] | undefined) ?? []),
-    );
-    const remembered = texts.filter(isRemembered);
-    expect(texts.length).toBeGreaterThan(20);
-    // The large generated documents (kube-prometheus-stack's rules, each app service's values) are among them.
-    expect(remembered.length).toBeGreaterThan(texts.length / 2);
-    expect(Math.max(...remembered.map((text) => text.length))).toBeGreaterThan(10_000);
-    for (const text of texts) expect(isDeepStrictEqual(yamlData(text), parse(text))).toBe(true);
-  });
-
   it("remember JSON data only; anything else is parsed from its text when read", () => {
     const date = new Date(0);
     class Values {
