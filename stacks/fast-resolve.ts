@@ -6,6 +6,7 @@ import { resolve as cdktfResolve } from "cdktf/lib/tokens/private/resolve";
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself, see above
 import stackTokens = require("cdktf/lib/_tokens");
 import type { IConstruct } from "constructs";
+import { withHook } from "./synth-hook";
 
 /**
  * The markers of cdktf's string, list and map tokens ("${TfToken[", "#{TfToken[", "&{TfToken["), and the values it
@@ -102,12 +103,7 @@ export function resolveLikeCdktf(scope: IConstruct, value: unknown, preparing: b
  * Restored afterwards, even when `synth` throws.
  */
 export function withFastResolve<T>(synth: () => T): T {
-  const restore = useFastResolve();
-  try {
-    return synth();
-  } finally {
-    restore();
-  }
+  return withHook(useFastResolve, synth);
 }
 
 /** Serves cdktf's stack resolution by resolveLikeCdktf from now on (the tests, for their whole run); returns the undo. */

@@ -1,5 +1,6 @@
 // cdktf's private helpers, imported only to recognise their calls; stack-trace.d.ts declares them.
 import * as tokenTraceHelpers from "cdktf/lib/tokens/private/stack-trace";
+import { withHook } from "./synth-hook";
 
 /**
  * The functions of cdktf's stack-trace module: each passes itself to
@@ -21,13 +22,7 @@ const TOKEN_TRACE_HELPERS: ReadonlySet<unknown> = new Set(Object.values(tokenTra
  * `keep` (CRYPTOPULSE_TOKEN_TRACES=true) runs `synth` with the traces.
  */
 export function withoutTokenTraces<T>(synth: () => T, keep = false): T {
-  if (keep) return synth();
-  const restore = skipTokenTraces();
-  try {
-    return synth();
-  } finally {
-    restore();
-  }
+  return keep ? synth() : withHook(skipTokenTraces, synth);
 }
 
 /**
