@@ -10,7 +10,8 @@ describe("YAML documents read back from memory", () => {
     class Values {
       replicas = 2;
     }
-    for (const value of [{ at: date }, { list: [1, undefined] }, { ratio: Number.NaN }, new Values(), { nested: new Map([["a", 1]]) }]) {
+    const withProtoKey = JSON.parse('{"__proto__": {"polluted": true}}') as object;
+    for (const value of [{ at: date }, { list: [1, undefined] }, { ratio: Number.NaN }, new Values(), { nested: new Map([["a", 1]]) }, withProtoKey]) {
       const text = yamlDocument(value);
       expect(isRemembered(text)).toBe(false);
       expect(isDeepStrictEqual(yamlData(text), parse(text))).toBe(true);

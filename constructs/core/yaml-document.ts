@@ -13,7 +13,7 @@ const DOCUMENTS = new Map<string, unknown>();
 /**
  * `value` as the `yaml` package writes it, remembered, so that yamlData of the text (the guardrails reading the
  * Helm values back) returns a copy of `value` instead of parsing it. Only JSON data is remembered, which the
- * package reads back as it was written (`__tests__/yaml-document.test.ts` holds this for every document of a synth);
+ * package reads back as it was written (`__tests__/platform-stack.test.ts` holds this for every values document);
  * a text that changes afterwards (escaped for Terraform, or holding a token that resolves) is parsed when read.
  */
 export function yamlDocument(value: unknown, options?: YamlDocumentOptions): string {
@@ -71,6 +71,8 @@ function jsonCopy(value: unknown): unknown {
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     if (item === undefined) continue;
+    // An own "__proto__" key would set the copy's prototype instead of a property.
+    if (key === "__proto__") return NOT_JSON;
     const itemCopy = jsonCopy(item);
     if (itemCopy === NOT_JSON) return NOT_JSON;
     copy[key] = itemCopy;
