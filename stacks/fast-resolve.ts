@@ -1,5 +1,6 @@
 import { DefaultTokenResolver, StringConcat, Token, Tokenization } from "cdktf";
 // cdktf's resolve itself, which (unlike Tokenization.resolve) takes the key path its errors and depth limit use.
+import { BEGIN_LIST_TOKEN_MARKER, BEGIN_MAP_TOKEN_MARKER, BEGIN_STRING_TOKEN_MARKER, TokenString } from "cdktf/lib/tokens/private/encoding";
 import { resolve as cdktfResolve } from "cdktf/lib/tokens/private/resolve";
 // cdktf's one funnel for resolving a stack: prepareStack and toTerraform call its `resolve` through this module
 // object on every call, so replacing the property serves them all. A namespace import would be a read-only copy.
@@ -8,14 +9,9 @@ import stackTokens = require("cdktf/lib/_tokens");
 import type { IConstruct } from "constructs";
 import { withHook } from "./synth-hook";
 
-/**
- * The markers of cdktf's string, list and map tokens ("${TfToken[", "#{TfToken[", "&{TfToken["), and the values it
- * refuses in a scalar context.
- */
-const TOKEN_MARKER = "TfToken[";
+/** The markers of cdktf's string, list and map tokens, and the strings it refuses in a scalar context. */
+const TOKEN_MARKERS = [BEGIN_STRING_TOKEN_MARKER, BEGIN_LIST_TOKEN_MARKER, BEGIN_MAP_TOKEN_MARKER];
 const MAP_TOKEN_STRINGS: ReadonlySet<string> = new Set([Token.STRING_MAP_TOKEN_VALUE, Token.ANY_MAP_TOKEN_VALUE]);
-/** cdktf's pattern for token numbers concatenated into a string (encoding.ts NUMBER_TOKEN_REGEX), unanchored. */
-const NUMBER_IN_STRING = /[-|\d|.+]+(e[-|\d|.|e|E|+]+)/;
 /**
  * cdktf encodes a token as a number in a NaN-free double whose top 16 bits are 0xfdff (a value) or 0xfbff (a list):
  * negative, with a magnitude of at least 2^960. Any number above this bound is a plain number.
@@ -26,9 +22,12 @@ const MAX_DEPTH = 200;
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
-/** Whether cdktf's resolve could do more with `text` than return it: a token, or a value it refuses. */
+/**
+ * Whether cdktf's resolve could do more with `text` than return it: a token, a token number concatenated into it
+ * (cdktf's own test), or a value it refuses.
+ */
 function mayHoldToken(text: string): boolean {
-  return text.includes(TOKEN_MARKER) || MAP_TOKEN_STRINGS.has(text) || NUMBER_IN_STRING.test(text);
+  return TOKEN_MARKERS.some((marker) => text.includes(marker)) || MAP_TOKEN_STRINGS.has(text) || TokenString.forNumbers(text).test();
 }
 
 function mayBeTokenNumber(value: number): boolean {
