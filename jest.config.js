@@ -61,8 +61,8 @@ const common = {
     "^.+\\.mjs$": ["@swc/jest", { jsc: { parser: { syntax: "ecmascript" }, target: "es2022" } }],
   },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
-  // cdktf's zip library, loaded at its first call rather than with every App (__tests__/lazy-archiver.cjs).
-  moduleNameMapper: { "^archiver$": "<rootDir>/__tests__/lazy-archiver.cjs" },
+  // cdktf's zip library, loaded at its first call rather than with every App (scripts/lib/lazy-archiver.cjs).
+  moduleNameMapper: { "^archiver$": "<rootDir>/scripts/lib/lazy-archiver.cjs" },
   // One scratch directory for the whole run (both projects), shared synth outputs included (__tests__/helpers.ts).
   globalSetup: "<rootDir>/__tests__/jest-global-setup.cjs",
   globalTeardown: "<rootDir>/__tests__/jest-global-teardown.cjs",

@@ -1,5 +1,6 @@
 import { spawnSync } from "child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "fs";
+import { isAscii } from "buffer";
 import * as path from "path";
 
 /**
@@ -13,10 +14,10 @@ const cacheDir = path.join(root, "node_modules", ".cache", cache);
 mkdirSync(path.join(root, "node_modules", ".cache"), { recursive: true });
 const scratch = mkdtempSync(path.join(root, "node_modules", ".cache", "launcher-"));
 const name = path.basename(scratch);
-const entry = path.join(scratch, `${name}.ts`);
+const appEntry = path.join(scratch, `${name}.ts`);
 
 /** Runs `entry` through the runner in a process of its own (the cache is written at exit); what it printed. */
-function run(nodeOptions: string[] = [], env: NodeJS.ProcessEnv = {}): string {
+function run(nodeOptions: string[] = [], env: NodeJS.ProcessEnv = {}, entry = appEntry): string {
   const runner = path.join(root, "scripts", "lib", "esbuild-runner.cjs");
   const script = `require(${JSON.stringify(runner)}).requireTypeScript(${JSON.stringify(root)}, ${JSON.stringify(entry)}, { cache: ${JSON.stringify(cache)}, fastStart: true })`;
   const result = spawnSync(process.execPath, [...nodeOptions, "-e", script], { cwd: root, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "", ...env } });
@@ -34,7 +35,7 @@ afterAll(() => {
 
 describe("the app launcher's code cache", () => {
   it("is written by the first run and read, not rewritten, by the next", () => {
-    writeFileSync(entry, 'import { parse } from "yaml";\nconst greeting: string = parse("alpha");\nconsole.log(greeting);\n');
+    writeFileSync(appEntry, 'import { parse } from "yaml";\nconst greeting: string = parse("alpha");\nconsole.log(greeting);\n');
     expect(run()).toBe("alpha");
     const caches = appCaches();
     expect(caches).toHaveLength(1);
@@ -60,8 +61,32 @@ describe("the app launcher's code cache", () => {
   });
 
   it("is not used for a rebuilt bundle of the same length", () => {
-    writeFileSync(entry, 'import { parse } from "yaml";\nconst greeting: string = parse("omega");\nconsole.log(greeting);\n');
+    writeFileSync(appEntry, 'import { parse } from "yaml";\nconst greeting: string = parse("omega");\nconsole.log(greeting);\n');
     expect(run()).toBe("omega");
     expect(run()).toBe("omega");
+  });
+});
+
+describe("the app launcher's vendor bundle", () => {
+  const entry = path.join(scratch, `${name}-cdktf.ts`);
+  const outdir = path.join(scratch, "cdktf.out");
+  writeFileSync(
+    entry,
+    `import { App, TerraformStack } from "cdktf";\nimport { z } from "zod";\nconst app = new App({ outdir: ${JSON.stringify(outdir)} });\nnew TerraformStack(app, z.string().parse("alpha"));\napp.synth();\nconsole.log(app.node.children.map((stack) => stack.node.id).join());\n`,
+  );
+  const vendor = () => readFileSync(path.join(cacheDir, `vendor-${name}-cdktf.js`));
+
+  it("is ASCII, so that it is read without decoding, though a comment of zod's is not", () => {
+    expect(run([], {}, entry)).toBe("alpha");
+    expect(readFileSync(path.join(root, "node_modules", "zod", "v4", "core", "checks.cjs"), "utf8")).toContain("multiple of zero \u2014");
+    expect(isAscii(vendor())).toBe(true);
+    expect(vendor().toString("latin1")).toContain("multiple of zero \\u2014");
+    expect(run([], {}, entry)).toBe("alpha"); // and from its code cache
+  });
+
+  it("holds cdktf's archiver as the stub that loads it at its first call", () => {
+    const source = vendor().toString("latin1");
+    expect(source).toContain("// scripts/lib/lazy-archiver.cjs");
+    expect(source).not.toContain("// node_modules/cdktf/node_modules/archiver/");
   });
 });
