@@ -121,14 +121,17 @@ function readOr(file, otherwise) {
   }
 }
 
+/** What the vendor bundle holds for cdktf's `require("archiver")`. */
+const LAZY_ARCHIVER = path.join(__dirname, "lazy-archiver.cjs");
+
 /**
  * The vendor bundle beside `file`: `exports[id]`, a getter that loads the package module on first use, for each id
- * the bundle imports; rebuilt when package-lock.json, this runner or that list changes.
+ * the bundle imports; rebuilt when package-lock.json, this runner, its archiver stub or that list changes.
  */
 function vendorBundle(root, file) {
   const vendor = path.join(path.dirname(file), `vendor-${path.basename(file)}`);
   const packages = readOr(`${file}.packages`, "").split("\n").filter(Boolean);
-  const manifest = `${stamps(root, ["package-lock.json", path.relative(root, __filename)])}\n${packages.join("\n")}`;
+  const manifest = `${stamps(root, ["package-lock.json", path.relative(root, __filename), path.relative(root, LAZY_ARCHIVER)])}\n${packages.join("\n")}`;
   const manifestFile = `${vendor}.manifest`;
   if (readOr(manifestFile, undefined) === manifest && fs.existsSync(vendor)) return vendor;
   const contents = packages.map((id) => `Object.defineProperty(exports, ${JSON.stringify(id)}, { enumerable: true, get: () => require(${JSON.stringify(id)}) });`).join("\n");
@@ -142,7 +145,7 @@ function vendorBundle(root, file) {
     format: "cjs",
     target: "node20",
     logLevel: "error",
-    alias: { archiver: "./scripts/lib/lazy-archiver.cjs" },
+    alias: { archiver: LAZY_ARCHIVER },
   });
   fs.writeFileSync(staging, asciiOnly(fs.readFileSync(staging, "utf8")));
   fs.renameSync(staging, vendor);
