@@ -79,7 +79,7 @@ class Gate {
 }
 
 /** Whether every aspect anywhere under `root` is a GuardrailsAspect, which changes nothing. */
-function onlyGuardrailAspects(root: IConstruct): boolean {
+export function onlyGuardrailAspects(root: IConstruct): boolean {
   return root.node.findAll().every((construct) => Aspects.of(construct).all.every((aspect) => aspect instanceof GuardrailsAspect));
 }
 

@@ -3,7 +3,7 @@
  * Helm, enforced at synth on every stack (see docs/guardrails.md). Stacks
  * import from here; this folder imports config/, cdktf and constructs, never stacks/.
  */
-export { applyGuardrails, GuardrailsAspect } from "./aspect";
+export { applyGuardrails, GuardrailsAspect, onlyGuardrailAspects } from "./aspect";
 export { GuardrailError } from "./errors";
 export { evaluateStack, type CheckStatus, type GuardrailOptions, type StackReport } from "./evaluate";
 export { reportFileName } from "./report";

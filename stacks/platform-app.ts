@@ -9,6 +9,7 @@ import { LayerStack } from "./layer-stack";
 import { stackGraph } from "./stack-graph";
 import { TerraformCloudBootstrapStack } from "./terraform-cloud-stack";
 import { withFastResolve } from "./fast-resolve";
+import { withElementsRenderedOnce } from "./render-once";
 import { withoutTokenTraces } from "./token-traces";
 
 export interface SynthesizeOptions {
@@ -49,7 +50,7 @@ export function synthesizePlatform(options: SynthesizeOptions = {}): App {
       const stacks = app.node.children.filter((child): child is LayerStack => child instanceof LayerStack);
       new TerraformCloudBootstrapStack(app, { options: runtime.terraformCloudBootstrap, state: runtime.state, stacks: stackGraph(stacks) });
     }
-    withFastResolve(() => app.synth());
+    withFastResolve(() => withElementsRenderedOnce(app, () => app.synth()));
   }, runtime.tokenTraces);
   return app;
 }
