@@ -21,6 +21,7 @@ import { RETAINED_BLOCK_STORAGE } from "../core/storage";
 import { terraformLiteral } from "../core/terraform-literal";
 import { DNS_EGRESS, SecureNamespace, tcpPorts } from "../core/secure-namespace";
 import { yamlDocument } from "../core/yaml-document";
+import { yamlencode } from "../core/yamlencode";
 
 /** The kube-prometheus-stack chart this project is written and checked against (operator v0.93, CRDs for Kubernetes 1.35). */
 export const KUBE_PROMETHEUS_STACK_CHART = {
@@ -132,7 +133,7 @@ export class Monitoring extends ClusterAddon {
       // evaluate); only the scrape jobs, which name stack outputs, go through yamlencode.
       overrides: [
         terraformLiteral(yamlDocument(monitoringValues({ observability, alerts: props.alerts, ruleGroups: props.ruleGroups, dataSources: props.dataSources }))),
-        Fn.yamlencode(
+        yamlencode(
           scrapeValues({
             username: credentials.username,
             targets: Fn.concat(props.databases.map((cluster) => cluster.metricsEndpoints)),

@@ -6,6 +6,7 @@ import { ClusterAddon, type HelmChart } from "../core/cluster-addon";
 import { INGRESS_NAMESPACE } from "../core/namespaces";
 import type { PinnedRelease } from "../core/pinned-release";
 import { DNS_EGRESS, tcpPorts } from "../core/secure-namespace";
+import { yamlencode } from "../core/yamlencode";
 import { OriginCertificate } from "./origin-certificate";
 
 /** The ingress-nginx chart this project is written and checked against. */
@@ -124,7 +125,7 @@ export class IngressController extends ClusterAddon {
       chart: INGRESS_NGINX_CHART,
       // Provisioning the DigitalOcean load balancer takes a few minutes.
       timeout: 900,
-      overrides: [Fn.yamlencode(ingressOverrides(props, cloudflare, `${INGRESS_NAMESPACE}/${ORIGIN_TLS_SECRET}`))],
+      overrides: [yamlencode(ingressOverrides(props, cloudflare, `${INGRESS_NAMESPACE}/${ORIGIN_TLS_SECRET}`))],
       dependsOn: [certificate.secret],
     });
   }
