@@ -22,6 +22,8 @@ class Gate {
   private readonly verdicts = new WeakMap<TerraformStack, StackReport>();
   /** Each stack's JSON as evaluated in a batch, until cdktf asks for it to write it. */
   private readonly synthesized = new Map<TerraformStack, JsonObject>();
+  /** The output directories whose stale reports are removed: the stacks of an App do not change between synths. */
+  private readonly cleaned = new Set<string>();
 
   constructor(private readonly root: IConstruct) {}
 
@@ -49,9 +51,12 @@ class Gate {
     return json;
   }
 
+  /** Writes `stack`'s report; the first of a synth also removes the reports of stacks gone (once, not per stack). */
   writeReport(stack: TerraformStack, outdir: string): void {
     const report = this.verdicts.get(stack);
-    if (report) writeReports(outdir, [report], this.stackNames());
+    if (!report) return;
+    writeReports(outdir, [report], this.cleaned.has(outdir) ? undefined : this.stackNames());
+    this.cleaned.add(outdir);
   }
 
   private evaluateAll(): void {
