@@ -4,6 +4,7 @@ import { resolve as cdktfResolve } from "cdktf/lib/tokens/private/resolve";
 import { Construct } from "constructs";
 import { defineEnvironment } from "../stacks/environment";
 import { resolveLikeCdktf, withFastResolve } from "../stacks/fast-resolve";
+import { withElementsRenderedOnce } from "../stacks/render-once";
 import { environmentNamed } from "./helpers";
 import { restoreFastResolve } from "./setup";
 
@@ -61,18 +62,21 @@ describe("resolveLikeCdktf against cdktf's resolve", () => {
 });
 
 describe("a synth with the fast path", () => {
-  /** Every stack of both environments, prepared (cross-stack references) and rendered, in one app. */
-  function environmentsJson(): Record<string, unknown> {
+  /** Every stack of both environments in one app, prepared (cross-stack references) and rendered, as App.synth does. */
+  function environmentsJson(synth: (app: App, render: () => Record<string, unknown>) => Record<string, unknown>): Record<string, unknown> {
     const app = new App({ outdir: "cdktf.out", skipValidation: true });
     for (const name of ["staging", "production"]) defineEnvironment(app, environmentNamed(name), { kind: "local" });
     const stacks = app.node.children.filter(TerraformStack.isStack);
-    for (const stack of stacks) stack.prepareStack();
-    return Object.fromEntries(stacks.map((stack) => [stack.node.id, stack.toTerraform()]));
+    return synth(app, () => {
+      for (const stack of stacks) stack.prepareStack();
+      return Object.fromEntries(stacks.map((stack) => [stack.node.id, stack.toTerraform()]));
+    });
   }
 
   it("renders every stack of both environments exactly as cdktf does, cross-stack references included", () => {
-    const fast = withFastResolve(environmentsJson);
-    const original = environmentsJson();
+    // As synthesizePlatform runs it: with each element rendered once too (stacks/render-once.ts).
+    const fast = environmentsJson((app, render) => withFastResolve(() => withElementsRenderedOnce(app, render)));
+    const original = environmentsJson((_app, render) => render());
     expect(Object.keys(fast).length).toBeGreaterThanOrEqual(12);
     expect(JSON.stringify(fast)).toContain("cross-stack-output-");
     expect(fast).toEqual(original);
