@@ -1,4 +1,6 @@
-import { DefaultTokenResolver, StringConcat, Token, Tokenization } from "cdktf";
+// From cdktf's tokens module, not its index: the tests install this for every suite (__tests__/setup.ts), and the
+// index, half a second to load, is for the suites that build stacks.
+import { DefaultTokenResolver, StringConcat, Token, Tokenization } from "cdktf/lib/tokens";
 // cdktf's resolve itself, which (unlike Tokenization.resolve) takes the key path its errors and depth limit use.
 import { BEGIN_LIST_TOKEN_MARKER, BEGIN_MAP_TOKEN_MARKER, BEGIN_STRING_TOKEN_MARKER, TokenString } from "cdktf/lib/tokens/private/encoding";
 import { resolve as cdktfResolve } from "cdktf/lib/tokens/private/resolve";
