@@ -12,11 +12,11 @@ const EXPRESSION = Object.getPrototypeOf(OperatorExpression.prototype) as { reso
  * with its size times its depth. cdktf renders a function's argument by resolving it in full, then each of its
  * members in full again, level by level down (TFExpression.resolveExpressionPart), and the functions and references
  * inside with it: the Helm values given to `yamlencode` (the ingress overrides, the scrape jobs) cost a tenth of a
- * synth. Each object and array of `value` is handed to cdktf instead as a value that renders its members once, with
- * cdktf's own method, for each stack and pass that resolves it, and returns that text whenever it is resolved again
- * there. A reference renders the same within one stack and pass (cross-stack ones included: the preparing pass finds
- * them as it renders them), and so does plain data. `__tests__/yamlencode.test.ts` holds the text to
- * `Fn.yamlencode`'s.
+ * 122-stack synth. Each object and array of `value` is handed to cdktf instead as a value that renders its members
+ * once, with cdktf's own method, for each stack and pass that resolves it, and returns that text whenever it is
+ * resolved again there. A reference renders the same within one stack and pass (cross-stack ones included: the
+ * preparing pass finds them as it renders them), and so do plain data and functions of them; a `Lazy` value inside
+ * would be produced once per stack and pass too. `__tests__/yamlencode.test.ts` holds the text to `Fn.yamlencode`'s.
  */
 export function yamlencode(value: unknown): string {
   return Fn.yamlencode(renderedOnce(value));
