@@ -15,9 +15,11 @@ export function reportFileName(stack: string): string {
  */
 export function writeReports(outdir: string, reports: readonly StackReport[], stacks?: ReadonlySet<string>): void {
   mkdirSync(outdir, { recursive: true });
-  for (const file of stacks ? readdirSync(outdir) : []) {
-    const match = REPORT_FILE.exec(file);
-    if (match && !stacks?.has(match[1])) rmSync(path.join(outdir, file), { force: true });
+  if (stacks) {
+    for (const file of readdirSync(outdir)) {
+      const match = REPORT_FILE.exec(file);
+      if (match && !stacks.has(match[1])) rmSync(path.join(outdir, file), { force: true });
+    }
   }
   for (const report of reports) {
     writeFileSync(path.join(outdir, reportFileName(report.stack)), `${JSON.stringify(report, null, 2)}\n`);

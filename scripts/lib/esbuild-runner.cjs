@@ -136,18 +136,19 @@ function vendorBundle(root, file) {
   if (readOr(manifestFile, undefined) === manifest && fs.existsSync(vendor)) return vendor;
   const contents = packages.map((id) => `Object.defineProperty(exports, ${JSON.stringify(id)}, { enumerable: true, get: () => require(${JSON.stringify(id)}) });`).join("\n");
   const staging = `${vendor}.${process.pid}`;
-  require("esbuild").buildSync({
+  const [output] = require("esbuild").buildSync({
     stdin: { contents, resolveDir: root, loader: "js" },
     absWorkingDir: root,
     outfile: staging,
+    write: false,
     bundle: true,
     platform: "node",
     format: "cjs",
     target: "node20",
     logLevel: "error",
     alias: { archiver: LAZY_ARCHIVER },
-  });
-  fs.writeFileSync(staging, asciiOnly(fs.readFileSync(staging, "utf8")));
+  }).outputFiles;
+  fs.writeFileSync(staging, asciiOnly(output.text));
   fs.renameSync(staging, vendor);
   writeAtomically(manifestFile, manifest);
   return vendor;
