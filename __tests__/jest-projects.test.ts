@@ -8,7 +8,7 @@ import * as path from "path";
  */
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS config jest loads
-const config = require("../jest.config.js") as { projects: { displayName: string; testMatch: string[] }[] };
+const config = require("../jest.config.js") as { projects: { displayName: string; testMatch: string[]; runtime?: string }[] };
 
 const TESTS = path.join(__dirname);
 const suites = readdirSync(TESTS).filter((name) => name.endsWith(".test.ts"));
@@ -42,5 +42,9 @@ describe("the jest projects", () => {
     const ciRun = readFileSync(path.join(TESTS, "..", ".ci", "run"), "utf8");
     expect(ciRun).toMatch(/^[^#\n]*\bnpm test\b/m);
     expect(ciRun).toMatch(/^[^#\n]*\bnpm run test:integration\b/m);
+  });
+
+  it("both run with the runtime that compiles each module once per worker (jest-module-scripts.test.ts)", () => {
+    expect(config.projects.map((project) => project.runtime)).toEqual(["<rootDir>/__tests__/jest-runtime.cjs", "<rootDir>/__tests__/jest-runtime.cjs"]);
   });
 });
