@@ -15,6 +15,8 @@ mkdirSync(path.join(root, "node_modules", ".cache"), { recursive: true });
 const scratch = mkdtempSync(path.join(root, "node_modules", ".cache", "launcher-"));
 const name = path.basename(scratch);
 const appEntry = path.join(scratch, `${name}.ts`);
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- cdktf's nested copy, by its path
+const realStableStringify = require(require.resolve("json-stable-stringify", { paths: [path.dirname(require.resolve("cdktf/package.json"))] })) as (value: unknown, options: object) => string;
 
 /** Runs `entry` through the runner in a process of its own (the cache is written at exit); what it printed. */
 function run(nodeOptions: string[] = [], env: NodeJS.ProcessEnv = {}, entry = appEntry): string {
@@ -88,5 +90,13 @@ describe("the app launcher's vendor bundle", () => {
     const source = vendor().toString("latin1");
     expect(source).toContain("// scripts/lib/lazy-archiver.cjs");
     expect(source).not.toContain("// node_modules/cdktf/node_modules/archiver/");
+  });
+
+  it("holds cdktf's JSON writer as the project's, which writes the same text (stable-json.test.ts)", () => {
+    const source = vendor().toString("latin1");
+    expect(source).toContain("// scripts/lib/stable-json.cjs");
+    expect(source).not.toContain("// node_modules/cdktf/node_modules/json-stable-stringify/");
+    const written = readFileSync(path.join(outdir, "stacks", "alpha", "cdk.tf.json"), "utf8");
+    expect(written).toBe(realStableStringify(JSON.parse(written), { space: 2 }));
   });
 });

@@ -121,17 +121,17 @@ function readOr(file, otherwise) {
   }
 }
 
-/** What the vendor bundle holds for cdktf's `require("archiver")`. */
-const LAZY_ARCHIVER = path.join(__dirname, "lazy-archiver.cjs");
+/** What the vendor bundle holds for two of cdktf's packages: its zip library, loaded late, and a faster JSON writer. */
+const VENDOR_ALIASES = { archiver: path.join(__dirname, "lazy-archiver.cjs"), "json-stable-stringify": path.join(__dirname, "stable-json.cjs") };
 
 /**
  * The vendor bundle beside `file`: `exports[id]`, a getter that loads the package module on first use, for each id
- * the bundle imports; rebuilt when package-lock.json, this runner, its archiver stub or that list changes.
+ * the bundle imports; rebuilt when package-lock.json, this runner, one of its aliases or that list changes.
  */
 function vendorBundle(root, file) {
   const vendor = path.join(path.dirname(file), `vendor-${path.basename(file)}`);
   const packages = readOr(`${file}.packages`, "").split("\n").filter(Boolean);
-  const manifest = `${stamps(root, ["package-lock.json", path.relative(root, __filename), path.relative(root, LAZY_ARCHIVER)])}\n${packages.join("\n")}`;
+  const manifest = `${stamps(root, ["package-lock.json", ...[__filename, ...Object.values(VENDOR_ALIASES)].map((file) => path.relative(root, file))])}\n${packages.join("\n")}`;
   const manifestFile = `${vendor}.manifest`;
   if (readOr(manifestFile, undefined) === manifest && fs.existsSync(vendor)) return vendor;
   const contents = packages.map((id) => `Object.defineProperty(exports, ${JSON.stringify(id)}, { enumerable: true, get: () => require(${JSON.stringify(id)}) });`).join("\n");
@@ -146,7 +146,7 @@ function vendorBundle(root, file) {
     format: "cjs",
     target: "node20",
     logLevel: "error",
-    alias: { archiver: LAZY_ARCHIVER },
+    alias: VENDOR_ALIASES,
   }).outputFiles;
   fs.writeFileSync(staging, asciiOnly(output.text));
   fs.renameSync(staging, vendor);
