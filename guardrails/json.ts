@@ -32,15 +32,20 @@ export function isLiteral(value: unknown): value is string {
   return typeof value === "string" && !value.includes("${");
 }
 
-/** Every string value under `value`, with its attribute path (`spec.template.container[0].image`). */
-export function* strings(value: Json | undefined, path = ""): Generator<{ path: string; key: string; value: string }> {
-  if (typeof value === "string") {
-    yield { path, key: path.slice(path.lastIndexOf(".") + 1).replace(/\[\d+\]$/, ""), value };
-  } else if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) yield* strings(item, `${path}[${index}]`);
-  } else if (isObject(value)) {
-    for (const [key, item] of Object.entries(value)) yield* strings(item, path ? `${path}.${key}` : key);
-  }
+/**
+ * Every string value under `value`, with its attribute path (`spec.template.container[0].image`) and the name it is
+ * under (the path's last part, without its index). A list built by one recursive walk: a generator's `yield*` hands
+ * each string up through every level above it, which made this a sixth of the guardrails' time.
+ */
+export function strings(value: Json | undefined, path = ""): { path: string; key: string; value: string }[] {
+  const found: { path: string; key: string; value: string }[] = [];
+  const walk = (inner: Json | undefined, at: string): void => {
+    if (typeof inner === "string") found.push({ path: at, key: at.slice(at.lastIndexOf(".") + 1).replace(/\[\d+\]$/, ""), value: inner });
+    else if (Array.isArray(inner)) inner.forEach((item, index) => walk(item, `${at}[${index}]`));
+    else if (isObject(inner)) for (const key of Object.keys(inner)) walk(inner[key], at ? `${at}.${key}` : key);
+  };
+  walk(value, path);
+  return found;
 }
 
 /** Whether `expression` refers to the resource or data source at `address` (`digitalocean_database_cluster.pg`). */
