@@ -55,5 +55,6 @@ describe("the app's JSON writer", () => {
     const descending = { cmp: (a: { key: string }, b: { key: string }) => (a.key < b.key ? 1 : -1) };
     expect(ours({ a: 1, b: 2 }, descending)).toBe('{"b":2,"a":1}');
     expect(ours(cycle, { cycles: true })).toBe(cdktfStringify(cycle, { cycles: true }));
+    for (const options of [{ space: 2.5 }, { space: -1 }]) expect(ours({ a: [1], b: {} }, options)).toBe(cdktfStringify({ a: [1], b: {} }, options));
   });
 });

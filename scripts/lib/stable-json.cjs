@@ -9,10 +9,17 @@ const path = require("path");
 const real = path.join(path.dirname(require.resolve("cdktf/package.json")), "node_modules", "json-stable-stringify");
 
 module.exports = function stableStringify(value, options) {
-  if (options !== undefined && (typeof options !== "object" || Object.keys(options).some((key) => key !== "space"))) return require(real)(value, options);
+  if (!isSpaceOnly(options)) return require(real)(value, options);
   const space = typeof options?.space === "number" ? " ".repeat(options.space) : options?.space || "";
   return write(value, space ? "\n" : "", space, space ? ": " : ":", []);
 };
+
+/** Whether `options` is what this writes itself: none, or `{ space }` with a string or a whole number of spaces. */
+function isSpaceOnly(options) {
+  if (options === undefined) return true;
+  if (typeof options !== "object" || options === null || Object.keys(options).some((key) => key !== "space")) return false;
+  return options.space === undefined || typeof options.space === "string" || (Number.isInteger(options.space) && options.space >= 0);
+}
 
 /** `value` at the indentation `indent` (a newline and the spaces before its closing bracket); undefined to drop it. */
 function write(value, indent, space, colon, parents) {
