@@ -1,6 +1,6 @@
 import { readFileSync } from "fs";
 import * as path from "path";
-import { AssetType, TerraformAsset, TerraformStack, type ITerraformDependable } from "cdktf";
+import { TerraformStack, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { z } from "zod";
 import { ConfigError, type EnvironmentConfig, type ServiceName } from "../../config";
@@ -11,6 +11,7 @@ import { projectPath } from "../../config/paths";
 import { concurrencyPerPod, ROLLING_UPDATE_MAX_SURGE_PERCENT } from "../../config/platform";
 import { schemaProblems } from "../../config/validate";
 import { BACKEND_AUTH_PATHS } from "../core/app-routes";
+import { DirectoryAsset } from "../core/directory-asset";
 import { INGRESS_NAMESPACE, MONITORING_NAMESPACE } from "../core/namespaces";
 import { SCALING_METRICS } from "./metrics-adapter";
 import { PinnedRelease } from "../core/pinned-release";
@@ -21,7 +22,7 @@ import { yamlData, yamlDocument } from "../core/yaml-document";
  * The three CryptoPulse app services as releases of the local chart
  * `charts/app-service`. `appServiceValues` maps the environment's config to
  * the chart's values (a pure function, tested against `helm template`);
- * `AppService` ships the chart with the stack as a TerraformAsset and installs
+ * `AppService` ships the chart with the stack as an asset (DirectoryAsset) and installs
  * it as one helm_release.
  */
 
@@ -377,28 +378,17 @@ export function chartMetadata(directory: string): { name: string; version: strin
 
 const ASSET_ID = "app-service-chart";
 
-/** The chart, copied into the stack's directory at synth. */
-export class ChartAsset extends TerraformAsset {
-  constructor(
-    scope: Construct,
-    id: string,
-    readonly directory: string,
-  ) {
-    super(scope, id, { path: directory, type: AssetType.DIRECTORY });
-  }
-}
-
-/** One copy of the chart per stack, shared by every release in it. */
-function chartAsset(scope: Construct, directory: string): ChartAsset {
+/** The chart, copied into the stack's directory at synth: one copy per stack, shared by every release in it. */
+function chartAsset(scope: Construct, directory: string): DirectoryAsset {
   const stack = TerraformStack.of(scope);
   const existing = stack.node.tryFindChild(ASSET_ID);
-  if (existing instanceof ChartAsset) {
-    if (path.resolve(existing.directory) !== path.resolve(directory)) {
+  if (existing instanceof DirectoryAsset) {
+    if (existing.directory !== path.resolve(directory)) {
       throw new Error(`${stack.node.id}: the app-service chart is already shipped from ${existing.directory}, not ${directory}`);
     }
     return existing;
   }
-  return new ChartAsset(stack, ASSET_ID, directory);
+  return new DirectoryAsset(stack, ASSET_ID, directory);
 }
 
 export interface AppServiceProps extends AppServiceInputs {
@@ -408,7 +398,7 @@ export interface AppServiceProps extends AppServiceInputs {
   readonly namespace: string;
   /** E.g. the Secret named by `secretName`, and for the backend the schema migration job. */
   readonly dependsOn?: ITerraformDependable[];
-  /** The chart's directory: the project's charts/app-service when absent. */
+  /** The chart's directory (a relative one from the working directory): the project's charts/app-service when absent. */
   readonly chartDirectory?: string;
   /** Seconds Helm waits for the release's objects (RELEASE_TIMEOUT_SECONDS by default). */
   readonly timeoutSeconds?: number;
@@ -425,7 +415,7 @@ export interface AppServiceProps extends AppServiceInputs {
 export class AppService extends Construct {
   readonly release: PinnedRelease;
   readonly values: ReturnType<typeof appServiceValues>;
-  readonly chart: ChartAsset;
+  readonly chart: DirectoryAsset;
 
   constructor(scope: Construct, id: string, props: AppServiceProps) {
     super(scope, id);
