@@ -8,7 +8,7 @@
 //
 //   npm run bench                        every subject, 5 rounds
 //   npm run bench -- --only app,scale    the subjects named (comma-separated)
-//   npm run bench -- --runs 10 --json    10 rounds; one JSON document on stdout
+//   npm run -s bench -- --runs 10 --json 10 rounds; one JSON document on stdout (-s: without npm's banner)
 //   npm run bench -- --write-docs        then rewrite the bench region of docs/performance.md with the run
 //   npm run bench -- --from-json FILE    no run: rewrite that region from FILE, a saved --json result
 //   npm run bench -- --help
