@@ -2,6 +2,7 @@ import { spawnSync } from "child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "fs";
 import { isAscii } from "buffer";
 import * as path from "path";
+import { cdktfDependency } from "../scripts/lib/cdktf-dependency.cjs";
 
 /**
  * The app launcher runs its bundles from a V8 code cache (the esbuild runner's `fastStart`). V8 checks a cache
@@ -15,8 +16,8 @@ mkdirSync(path.join(root, "node_modules", ".cache"), { recursive: true });
 const scratch = mkdtempSync(path.join(root, "node_modules", ".cache", "launcher-"));
 const name = path.basename(scratch);
 const appEntry = path.join(scratch, `${name}.ts`);
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- cdktf's nested copy, by its path
-const realStableStringify = require(require.resolve("json-stable-stringify", { paths: [path.dirname(require.resolve("cdktf/package.json"))] })) as (value: unknown, options: object) => string;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- cdktf's own copy, by its path
+const realStableStringify = require(cdktfDependency("json-stable-stringify")) as (value: unknown, options: object) => string;
 
 /** Runs `entry` through the runner in a process of its own (the cache is written at exit); what it printed. */
 function run(nodeOptions: string[] = [], env: NodeJS.ProcessEnv = {}, entry = appEntry): string {

@@ -83,7 +83,7 @@ describe("main.ts", () => {
  */
 function scratchCopy(file: string, from: string, to: string): string {
   const scratch = mkdtempSync(path.join(tmpdir(), "cryptopulse-main-src-"));
-  for (const entry of ["main.ts", "package-lock.json", "cdktf.json", "config", "constructs", "guardrails", "stacks", "scripts/app.cjs", "scripts/lib/esbuild-runner.cjs", "scripts/lib/lazy-archiver.cjs", "scripts/lib/stable-json.cjs"]) {
+  for (const entry of ["main.ts", "package-lock.json", "cdktf.json", "config", "constructs", "guardrails", "stacks", "scripts/app.cjs", "scripts/lib/esbuild-runner.cjs", "scripts/lib/lazy-archiver.cjs", "scripts/lib/stable-json.cjs", "scripts/lib/cdktf-dependency.cjs"]) {
     cpSync(path.join(root, entry), path.join(scratch, entry), { recursive: true });
   }
   mkdirSync(path.join(scratch, "node_modules"));

@@ -3,12 +3,13 @@
 // the values JSON makes special.
 import { readFileSync, readdirSync } from "fs";
 import * as path from "path";
+import { cdktfDependency } from "../scripts/lib/cdktf-dependency.cjs";
 import stableStringify from "../scripts/lib/stable-json.cjs";
 import { sharedPlatformSynth } from "./helpers";
 
 type Stringify = (value: unknown, options?: object) => string | undefined;
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- cdktf's nested copy, by its path
-const cdktfStringify = require(require.resolve("json-stable-stringify", { paths: [path.dirname(require.resolve("cdktf/package.json"))] })) as Stringify;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- cdktf's own copy, by its path
+const cdktfStringify = require(cdktfDependency("json-stable-stringify")) as Stringify;
 
 const ours = stableStringify as Stringify;
 

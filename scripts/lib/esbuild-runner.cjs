@@ -123,6 +123,8 @@ function readOr(file, otherwise) {
 
 /** What the vendor bundle holds for two of cdktf's packages: its zip library, loaded late, and a faster JSON writer. */
 const VENDOR_ALIASES = { archiver: path.join(__dirname, "lazy-archiver.cjs"), "json-stable-stringify": path.join(__dirname, "stable-json.cjs") };
+/** The aliases' sources, the module they share included: a change to any of them rebuilds the vendor bundle. */
+const ALIAS_SOURCES = [...Object.values(VENDOR_ALIASES), path.join(__dirname, "cdktf-dependency.cjs")];
 
 /**
  * The vendor bundle beside `file`: `exports[id]`, a getter that loads the package module on first use, for each id
@@ -131,7 +133,7 @@ const VENDOR_ALIASES = { archiver: path.join(__dirname, "lazy-archiver.cjs"), "j
 function vendorBundle(root, file) {
   const vendor = path.join(path.dirname(file), `vendor-${path.basename(file)}`);
   const packages = readOr(`${file}.packages`, "").split("\n").filter(Boolean);
-  const manifest = `${stamps(root, ["package-lock.json", ...[__filename, ...Object.values(VENDOR_ALIASES)].map((file) => path.relative(root, file))])}\n${packages.join("\n")}`;
+  const manifest = `${stamps(root, ["package-lock.json", ...[__filename, ...ALIAS_SOURCES].map((file) => path.relative(root, file))])}\n${packages.join("\n")}`;
   const manifestFile = `${vendor}.manifest`;
   if (readOr(manifestFile, undefined) === manifest && fs.existsSync(vendor)) return vendor;
   const contents = packages.map((id) => `Object.defineProperty(exports, ${JSON.stringify(id)}, { enumerable: true, get: () => require(${JSON.stringify(id)}) });`).join("\n");

@@ -2,8 +2,8 @@
 // cdktf loads archiver (a zip library and its streams: some 80 ms of each test file that builds a stack, 15 ms of
 // each synth) with every App, for the rare asset it zips (AssetType.ARCHIVE), which the project never builds: the
 // real module, cdktf's own copy, is loaded at the first call instead.
-const path = require("path");
+const { cdktfDependency } = require("./cdktf-dependency.cjs");
 
-const real = path.join(path.dirname(require.resolve("cdktf/package.json")), "node_modules", "archiver");
+const real = cdktfDependency("archiver");
 
 module.exports = (...args) => require(real)(...args);

@@ -4,9 +4,9 @@
 // called, an empty list or object on two lines, a cycle refused with the same TypeError), in a third of its time:
 // that one builds each indentation in a loop and calls through bound helpers for every value. Any other option goes
 // to the real module. __tests__/stable-json.test.ts compares the two.
-const path = require("path");
+const { cdktfDependency } = require("./cdktf-dependency.cjs");
 
-const real = path.join(path.dirname(require.resolve("cdktf/package.json")), "node_modules", "json-stable-stringify");
+const real = cdktfDependency("json-stable-stringify");
 
 module.exports = function stableStringify(value, options) {
   if (!isSpaceOnly(options)) return require(real)(value, options);
