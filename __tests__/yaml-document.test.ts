@@ -1,9 +1,35 @@
 import { isDeepStrictEqual } from "util";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { isRemembered, yamlData, yamlDocument } from "../constructs/core/yaml-document";
 
 // That the memory serves every values document of a synth as parse reads its text: platform-stack.test.ts, which
 // builds a platform stack in its process anyway.
+describe("YAML documents", () => {
+  it("are written as the yaml package's stringify writes them, though without its walk for directives", () => {
+    const shared = { host: "api.example.com" };
+    const values = {
+      replicas: 3,
+      ratio: 0.25,
+      enabled: true,
+      nothing: null,
+      looksLikeOther: ["true", "null", "1.0", "0x1F", "~", "", " padded ", "#hash", "key: value", "- item", "%TAG", "---"],
+      "key with: colon": { "": "empty key", "${var.x}": "reference" },
+      multiline: "line one\nline two\n",
+      long: "word ".repeat(40).trim(),
+      unicode: "café ☕",
+      empty: { list: [], map: {} },
+      nested: [[1, [2, { three: 3 }]], { a: { b: { c: "deep" } } }],
+      twice: [shared, shared],
+      binary: new Uint8Array([1, 2, 3]),
+      at: new Date(0),
+    };
+    for (const options of [undefined, { lineWidth: 0 }, { lineWidth: 0, blockQuote: "literal" } as const, { lineWidth: 0, indentSeq: false }, { directives: true }, { aliasDuplicateObjects: false }]) {
+      expect(yamlDocument(values, options)).toBe(stringify(values, options));
+    }
+    expect(stringify(values)).toContain("&a1");
+  });
+});
+
 describe("YAML documents read back from memory", () => {
   it("remember JSON data only; anything else is parsed from its text when read", () => {
     const date = new Date(0);
