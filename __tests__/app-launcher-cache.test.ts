@@ -68,6 +68,21 @@ describe("the app launcher's code cache", () => {
     expect(run()).toBe("omega");
     expect(run()).toBe("omega");
   });
+
+  it("of an earlier build is removed when a run writes the new one, under whichever options it was made", () => {
+    // The last test left three caches, one per set of options, of the "alpha" build; "omega" rewrote one of them.
+    const current = appCaches();
+    expect(current).toHaveLength(1);
+    expect(run(["--max-semi-space-size=8"])).toBe("omega");
+    expect(appCaches()).toHaveLength(2);
+    // A cache of this build made under other options stays; so do other bundles' caches and files that are no cache.
+    const vendorCaches = readdirSync(cacheDir).filter((file) => file.startsWith(`vendor-${name}.js.`) && file.endsWith(".v8"));
+    writeFileSync(path.join(cacheDir, `${name}.js.notes`), "kept");
+    writeFileSync(appEntry, 'import { parse } from "yaml";\nconst greeting: string = parse("gamma");\nconsole.log(greeting);\n');
+    expect(run()).toBe("gamma");
+    expect(appCaches()).toHaveLength(1);
+    expect(readdirSync(cacheDir)).toEqual(expect.arrayContaining([...vendorCaches, `${name}.js.notes`]));
+  });
 });
 
 describe("the app launcher's vendor bundle", () => {

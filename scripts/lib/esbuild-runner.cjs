@@ -16,7 +16,7 @@
 // With `fastStart` (the app and the bench's scaling subject, run on every synth), the packages the bundle imports
 // (cdktf, the provider bindings, zod, yaml) are bundled apart too, into a vendor bundle rebuilt only when
 // package-lock.json or the list of imported modules changes (it takes seconds; the app bundle, well under one), and
-// both run from a V8 code cache beside them, written after the first run: later runs neither resolve hundreds of
+// both run from a V8 code cache beside them (one per set of V8 options), written after the first run: later runs neither resolve hundreds of
 // files in node_modules nor compile them again, a quarter of a small synth. A frame inside a package then names
 // vendor-<entry>.js; esbuild's comment above each module there names its file in node_modules. `fastStart` also
 // raises V8's interrupt budget where V8 has one (shortRunTiering).
@@ -182,10 +182,41 @@ function cacheFileOf(file) {
 }
 
 /**
+ * Removes the code caches of `file` made from an earlier build of it (their stamp is not `stamp`), under any set of
+ * V8 options: a cache is rewritten only by a run under its own options, so one made under options no run uses any
+ * more (a NODE_OPTIONS tried once) would stay beside the bundle for good, 3 MB for the vendor bundle.
+ */
+function removeStaleCaches(file, stamp) {
+  const folder = path.dirname(file);
+  const prefix = `${path.basename(file)}.`;
+  for (const name of fs.readdirSync(folder)) {
+    if (!name.startsWith(prefix) || !name.endsWith(".v8")) continue;
+    const cache = path.join(folder, name);
+    try {
+      if (!startsWith(cache, stamp)) fs.rmSync(cache, { force: true });
+    } catch {
+      // Removed by another run meanwhile.
+    }
+  }
+}
+
+/** Whether the file `file` starts with the bytes of `head`. */
+function startsWith(file, head) {
+  const fd = fs.openSync(file, "r");
+  try {
+    const start = Buffer.alloc(head.length);
+    return fs.readSync(fd, start, 0, head.length, 0) === head.length && start.equals(head);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
  * Compiles `file` as a CommonJS module, from its code cache when V8 takes it. V8 checks a cache against the source's
  * length only, so the cache starts with a stamp of the file it was made from (inode, size, mtime: a rebuild renames a
  * new file into place) and is used only for that file. Without a usable cache (or with one V8 refuses: another
- * Node.js), it is written when the process exits, so that it holds the functions the run compiled too.
+ * Node.js), it is written when the process exits, so that it holds the functions the run compiled too; the caches of
+ * earlier builds go then.
  */
 function compileCached(file) {
   const fd = fs.openSync(file, "r");
@@ -206,8 +237,10 @@ function compileCached(file) {
     process.once("exit", () => {
       try {
         writeAtomically(cacheFile, Buffer.concat([stamp, script.createCachedData()]));
+        removeStaleCaches(file, stamp);
       } catch {
-        // A cache that cannot be written (a read-only node_modules) only costs the next run its compile time.
+        // A cache that cannot be written (a read-only node_modules) only costs the next run its compile time, and
+        // one that cannot be removed (another run removed it first) only its space.
       }
     });
   }
