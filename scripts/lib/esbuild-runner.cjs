@@ -16,10 +16,10 @@
 // With `fastStart` (the app and the bench's scaling subject, run on every synth), the packages the bundle imports
 // (cdktf, the provider bindings, zod, yaml) are bundled apart too, into a vendor bundle rebuilt only when
 // package-lock.json or the list of imported modules changes (it takes seconds; the app bundle, well under one), and
-// both run from a V8 code cache beside them (one per set of V8 options), written after the first run: later runs neither resolve hundreds of
-// files in node_modules nor compile them again, a quarter of a small synth. A frame inside a package then names
-// vendor-<entry>.js; esbuild's comment above each module there names its file in node_modules. `fastStart` also
-// raises V8's interrupt budget where V8 has one (shortRunTiering).
+// both run from a V8 code cache beside them (one per V8 version and set of options), written after the first run:
+// later runs neither resolve hundreds of files in node_modules nor compile them again, a quarter of a small synth.
+// A frame inside a package then names vendor-<entry>.js; esbuild's comment above each module there names its file in
+// node_modules. `fastStart` also raises V8's interrupt budget where V8 has one (shortRunTiering).
 // CommonJS, so that the app launcher loads it synchronously, without the cost of an ES module graph.
 const fs = require("fs");
 const Module = require("module");
@@ -172,12 +172,13 @@ function readSource(fd) {
 }
 
 /**
- * The cache file of `file` for this process's V8 options: V8 refuses a cache made under other flags, and `cdktf synth`
- * runs the app with NODE_OPTIONS=--max-old-space-size=4096 where a direct run has none, so a single cache was rewritten
- * on every switch between the two. Each set of options (the command line's and NODE_OPTIONS) keeps its own.
+ * The cache file of `file` for this process's V8 and its options: V8 refuses a cache made by another version or under
+ * other flags, and `cdktf synth` runs the app with NODE_OPTIONS=--max-old-space-size=4096 where a direct run has none,
+ * so a single cache was rewritten on every switch between the two (or between two Node.js versions). Each version and
+ * set of options (the command line's and NODE_OPTIONS) keeps its own.
  */
 function cacheFileOf(file) {
-  const options = JSON.stringify([process.execArgv, process.env.NODE_OPTIONS ?? ""]);
+  const options = JSON.stringify([process.versions.v8, process.execArgv, process.env.NODE_OPTIONS ?? ""]);
   return `${file}.${require("crypto").createHash("sha256").update(options).digest("hex").slice(0, 12)}.v8`;
 }
 
