@@ -71,8 +71,7 @@ describe("the app launcher's code cache", () => {
 
   it("of an earlier build is removed when a run writes the new one, under whichever options it was made", () => {
     // The last test left three caches, one per set of options, of the "alpha" build; "omega" rewrote one of them.
-    const current = appCaches();
-    expect(current).toHaveLength(1);
+    expect(appCaches()).toHaveLength(1);
     expect(run(["--max-semi-space-size=8"])).toBe("omega");
     expect(appCaches()).toHaveLength(2);
     // A cache of this build made under other options stays; so do other bundles' caches and files that are no cache.

@@ -215,9 +215,9 @@ function startsWith(file, head) {
 /**
  * Compiles `file` as a CommonJS module, from its code cache when V8 takes it. V8 checks a cache against the source's
  * length only, so the cache starts with a stamp of the file it was made from (inode, size, mtime: a rebuild renames a
- * new file into place) and is used only for that file. Without a usable cache (or with one V8 refuses: another
- * Node.js), it is written when the process exits, so that it holds the functions the run compiled too; the caches of
- * earlier builds go then.
+ * new file into place) and is used only for that file. Without a usable cache (or with one V8 refuses), it is
+ * written when the process exits, so that it holds the functions the run compiled too; the caches of earlier builds
+ * go then.
  */
 function compileCached(file) {
   const fd = fs.openSync(file, "r");
@@ -241,7 +241,7 @@ function compileCached(file) {
         removeStaleCaches(file, stamp);
       } catch {
         // A cache that cannot be written (a read-only node_modules) only costs the next run its compile time, and
-        // one that cannot be removed (another run removed it first) only its space.
+        // an earlier build's cache left in place only its space.
       }
     });
   }
