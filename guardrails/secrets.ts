@@ -14,7 +14,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = patternFile.patterns.ma
   id: pattern.id,
   description: pattern.description,
   regex: new RegExp(pattern.regex, "flags" in pattern ? pattern.flags : ""),
-  ...("contains" in pattern ? { contains: pattern.contains } : {}),
+  contains: "contains" in pattern ? pattern.contains : undefined,
 }));
 
 /** The first pattern `text` matches, if any. */
