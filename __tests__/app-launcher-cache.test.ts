@@ -28,8 +28,10 @@ function run(nodeOptions: string[] = [], env: NodeJS.ProcessEnv = {}, entry = ap
   return result.stdout.trim();
 }
 
-/** The code caches of the entry's own bundle, one per set of V8 options. */
-const appCaches = () => readdirSync(cacheDir).filter((file) => file.startsWith(`${name}.js.`) && file.endsWith(".v8")).sort();
+/** The code caches of the bundle `bundle` (a file name in the cache folder), one per V8 version and set of options. */
+const cachesOf = (bundle: string) => readdirSync(cacheDir).filter((file) => file.startsWith(`${bundle}.`) && file.endsWith(".v8")).sort();
+/** The code caches of the entry's own bundle. */
+const appCaches = () => cachesOf(`${name}.js`);
 
 afterAll(() => {
   rmSync(cacheDir, { recursive: true, force: true });
@@ -42,7 +44,7 @@ describe("the app launcher's code cache", () => {
     expect(run()).toBe("alpha");
     const caches = appCaches();
     expect(caches).toHaveLength(1);
-    expect(readdirSync(cacheDir).filter((file) => file.startsWith(`vendor-${name}.js.`) && file.endsWith(".v8"))).toHaveLength(1);
+    expect(cachesOf(`vendor-${name}.js`)).toHaveLength(1);
     const written = statSync(path.join(cacheDir, caches[0])).mtimeMs;
     expect(run()).toBe("alpha");
     expect(statSync(path.join(cacheDir, caches[0])).mtimeMs).toBe(written);
@@ -75,7 +77,7 @@ describe("the app launcher's code cache", () => {
     expect(run(["--max-semi-space-size=8"])).toBe("omega");
     expect(appCaches()).toHaveLength(2);
     // A cache of this build made under other options stays; so do other bundles' caches and files that are no cache.
-    const vendorCaches = readdirSync(cacheDir).filter((file) => file.startsWith(`vendor-${name}.js.`) && file.endsWith(".v8"));
+    const vendorCaches = cachesOf(`vendor-${name}.js`);
     writeFileSync(path.join(cacheDir, `${name}.js.notes`), "kept");
     writeFileSync(appEntry, 'import { parse } from "yaml";\nconst greeting: string = parse("gamma");\nconsole.log(greeting);\n');
     expect(run()).toBe("gamma");
