@@ -16,6 +16,8 @@ mkdirSync(path.join(root, "node_modules", ".cache"), { recursive: true });
 const scratch = mkdtempSync(path.join(root, "node_modules", ".cache", "launcher-"));
 const name = path.basename(scratch);
 const appEntry = path.join(scratch, `${name}.ts`);
+/** Where the runner keeps the entries' bundles and caches: their own path below the root, under the cache's folder. */
+const bundleDir = path.join(cacheDir, path.relative(root, scratch));
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- cdktf's own copy, by its path
 const realStableStringify = require(cdktfDependency("json-stable-stringify")) as (value: unknown, options: object) => string;
 
@@ -29,7 +31,7 @@ function run(nodeOptions: string[] = [], env: NodeJS.ProcessEnv = {}, entry = ap
 }
 
 /** The code caches of the bundle `bundle` (a file name in the cache folder), one per V8 version and set of options. */
-const cachesOf = (bundle: string) => readdirSync(cacheDir).filter((file) => file.startsWith(`${bundle}.`) && file.endsWith(".v8")).sort();
+const cachesOf = (bundle: string) => readdirSync(bundleDir).filter((file) => file.startsWith(`${bundle}.`) && file.endsWith(".v8")).sort();
 /** The code caches of the entry's own bundle. */
 const appCaches = () => cachesOf(`${name}.js`);
 
@@ -45,9 +47,9 @@ describe("the app launcher's code cache", () => {
     const caches = appCaches();
     expect(caches).toHaveLength(1);
     expect(cachesOf(`vendor-${name}.js`)).toHaveLength(1);
-    const written = statSync(path.join(cacheDir, caches[0])).mtimeMs;
+    const written = statSync(path.join(bundleDir, caches[0])).mtimeMs;
     expect(run()).toBe("alpha");
-    expect(statSync(path.join(cacheDir, caches[0])).mtimeMs).toBe(written);
+    expect(statSync(path.join(bundleDir, caches[0])).mtimeMs).toBe(written);
   });
 
   it("is kept apart for each set of V8 options, so that switching between them rewrites none", () => {
@@ -57,12 +59,12 @@ describe("the app launcher's code cache", () => {
     expect(run(["--max-semi-space-size=8"])).toBe("alpha");
     const caches = appCaches();
     expect(caches).toHaveLength(3);
-    const written = new Map(caches.map((file) => [file, statSync(path.join(cacheDir, file)).mtimeMs]));
+    const written = new Map(caches.map((file) => [file, statSync(path.join(bundleDir, file)).mtimeMs]));
     expect(run()).toBe("alpha");
     expect(run([], { NODE_OPTIONS: "--max-old-space-size=4096" })).toBe("alpha");
     expect(run(["--max-semi-space-size=8"])).toBe("alpha");
     expect(caches).toContain(plain);
-    for (const file of caches) expect(statSync(path.join(cacheDir, file)).mtimeMs).toBe(written.get(file));
+    for (const file of caches) expect(statSync(path.join(bundleDir, file)).mtimeMs).toBe(written.get(file));
   });
 
   it("is not used for a rebuilt bundle of the same length", () => {
@@ -78,11 +80,11 @@ describe("the app launcher's code cache", () => {
     expect(appCaches()).toHaveLength(2);
     // A cache of this build made under other options stays; so do other bundles' caches and files that are no cache.
     const vendorCaches = cachesOf(`vendor-${name}.js`);
-    writeFileSync(path.join(cacheDir, `${name}.js.notes`), "kept");
+    writeFileSync(path.join(bundleDir, `${name}.js.notes`), "kept");
     writeFileSync(appEntry, 'import { parse } from "yaml";\nconst greeting: string = parse("gamma");\nconsole.log(greeting);\n');
     expect(run()).toBe("gamma");
     expect(appCaches()).toHaveLength(1);
-    expect(readdirSync(cacheDir)).toEqual(expect.arrayContaining([...vendorCaches, `${name}.js.notes`]));
+    expect(readdirSync(bundleDir)).toEqual(expect.arrayContaining([...vendorCaches, `${name}.js.notes`]));
   });
 });
 
@@ -93,7 +95,7 @@ describe("the app launcher's vendor bundle", () => {
     entry,
     `import { App, TerraformStack } from "cdktf";\nimport { z } from "zod";\nconst app = new App({ outdir: ${JSON.stringify(outdir)} });\nnew TerraformStack(app, z.string().parse("alpha"));\napp.synth();\nconsole.log(app.node.children.map((stack) => stack.node.id).join());\n`,
   );
-  const vendor = () => readFileSync(path.join(cacheDir, `vendor-${name}-cdktf.js`));
+  const vendor = () => readFileSync(path.join(bundleDir, `vendor-${name}-cdktf.js`));
 
   it("is ASCII, so that it is read without decoding, though a comment of zod's is not", () => {
     expect(run([], {}, entry)).toBe("alpha");

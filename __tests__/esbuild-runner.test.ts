@@ -67,6 +67,25 @@ describe("the esbuild runner", () => {
     expect(readFileSync(app.build().file!, "utf8")).toContain('"hi"');
   });
 
+  it("keeps apart the bundles of two entries of the same name, each under its own path", () => {
+    const app = project();
+    app.write("tools/index.ts", 'export const tool: string = "tools";\n');
+    app.write("reports/index.ts", 'export const tool: string = "reports";\n');
+    const build = (entry: string) => cachedBundle(app.root, entry, { cache: "runner-test" }).file!;
+    const tools = build("tools/index.ts");
+    const reports = build("reports/index.ts");
+    expect(path.relative(app.root, tools)).toBe(path.join("node_modules", ".cache", "runner-test", "tools", "index.js"));
+    expect(path.relative(app.root, reports)).toBe(path.join("node_modules", ".cache", "runner-test", "reports", "index.js"));
+    // The second build must not take the first one's manifest for its own, now or on the next run.
+    expect(readFileSync(build("tools/index.ts"), "utf8")).toContain('"tools"');
+    expect(readFileSync(build("reports/index.ts"), "utf8")).toContain('"reports"');
+  });
+
+  it("refuses an entry outside the project root, whose bundle would land outside the cache", () => {
+    const app = project();
+    expect(() => cachedBundle(app.root, "../elsewhere.ts", { cache: "runner-test" })).toThrow(`esbuild runner: ../elsewhere.ts is not inside the project root ${app.root}`);
+  });
+
   it("names each build error in one line, writing no bundle", () => {
     const app = project();
     app.write("lib/greeting.ts", "export const greeting = ;\n");

@@ -4,7 +4,7 @@
 // does that); dependencies stay external and load from node_modules.
 //
 // Starting esbuild costs more than most of what the bundle then does, so the bundle, under
-// node_modules/.cache/<cache>/, is reused while its sources are unchanged: a manifest holds the path, size and mtime
+// node_modules/.cache/<cache>/ at the entry's own path, is reused while its sources are unchanged: a manifest holds the path, size and mtime
 // of every file esbuild read (its metafile), of their folders below the root (a file added or removed beside them)
 // and of the files named in `dependsOn`. Any edit, addition or deletion there rebuilds it.
 //
@@ -71,6 +71,17 @@ function errorLine(entry, { text, location }) {
 }
 
 /**
+ * Where the bundle of `entry` lives: its path below the root, under the cache's folder (`main.ts`, `main.js`). By the
+ * path, not the file name alone: two entries named alike (`a/index.ts`, `b/index.ts`) in one cache would share a
+ * bundle, and the one built second would find the first one's manifest current and run its code.
+ */
+function bundleFileOf(root, entry, cache) {
+  const relative = path.relative(root, path.resolve(root, entry));
+  if (relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) throw new Error(`esbuild runner: ${entry} is not inside the project root ${root}`);
+  return path.join(root, "node_modules", ".cache", cache, `${relative.slice(0, relative.length - path.extname(relative).length)}.js`);
+}
+
+/**
  * The bundle of `entry` (relative to `root`), rebuilt when stale: { file, sourceMap }, or { errors } (one line each).
  * `cache` names its folder under node_modules/.cache; `dependsOn` lists more files whose change rebuilds it;
  * `fastStart` (requireTypeScript) runs it with a vendor bundle and a code cache.
@@ -80,8 +91,7 @@ function errorLine(entry, { text, location }) {
  * @returns {{ file: string, sourceMap: string, errors?: undefined } | { errors: string[], file?: undefined, sourceMap?: undefined }}
  */
 function cachedBundle(root, entry, { cache, dependsOn = [] }) {
-  const cacheDir = path.join(root, "node_modules", ".cache", cache);
-  const file = path.join(cacheDir, `${path.basename(entry, path.extname(entry))}.js`);
+  const file = bundleFileOf(root, entry, cache);
   const sourceMap = `${file}.map`;
   const manifestFile = `${file}.manifest`;
   if (isCurrent(manifestFile, file, root)) return { file, sourceMap };
