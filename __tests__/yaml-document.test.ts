@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "util";
 import { parse, stringify } from "yaml";
-import { isRemembered, yamlData, yamlDocument } from "../constructs/core/yaml-document";
+import { terraformLiteral } from "../constructs/core/terraform-literal";
+import { isRemembered, terraformYamlDocument, yamlData, yamlDocument } from "../constructs/core/yaml-document";
 
 // That the memory serves every values document of a synth as parse reads its text: platform-stack.test.ts, which
 // builds a platform stack in its process anyway.
@@ -61,5 +62,45 @@ describe("YAML documents read back from memory", () => {
     // The source stays the caller's to change; the remembered copy does not follow.
     source.chart.values.push("changed");
     expect(yamlData(yamlDocument({ chart: { values: ["a"] } }))).toStrictEqual({ chart: { values: ["a"] } });
+  });
+});
+
+describe("YAML documents as Terraform string literals", () => {
+  /** A string the package double-quotes (a tab) and folds between the `$` and the `{` of its `${`, found by length. */
+  function foldedBetweenDollarAndBrace(): string {
+    for (let length = 40; length < 200; length += 1) {
+      const text = `\t${"x".repeat(length)}\${y}tail`;
+      if (!yamlDocument({ key: text }).includes("${")) return text;
+    }
+    throw new Error("no length folds the string between $ and {");
+  }
+
+  it("are yamlDocument's text with terraformLiteral's escapes", () => {
+    const values = { "${key}": "%{if x}", quoted: "${x}: y", block: "line ${a}\nline %{b}\n", list: ["${a}", { "%{b}": ["$${c}"] }] };
+    for (const options of [undefined, { lineWidth: 0, blockQuote: "literal" } as const]) {
+      expect(terraformYamlDocument(values, options)).toBe(terraformLiteral(yamlDocument(values, options)));
+    }
+  });
+
+  it("are read back from memory as parse reads them, with the escapes in keys, plain, quoted and block scalars", () => {
+    const values = { "${key}": "%{if x}", quoted: "${x}: y", block: "line ${a}\nline %{b}\n", list: ["${a}", { "%{b}": ["$${c}"] }], long: `${"word ".repeat(30)}\${end}` };
+    for (const options of [undefined, { lineWidth: 0, blockQuote: "literal" } as const]) {
+      const text = terraformYamlDocument(values, options);
+      expect(text).not.toBe(yamlDocument(values, options));
+      expect(isRemembered(text)).toBe(true);
+      expect(isDeepStrictEqual(yamlData(text), parse(text))).toBe(true);
+    }
+  });
+
+  it("are parsed, not served from memory, when a fold splits a `${` or a shared object repeats one", () => {
+    const folded = { key: foldedBetweenDollarAndBrace(), other: "${x}" };
+    const shared = { host: "${host}" };
+    for (const values of [folded, { twice: [shared, shared] }]) {
+      const text = terraformYamlDocument(values);
+      expect(isRemembered(text)).toBe(false);
+      expect(isDeepStrictEqual(yamlData(text), parse(text))).toBe(true);
+    }
+    // Unescaped by Terraform, the folded text is still the document of the value.
+    expect(parse(terraformYamlDocument(folded).replace(/\$\$\{/g, "${"))).toStrictEqual(folded);
   });
 });

@@ -1,4 +1,5 @@
 import { parse, stringify, type CreateNodeOptions, type DocumentOptions, type SchemaOptions, type ToStringOptions } from "yaml";
+import { terraformLiteral } from "./terraform-literal";
 
 /** The options of the `yaml` package's stringify that the project's documents use. */
 export type YamlDocumentOptions = DocumentOptions & SchemaOptions & CreateNodeOptions & ToStringOptions;
@@ -30,6 +31,40 @@ export function yamlDocument(value: unknown, options?: YamlDocumentOptions): str
     if (data !== NOT_JSON) DOCUMENTS.set(text, data);
   }
   return text;
+}
+
+/**
+ * yamlDocument's text as a string Terraform passes through unchanged (terraformLiteral: `${` and `%{` escaped), for
+ * Helm values that hold them (Loki's `${LOKI_S3_ACCESS_KEY_ID}`). Its data is remembered too, as the data of the text
+ * with the same escape in every key and string. That holds when each `${` and `%{` of the text lies inside one
+ * scalar: the package writes `$`, `%` and `{` as they are in every style of scalar, writes no directive, and never
+ * writes `{` right after a scalar (a flow collection follows `: `, `- `, `[` or `, `). But a long double-quoted
+ * scalar may be folded between `$` and `{`, so the data is remembered only when the text holds as many of them as
+ * its keys and strings do: none was split (`__tests__/yaml-document.test.ts`).
+ */
+export function terraformYamlDocument(value: unknown, options?: YamlDocumentOptions): string {
+  const text = yamlDocument(value, options);
+  const literal = terraformLiteral(text);
+  if (literal === text || !DOCUMENTS.has(text) || DOCUMENTS.has(literal)) return literal;
+  const escapes = { count: 0 };
+  const data = escapedCopy(DOCUMENTS.get(text), escapes);
+  if (escapes.count === literal.length - text.length) DOCUMENTS.set(literal, data);
+  return literal;
+}
+
+/** A frozen copy of remembered JSON data with terraformLiteral applied to every key and string; counts the escapes. */
+function escapedCopy(data: unknown, escapes: { count: number }): unknown {
+  const escape = (text: string) => {
+    const escaped = terraformLiteral(text);
+    escapes.count += escaped.length - text.length;
+    return escaped;
+  };
+  if (typeof data === "string") return escape(data);
+  if (typeof data !== "object" || data === null) return data;
+  if (Array.isArray(data)) return Object.freeze(data.map((item: unknown) => escapedCopy(item, escapes)));
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(data)) copy[escape(key)] = escapedCopy(item, escapes);
+  return Object.freeze(copy);
 }
 
 /** What `parse(text)` returns, from memory when this process wrote or read the same text before; frozen. */

@@ -14,8 +14,7 @@ import { RETAINED_BLOCK_STORAGE } from "../core/storage";
 import { ClusterAddon, type HelmChart } from "../core/cluster-addon";
 import type { PinnedRelease } from "../core/pinned-release";
 import { DNS_EGRESS, namespaceNamed, SecureNamespace, tcpPorts } from "../core/secure-namespace";
-import { terraformLiteral } from "../core/terraform-literal";
-import { yamlDocument } from "../core/yaml-document";
+import { terraformYamlDocument } from "../core/yaml-document";
 
 /**
  * Loki's OSS chart, maintained in grafana-community/helm-charts since March 2026
@@ -143,7 +142,7 @@ export class Logging extends ClusterAddon {
       chart: LOKI_CHART,
       // One StatefulSet pod and its volume.
       timeout: 600,
-      overrides: [terraformLiteral(yamlDocument(lokiValues({ logs: props.logs, bucket: props.bucket.name, region: props.bucket.region }), YAML_OPTIONS))],
+      overrides: [terraformYamlDocument(lokiValues({ logs: props.logs, bucket: props.bucket.name, region: props.bucket.region }), YAML_OPTIONS)],
       dependsOn: [...policies, spaces, props.bucket.bucket, props.bucket.key],
     });
     this.collector = this.installChart("fluent-bit", {
@@ -152,7 +151,7 @@ export class Logging extends ClusterAddon {
       namespace: collectorNamespace,
       // A DaemonSet: one pod per node rolls out.
       timeout: 600,
-      overrides: [terraformLiteral(yamlDocument(fluentBitValues(), YAML_OPTIONS))],
+      overrides: [terraformYamlDocument(fluentBitValues(), YAML_OPTIONS)],
       dependsOn: [...policies, this.loki],
     });
   }

@@ -18,9 +18,8 @@ import { ClusterAddon, type HelmChart } from "../core/cluster-addon";
 import type { PinnedRelease } from "../core/pinned-release";
 import { SensitiveVariable } from "../core/sensitive-variable";
 import { RETAINED_BLOCK_STORAGE } from "../core/storage";
-import { terraformLiteral } from "../core/terraform-literal";
 import { DNS_EGRESS, SecureNamespace, tcpPorts } from "../core/secure-namespace";
-import { yamlDocument } from "../core/yaml-document";
+import { terraformYamlDocument } from "../core/yaml-document";
 import { yamlencode } from "../core/yamlencode";
 
 /** The kube-prometheus-stack chart this project is written and checked against (operator v0.93, CRDs for Kubernetes 1.35). */
@@ -132,7 +131,7 @@ export class Monitoring extends ClusterAddon {
       // The overrides without references as plain YAML (readable in a plan, nothing for Terraform to
       // evaluate); only the scrape jobs, which name stack outputs, go through yamlencode.
       overrides: [
-        terraformLiteral(yamlDocument(monitoringValues({ observability, alerts: props.alerts, ruleGroups: props.ruleGroups, dataSources: props.dataSources }))),
+        terraformYamlDocument(monitoringValues({ observability, alerts: props.alerts, ruleGroups: props.ruleGroups, dataSources: props.dataSources })),
         yamlencode(
           scrapeValues({
             username: credentials.username,

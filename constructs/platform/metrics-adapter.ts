@@ -2,8 +2,7 @@ import type { Construct } from "constructs";
 import { ClusterAddon, type HelmChart } from "../core/cluster-addon";
 import type { PinnedRelease } from "../core/pinned-release";
 import { tcpPorts } from "../core/secure-namespace";
-import { terraformLiteral } from "../core/terraform-literal";
-import { yamlDocument } from "../core/yaml-document";
+import { terraformYamlDocument } from "../core/yaml-document";
 
 /** The prometheus-adapter chart this project is written and checked against (adapter v0.12.0). */
 export const PROMETHEUS_ADAPTER_CHART = {
@@ -61,7 +60,7 @@ export class MetricsAdapter extends ClusterAddon {
       timeout: 300,
       // Plain YAML: the values hold no references (a quoted PromQL matcher inside yamlencode with a
       // reference is not escaped correctly by cdktf), and the plan shows them as written.
-      overrides: [terraformLiteral(yamlDocument(metricsAdapterValues({ prometheusUrl: props.prometheus.prometheusUrl, replicas: props.replicas })))],
+      overrides: [terraformYamlDocument(metricsAdapterValues({ prometheusUrl: props.prometheus.prometheusUrl, replicas: props.replicas }))],
       dependsOn: [policy],
     });
   }
