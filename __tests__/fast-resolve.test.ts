@@ -3,7 +3,8 @@ import * as stackTokens from "cdktf/lib/_tokens";
 import { resolve as cdktfResolve } from "cdktf/lib/tokens/private/resolve";
 import { Construct } from "constructs";
 import { defineEnvironment } from "../stacks/environment";
-import { resolveLikeCdktf, withFastResolve } from "../stacks/fast-resolve";
+import { BEGIN_LIST_TOKEN_MARKER, BEGIN_MAP_TOKEN_MARKER, BEGIN_STRING_TOKEN_MARKER } from "cdktf/lib/tokens/private/encoding";
+import { resolveLikeCdktf, SHARED_MARKER_END, TOKEN_NUMBER_TEXT, withFastResolve } from "../stacks/fast-resolve";
 import { withElementsRenderedOnce } from "../stacks/render-once";
 import { environmentNamed } from "./helpers";
 import { restoreFastResolve } from "./setup";
@@ -37,7 +38,9 @@ describe("resolveLikeCdktf against cdktf's resolve", () => {
     ["strings that look like Terraform but hold no token", () => ["${var.x}", "%{ if a }", "$${escaped}", "1e5", "a|e|b", "10.0.0.0/16"]],
     ["numbers near and at cdktf's token range", () => [0, -1e279, -1e300, Number.MAX_VALUE, -Number.MAX_VALUE, Token.NUMBER_MAP_TOKEN_VALUE + 1]],
     ["a string token inside plain data", () => ({ name: `prefix-${variable.stringValue}-suffix`, deep: [{ list: [variable.stringValue] }] })],
+    ["numbers with an exponent in strings, which cdktf's test for number tokens matches", () => ["1e5", "2.5e-3", "x-1.5E7y", "1e+300", `limit ${-1e300}`, "e+"]],
     ["a number token", () => ({ count: variable.numberValue, both: `${variable.numberValue}` })],
+    ["number tokens written into strings beside plain numbers", () => [`${variable.numberValue} of 1e5`, `${Token.asNumber(variable.value)}e+1`]],
     ["a list token", () => ({ items: variable.listValue, nested: [variable.listValue] })],
     ["a map token as a key", () => ({ ...Token.asStringMap(variable.value) })],
     ["a token key in a plain object", () => ({ [variable.stringValue]: "value" })],
@@ -53,6 +56,12 @@ describe("resolveLikeCdktf against cdktf's resolve", () => {
     for (const preparing of [false, true]) {
       expect(byFastPath(stack, value(), preparing)).toEqual(byCdktf(stack, value(), preparing));
     }
+  });
+
+  it("rules out tokens by the text every one of them holds", () => {
+    for (const marker of [BEGIN_STRING_TOKEN_MARKER, BEGIN_LIST_TOKEN_MARKER, BEGIN_MAP_TOKEN_MARKER]) expect(marker.endsWith(SHARED_MARKER_END)).toBe(true);
+    const numbers = [variable.numberValue, Token.asNumber(variable.value), ...Token.asNumberList(variable.value), Token.asNumber(Lazy.numberValue({ produce: () => 1 }))];
+    for (const number of numbers) expect(String(number)).toContain(TOKEN_NUMBER_TEXT);
   });
 
   it("refuses what cdktf refuses (the error cases above are errors)", () => {

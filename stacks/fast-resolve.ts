@@ -13,6 +13,14 @@ import { withHook } from "./synth-hook";
 
 /** The markers of cdktf's string, list and map tokens, and the strings it refuses in a scalar context. */
 const TOKEN_MARKERS = [BEGIN_STRING_TOKEN_MARKER, BEGIN_LIST_TOKEN_MARKER, BEGIN_MAP_TOKEN_MARKER];
+/** The end the three markers share (`${TfToken[`, `#{TfToken[`, `&{TfToken[`): one search rules them all out. */
+export const SHARED_MARKER_END = "{TfToken[";
+/**
+ * What the text of every token number holds: cdktf's are below -2^960, which JavaScript writes with an exponent
+ * (`-1.8881545897087626e+289`). cdktf's own test for them matches any number with an exponent (`1e5`, `2.5e-3`),
+ * and its resolve then returns such a string as it was, so a string without `e+` needs no look.
+ */
+export const TOKEN_NUMBER_TEXT = "e+";
 const MAP_TOKEN_STRINGS: ReadonlySet<string> = new Set([Token.STRING_MAP_TOKEN_VALUE, Token.ANY_MAP_TOKEN_VALUE]);
 /**
  * cdktf encodes a token as a number in a NaN-free double whose top 16 bits are 0xfdff (a value) or 0xfbff (a list):
@@ -29,7 +37,11 @@ const RESOLVER = new DefaultTokenResolver(new StringConcat());
  * (cdktf's own test), or a value it refuses.
  */
 function mayHoldToken(text: string): boolean {
-  return TOKEN_MARKERS.some((marker) => text.includes(marker)) || MAP_TOKEN_STRINGS.has(text) || TokenString.forNumbers(text).test();
+  return (
+    (text.includes(SHARED_MARKER_END) && TOKEN_MARKERS.some((marker) => text.includes(marker))) ||
+    MAP_TOKEN_STRINGS.has(text) ||
+    (text.includes(TOKEN_NUMBER_TEXT) && TokenString.forNumbers(text).test())
+  );
 }
 
 function mayBeTokenNumber(value: number): boolean {
