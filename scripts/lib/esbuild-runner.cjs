@@ -4,9 +4,9 @@
 // does that); dependencies stay external and load from node_modules.
 //
 // Starting esbuild costs more than most of what the bundle then does, so the bundle, under
-// node_modules/.cache/<cache>/ at the entry's own path, is reused while its sources are unchanged: a manifest holds the path, size and mtime
-// of every file esbuild read (its metafile), of their folders below the root (a file added or removed beside them)
-// and of the files named in `dependsOn`. Any edit, addition or deletion there rebuilds it.
+// node_modules/.cache/<cache>/ at the entry's own path, is reused while its sources are unchanged: a manifest holds
+// the path, size and mtime of every file esbuild read (its metafile), of their folders below the root (a file added
+// or removed beside them) and of the files named in `dependsOn`. Any edit, addition or deletion there rebuilds it.
 //
 // A source esbuild cannot build (a syntax error in a config file, say) prints one line per error,
 // `<file>:<line>:<column>: <message>`, before anything is written. So does a source that builds but throws while it
