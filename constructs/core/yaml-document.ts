@@ -45,26 +45,15 @@ export function yamlDocument(value: unknown, options?: YamlDocumentOptions): str
 export function terraformYamlDocument(value: unknown, options?: YamlDocumentOptions): string {
   const text = yamlDocument(value, options);
   const literal = terraformLiteral(text);
-  if (literal === text || !DOCUMENTS.has(text) || DOCUMENTS.has(literal)) return literal;
-  const escapes = { count: 0 };
-  const data = escapedCopy(DOCUMENTS.get(text), escapes);
-  if (escapes.count === literal.length - text.length) DOCUMENTS.set(literal, data);
-  return literal;
-}
-
-/** A frozen copy of remembered JSON data with terraformLiteral applied to every key and string; counts the escapes. */
-function escapedCopy(data: unknown, escapes: { count: number }): unknown {
-  const escape = (text: string) => {
-    const escaped = terraformLiteral(text);
-    escapes.count += escaped.length - text.length;
+  if (literal === text || DOCUMENTS.has(literal)) return literal;
+  let escapes = 0;
+  const data = jsonCopy(value, (part) => {
+    const escaped = terraformLiteral(part);
+    escapes += escaped.length - part.length;
     return escaped;
-  };
-  if (typeof data === "string") return escape(data);
-  if (typeof data !== "object" || data === null) return data;
-  if (Array.isArray(data)) return Object.freeze(data.map((item: unknown) => escapedCopy(item, escapes)));
-  const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(data)) copy[escape(key)] = escapedCopy(item, escapes);
-  return Object.freeze(copy);
+  });
+  if (data !== NOT_JSON && escapes === literal.length - text.length) DOCUMENTS.set(literal, data);
+  return literal;
 }
 
 /** What `parse(text)` returns, from memory when this process wrote or read the same text before; frozen. */
@@ -85,10 +74,12 @@ const NOT_JSON = Symbol("not JSON data");
 /**
  * A frozen copy of `value` if it is JSON data (strings, finite numbers, booleans, null, arrays and plain objects of
  * them), with the object keys whose value is undefined left out, as stringify leaves them out; NOT_JSON otherwise.
+ * `textOf` maps every key and string of the copy (terraformYamlDocument's escape).
  */
-function jsonCopy(value: unknown): unknown {
+function jsonCopy(value: unknown, textOf: (text: string) => string = (text) => text): unknown {
   switch (typeof value) {
     case "string":
+      return textOf(value);
     case "boolean":
       return value;
     case "number":
@@ -102,7 +93,7 @@ function jsonCopy(value: unknown): unknown {
   if (Array.isArray(value)) {
     const items: unknown[] = [];
     for (const item of value) {
-      const copy = item === undefined ? NOT_JSON : jsonCopy(item);
+      const copy = item === undefined ? NOT_JSON : jsonCopy(item, textOf);
       if (copy === NOT_JSON) return NOT_JSON;
       items.push(copy);
     }
@@ -115,9 +106,9 @@ function jsonCopy(value: unknown): unknown {
     if (item === undefined) continue;
     // An own "__proto__" key would set the copy's prototype instead of a property.
     if (key === "__proto__") return NOT_JSON;
-    const itemCopy = jsonCopy(item);
+    const itemCopy = jsonCopy(item, textOf);
     if (itemCopy === NOT_JSON) return NOT_JSON;
-    copy[key] = itemCopy;
+    copy[textOf(key)] = itemCopy;
   }
   return Object.freeze(copy);
 }
