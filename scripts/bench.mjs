@@ -119,18 +119,14 @@ if (spawnSync(GNU_TIME, ["-f", "", "true"]).status !== 0) {
 
 const scratch = mkdtempSync(path.join(tmpdir(), "cryptopulse-bench-"));
 
-/**
- * Each command's own output folder, kept from run to run (the warm-up fills it): every run writes over the files of
- * the command's previous run, as a repeated synth writes over cdktf.out. Emptied before each run instead, the folder
- * made each run create its files where the last run's had just been removed: on a disk mounted with `discard` that
- * took a 122-stack run 0.74 s of system time instead of 0.20 s, a fifth of its CPU, and more run after run
- * (docs/performance.md).
- */
-const outdirOf = (key) => path.join(scratch, `out-${key}`);
-
 function runOnce({ key, command, countsStacks }) {
   const timeFile = path.join(scratch, "time");
-  const outdir = outdirOf(key);
+  // Each command's own output folder, kept from run to run (the warm-up fills it): every run writes over the files
+  // of the command's previous run, as a repeated synth writes over cdktf.out. Emptied before each run instead, the
+  // folder made each run create its files where the last run's had just been removed: on a disk mounted with
+  // `discard` that took a 122-stack run 0.74 s of system time instead of 0.20 s, a fifth of its CPU, and more run
+  // after run (docs/performance.md).
+  const outdir = path.join(scratch, `out-${key}`);
   // cdktf synth writes to ./cdktf.out unless told; the app honours CDKTF_OUTDIR.
   const env = { ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: outdir };
   const started = performance.now();
