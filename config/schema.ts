@@ -12,6 +12,7 @@ import { isSupportedRegion, SUPPORTED_REGIONS } from "./regions";
 import { checkProductionPaging, checkSeparateAlertContacts } from "./alert-contacts";
 import { checkVariableNames, terraformVariableName } from "./terraform-variable";
 import { uniqueList } from "./unique";
+import { PARSE_OPTIONS } from "./validate";
 
 /**
  * The schema of the platform configuration. Shapes are checked field by field;
@@ -398,8 +399,8 @@ function checkAccountWideCidrs(environments: unknown, ctx: Ctx): void {
 
 /** The largest app pool must hold every app service at its maximum replicas. */
 function checkAppPoolCapacity(environment: Record<string, unknown>, ctx: Ctx): void {
-  const cluster = clusterSchema.safeParse(environment.cluster);
-  const services = z.record(z.string(), serviceSchema).safeParse(environment.services);
+  const cluster = clusterSchema.safeParse(environment.cluster, PARSE_OPTIONS);
+  const services = z.record(z.string(), serviceSchema).safeParse(environment.services, PARSE_OPTIONS);
   if (!cluster.success || !services.success) return; // their own rules report why
   const workloads = Object.entries(services.data).map(([name, service]) => ({
     name,
