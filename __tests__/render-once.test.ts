@@ -7,6 +7,8 @@ import { DataTlsPublicKey } from "@cdktf/provider-tls/lib/data-tls-public-key";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { withElementsRenderedOnce } from "../stacks/render-once";
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object whose `resolve` the synth calls
+import stackTokens = require("cdktf/lib/_tokens");
 
 /**
  * Two stacks, one reading the other's key (a cross-stack reference, found by the preparing pass, which adds an
@@ -33,34 +35,44 @@ function prepareAndRender(app: App): Record<string, unknown> {
   return Object.fromEntries(stacks.map((stack) => [stack.node.id, stack.toTerraform()]));
 }
 
-/** Counts the renderings of resources and data sources from now until the returned function is called. */
+/**
+ * Counts the renderings of resources and data sources, and the stack resolutions that reach the resolve installed
+ * now, from now until the returned function is called.
+ */
 const renders = () => {
   const resources = jest.spyOn(TerraformResource.prototype, "toTerraform");
   const dataSources = jest.spyOn(TerraformDataSource.prototype, "toTerraform");
+  const resolves = jest.spyOn(stackTokens, "resolve");
   return () => {
-    const count = resources.mock.calls.length + dataSources.mock.calls.length;
+    const counts = { renders: resources.mock.calls.length + dataSources.mock.calls.length, resolves: resolves.mock.calls.length };
     resources.mockRestore();
     dataSources.mockRestore();
-    return count;
+    resolves.mockRestore();
+    return counts;
   };
 };
 
 describe("a synth with each element rendered once", () => {
-  it("renders every stack as cdktf does, each resource and data source once instead of twice", () => {
+  it("renders every stack as cdktf does, each element rendered and resolved once instead of twice", () => {
     const plainApp = twoStackApp();
     const countPlain = renders();
     const plain = prepareAndRender(plainApp);
-    const plainRenders = countPlain();
+    const plainCounts = countPlain();
 
     const app = twoStackApp();
     const countOnce = renders();
     const once = withElementsRenderedOnce(app, () => prepareAndRender(app));
-    const onceRenders = countOnce();
+    const onceCounts = countOnce();
 
     expect(JSON.stringify(once)).toContain("cross-stack-output-");
     expect(once).toEqual(plain);
-    expect(plainRenders).toBe(6); // three resources and data sources, twice each
-    expect(onceRenders * 2).toBe(plainRenders);
+    expect(plainCounts.renders).toBe(6); // three resources and data sources, twice each
+    expect(onceCounts.renders * 2).toBe(plainCounts.renders);
+    // The elements there before the synth: two providers, three resources and data sources, one output. The two
+    // the preparing pass adds (the cross-stack output and remote state) are resolved only after it, once anyway.
+    const elementsBefore = twoStackApp().node.findAll().filter(TerraformElement.isTerraformElement).length;
+    expect(elementsBefore).toBe(6);
+    expect(onceCounts.resolves).toBe(plainCounts.resolves - elementsBefore);
   });
 
   it("renders again where another aspect may have changed an element after the preparing pass", () => {

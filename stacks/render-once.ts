@@ -1,24 +1,34 @@
 import { TerraformElement, type App } from "cdktf";
+// cdktf's one funnel for resolving a stack (stacks/fast-resolve.ts): prepareStack and toTerraform call its `resolve`
+// through this module object on every call, so replacing the property serves them all.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself, see above
+import stackTokens = require("cdktf/lib/_tokens");
+import type { IConstruct } from "constructs";
 import { onlyGuardrailAspects } from "../guardrails";
 import { withHook } from "./synth-hook";
 
 /**
- * Runs `app.synth` with each element rendered (its `toTerraform`) once where cdktf renders it twice: `App.synth`
- * prepares every stack first, rendering each element for the preparing resolve that finds the cross-stack
- * references, then renders it again for the stack's file. In between only the aspects run, and while the guardrails
- * (which change nothing) are the only ones, no element changes: so the second rendering is the first, kept until it
- * is asked for. An element the preparing pass adds (a cross-stack output) is rendered as usual. Undone afterwards,
- * even when the synth throws.
+ * Runs `app.synth` with each element rendered (its `toTerraform`) and resolved once where cdktf does both twice:
+ * `App.synth` prepares every stack first, rendering and resolving each element for the preparing resolve that finds
+ * the cross-stack references, then renders and resolves it again for the stack's file. In between only the aspects
+ * run, and while the guardrails (which change nothing) are the only ones, no element changes: so the second
+ * rendering is the first, kept until it is asked for, and so is its resolution. A preparing resolve differs from the
+ * later one only in registering each cross-stack reference it meets (cdktf's Reference.resolve), and it returns what
+ * the later one would. An element the preparing pass adds (a cross-stack output) is rendered and resolved as usual.
+ * Undone afterwards, even when the synth throws.
  */
 export function withElementsRenderedOnce<T>(app: App, synth: () => T): T {
   return withHook(() => (onlyGuardrailAspects(app) ? keepFirstRenderings(app) : () => undefined), synth);
 }
 
-/** Makes the next `toTerraform` of every element under `app` return the one before it; returns the undo. */
+/** Makes the next `toTerraform` of every element under `app`, and its resolution, the one before it; returns the undo. */
 function keepFirstRenderings(app: App): () => void {
+  const renderings = new WeakSet<object>();
   const elements = app.node.findAll().filter(TerraformElement.isTerraformElement);
-  const restores = elements.map((element) => keepFirstRendering(element));
+  const restores = elements.map((element) => keepFirstRendering(element, renderings));
+  const restoreResolve = keepFirstResolutions(renderings);
   return () => {
+    restoreResolve();
     for (const restore of restores) restore();
   };
 }
@@ -26,8 +36,9 @@ function keepFirstRenderings(app: App): () => void {
 /**
  * Serves `element`'s second `toTerraform` from its first, then gives the element its own method back; returns what
  * gives it back early. Set as an own property that is not enumerable, so that nothing walking the element sees it.
+ * The kept rendering goes into `renderings`.
  */
-function keepFirstRendering(element: TerraformElement): () => void {
+function keepFirstRendering(element: TerraformElement, renderings: WeakSet<object>): () => void {
   const own = Object.getOwnPropertyDescriptor(element, "toTerraform");
   const render = element.toTerraform;
   const restore = () => {
@@ -37,6 +48,7 @@ function keepFirstRendering(element: TerraformElement): () => void {
   const serve = (toTerraform: () => unknown) => Object.defineProperty(element, "toTerraform", { configurable: true, writable: true, enumerable: false, value: toTerraform });
   serve(() => {
     const rendered = render.call(element);
+    renderings.add(rendered);
     serve(() => {
       restore();
       return rendered;
@@ -44,4 +56,26 @@ function keepFirstRendering(element: TerraformElement): () => void {
     return rendered;
   });
   return restore;
+}
+
+/**
+ * Serves the second resolve of a kept rendering, in the stack that prepared it, from its preparing resolve: the
+ * result cdktf would have thrown away. Each is served once, as each rendering is. Returns the undo.
+ */
+function keepFirstResolutions(renderings: WeakSet<object>): () => void {
+  const resolve = stackTokens.resolve;
+  const tokens = stackTokens as { resolve: typeof stackTokens.resolve };
+  const prepared = new WeakMap<object, { scope: IConstruct; resolved: unknown }>();
+  tokens.resolve = ((scope, value, preparing = false) => {
+    if (typeof value !== "object" || value === null || !renderings.has(value)) return resolve(scope, value, preparing);
+    const first = prepared.get(value);
+    prepared.delete(value);
+    if (!preparing && first?.scope === scope) return first.resolved;
+    const resolved = resolve(scope, value, preparing);
+    if (preparing) prepared.set(value, { scope, resolved });
+    return resolved;
+  }) as typeof stackTokens.resolve;
+  return () => {
+    tokens.resolve = resolve;
+  };
 }
