@@ -3,6 +3,13 @@ import { parse, stringify } from "yaml";
 import { terraformLiteral } from "../constructs/core/terraform-literal";
 import { isRemembered, terraformYamlDocument, yamlData, yamlDocument } from "../constructs/core/yaml-document";
 
+// The package's own stringify, counted: yamlDocument writes the text of data it wrote before from memory.
+jest.mock("yaml", () => {
+  const actual = jest.requireActual<typeof import("yaml")>("yaml");
+  return { ...actual, stringify: jest.fn(actual.stringify) };
+});
+const writes = () => (stringify as jest.MockedFunction<typeof stringify>).mock.calls.length;
+
 // That the memory serves every values document of a synth as parse reads its text: platform-stack.test.ts, which
 // builds a platform stack in its process anyway.
 describe("YAML documents", () => {
@@ -29,6 +36,44 @@ describe("YAML documents", () => {
     }
     expect(stringify(values)).toContain("&a1");
   });
+});
+
+describe("YAML documents written again", () => {
+  it("are the text written before, without writing it, for equal JSON data under the same options", () => {
+    const values = () => ({ written: "again", list: [1, { nested: ["a", null, true] }], skipped: undefined });
+    const before = writes();
+    const text = yamlDocument(values());
+    expect(yamlDocument(values())).toBe(text);
+    expect(writes() - before).toBe(1);
+    expect(yamlDocument(values(), { lineWidth: 0, indentSeq: false })).toBe(stringify(values(), { lineWidth: 0, indentSeq: false }));
+    expect(writes() - before).toBe(3); // once more in yamlDocument, once for the expectation
+  });
+
+  it("are written anew where the package writes equal JSON apart: aliases, -0, a Date that repeats, a Map", () => {
+    const shared = { host: "aliased.example.com" };
+    const date = new Date(1);
+    const pairs: [unknown, unknown][] = [
+      [{ twice: [shared, shared] }, { twice: [{ ...shared }, { ...shared }] }],
+      [{ twice: [{ ...shared }, shared, shared] }, { twice: [shared, shared, { ...shared }] }],
+      [{ zero: -0 }, { zero: 0 }],
+      [{ at: [date, date] }, { at: [date.toISOString(), date.toISOString()] }],
+      [{ map: new Map([["key", "value"]]) }, { map: {} }],
+    ];
+    for (const [first, second] of pairs) {
+      expect(JSON.stringify(first)).toBe(JSON.stringify(second));
+      expect(stringify(first)).not.toBe(stringify(second));
+      for (const value of [first, second, first]) expect(yamlDocument(value)).toBe(stringify(value, { directives: false }));
+    }
+  });
+
+  it("are written anew when the data changed since", () => {
+    const values = { replicas: 2, hosts: ["changed.example.com"] };
+    const text = yamlDocument(values);
+    values.hosts.push("added.example.com");
+    expect(yamlDocument(values)).not.toBe(text);
+    expect(yamlDocument(values)).toBe(stringify(values));
+  });
+
 });
 
 describe("YAML documents read back from memory", () => {
