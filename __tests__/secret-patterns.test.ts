@@ -72,6 +72,25 @@ describe("secret patterns", () => {
     expect(everyMatchHolds(new RegExp("[a-z]+://x", "i").source, "i", "://")).toBe(true);
   });
 
+  it("scans a text once, however often it is asked about", () => {
+    const tests = jest.spyOn(RegExp.prototype, "test");
+    try {
+      for (const [text, id] of [
+        ["password: asked4twice-hunter2", "password-assignment"],
+        ["no secret in here, asked twice", undefined],
+      ] as const) {
+        const before = tests.mock.calls.length;
+        expect(secretPatternIn(text)?.id).toBe(id);
+        const scanned = tests.mock.calls.length;
+        expect(scanned).toBeGreaterThan(before);
+        expect(secretPatternIn(text)?.id).toBe(id);
+        expect(tests.mock.calls.length).toBe(scanned);
+      }
+    } finally {
+      tests.mockRestore();
+    }
+  });
+
   it.each(EXAMPLES)("names %j as the expressions alone do (%s)", (text, id) => {
     expect(secretPatternIn(text)?.id).toBe(id);
     expect(SECRET_PATTERNS.find((pattern) => pattern.regex.test(text))?.id).toBe(id);
