@@ -1,20 +1,19 @@
 import {
-  DefaultTokenResolver,
-  StringConcat,
   TerraformDataSource,
   TerraformElement,
   TerraformOutput,
   TerraformRemoteState,
   TerraformResource,
   TerraformVariable,
-  Tokenization,
   type TerraformStack,
 } from "cdktf";
+// cdktf's one funnel for resolving a stack, which its toTerraform resolves each element through: the same JSON, and
+// in a synth the fast path (stacks/fast-resolve.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object, so that a synth's hook serves it
+import stackTokens = require("cdktf/lib/_tokens");
 import type { IConstruct } from "constructs";
 import { isObject, type Json, type JsonObject } from "./json";
 import type { Block, BlockKind } from "./rule";
-
-const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
 /**
  * Every Terraform block `stack` synthesizes, resolved the way cdk.tf.json
@@ -36,7 +35,7 @@ export function stackBlocks(stack: TerraformStack, synthesized?: JsonObject): Bl
     .flatMap((element) => {
       const block = written && writtenBlock(element, written);
       if (block) return [block];
-      const fragment: unknown = Tokenization.resolve(element.toTerraform(), { scope: stack, preparing: false, resolver: RESOLVER });
+      const fragment: unknown = stackTokens.resolve(stack, element.toTerraform());
       return isObject(fragment) ? blocksOf(element, fragment) : [];
     });
 }
