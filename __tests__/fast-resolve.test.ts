@@ -91,6 +91,37 @@ describe("a synth with the fast path", () => {
     expect(fast).toEqual(original);
   });
 
+  it("resolves the `//` block of a stack's own document and leaves the rest, which cdktf resolved before merging it", () => {
+    const app = new App({ outdir: "cdktf.out", skipValidation: true });
+    const stack = new TerraformStack(app, "merged");
+    const variable = new TerraformVariable(stack, "v", {});
+    const token = variable.stringValue;
+    const document = { "//": { metadata: { stackName: "merged", backend: "local", cloud: undefined, note: token } }, locals: { left: token } };
+    const resolved = withFastResolve(() => stackTokens.resolve(stack, document)) as { "//": { metadata: object }; locals: { left: string } };
+    expect(resolved["//"].metadata).toEqual({ stackName: "merged", backend: "local", note: "${var.v}" });
+    expect(resolved.locals.left).toBe(token);
+    // The same shape in another stack's name, or a document listing the stack's own overrides, is resolved in full.
+    for (const metadata of [{ stackName: "other" }, { stackName: "merged", overrides: { stack: ["locals"] } }]) {
+      expect(withFastResolve(() => stackTokens.resolve(stack, { "//": { metadata }, locals: { left: token } }))).toEqual({ "//": { metadata }, locals: { left: "${var.v}" } });
+    }
+  });
+
+  it("writes a stack's own overrides resolved, as cdktf does", () => {
+    const synth = (resolveStack: (render: () => unknown) => unknown) => {
+      const app = new App({ outdir: "cdktf.out", skipValidation: true });
+      const stack = new TerraformStack(app, "overridden");
+      const variable = new TerraformVariable(stack, "v", {});
+      stack.addOverride("locals.from_variable", variable.stringValue);
+      return resolveStack(() => {
+        stack.prepareStack();
+        return stack.toTerraform();
+      });
+    };
+    const fast = synth((render) => withFastResolve(render)) as { locals: Record<string, unknown> };
+    expect(fast.locals.from_variable).toBe("${var.v}");
+    expect(fast).toEqual(synth((render) => render()));
+  });
+
   it("puts cdktf's resolve back, also when the synth throws", () => {
     const original = stackTokens.resolve;
     let during: unknown;

@@ -111,6 +111,30 @@ export function resolveLikeCdktf(scope: IConstruct, value: unknown, preparing: b
 }
 
 /**
+ * Whether `value`, resolved in `scope`, is the stack's own document, as TerraformStack.toTerraform resolves it last:
+ * the `//` block naming the stack (its metadata, built from plain ids and the elements' resolved metadata), and the
+ * fragments of its elements, each resolved before they were merged. Only the stack's own overrides (`addOverride` on
+ * the stack) are merged in unresolved, and the metadata lists them under `overrides.stack`: then it is not.
+ */
+function isResolvedStackDocument(scope: IConstruct, value: unknown): value is Record<string, unknown> & { "//": unknown } {
+  if (typeof value !== "object" || value === null || !("//" in value)) return false;
+  const block = (value as { "//": unknown })["//"];
+  if (typeof block !== "object" || block === null || !("metadata" in block)) return false;
+  const metadata = block.metadata as { stackName?: unknown; overrides?: { stack?: unknown } } | undefined;
+  return metadata?.stackName === scope.node.id && metadata.overrides?.stack === undefined;
+}
+
+/**
+ * `resolve` as cdktf's stack resolution does it: resolveLikeCdktf, and for the stack's own document (see
+ * isResolvedStackDocument) its `//` block alone. The rest of it was resolved once already, and resolving resolved
+ * JSON copies it as it is: that last walk over the whole stack was a fortieth of a 122-stack synth.
+ */
+function resolveStackValue(scope: IConstruct, value: unknown, preparing: boolean): unknown {
+  if (preparing || !isResolvedStackDocument(scope, value)) return resolveLikeCdktf(scope, value, preparing);
+  return { ...value, "//": resolveLikeCdktf(scope, value["//"], false) };
+}
+
+/**
  * Runs `synth` with cdktf's stack resolution (cdktf/lib/_tokens `resolve`, which prepareStack and toTerraform call
  * three times over every element of a stack) served by resolveLikeCdktf: the same JSON, in a fraction of the time.
  * Restored afterwards, even when `synth` throws.
@@ -123,7 +147,7 @@ export function withFastResolve<T>(synth: () => T): T {
 export function useFastResolve(): () => void {
   const original = stackTokens.resolve;
   const tokens = stackTokens as { resolve: typeof stackTokens.resolve };
-  tokens.resolve = ((scope, value, preparing = false) => resolveLikeCdktf(scope, value, preparing)) as typeof stackTokens.resolve;
+  tokens.resolve = ((scope, value, preparing = false) => resolveStackValue(scope, value, preparing)) as typeof stackTokens.resolve;
   return () => {
     tokens.resolve = original;
   };
