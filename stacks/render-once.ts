@@ -16,6 +16,11 @@ import { withHook } from "./synth-hook";
  * later one only in registering each cross-stack reference it meets (cdktf's Reference.resolve), and it returns what
  * the later one would. An element the preparing pass adds (a cross-stack output) is rendered and resolved as usual.
  * Undone afterwards, even when the synth throws.
+ *
+ * What this cannot see is a `Lazy` value whose production depends on what preparing the other stacks adds: it would
+ * be served as the preparing pass produced it. cdktf's own produce from the resolve context alone, as does the
+ * project's `yamlencode`; `__tests__/fast-resolve.test.ts` holds every stack of both environments, synthesized this
+ * way, to cdktf's own two passes.
  */
 export function withElementsRenderedOnce<T>(app: App, synth: () => T): T {
   return withHook(() => (onlyGuardrailAspects(app) ? keepFirstRenderings(app) : () => undefined), synth);
