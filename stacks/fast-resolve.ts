@@ -136,14 +136,14 @@ function resolveStackValue(scope: IConstruct, value: unknown, preparing: boolean
 
 /**
  * Runs `synth` with cdktf's stack resolution (cdktf/lib/_tokens `resolve`, which prepareStack and toTerraform call
- * three times over every element of a stack) served by resolveLikeCdktf: the same JSON, in a fraction of the time.
+ * three times over every element of a stack) served by resolveStackValue: the same JSON, in a fraction of the time.
  * Restored afterwards, even when `synth` throws.
  */
 export function withFastResolve<T>(synth: () => T): T {
   return withHook(useFastResolve, synth);
 }
 
-/** Serves cdktf's stack resolution by resolveLikeCdktf from now on (the tests, for their whole run); returns the undo. */
+/** Serves cdktf's stack resolution by resolveStackValue from now on (the tests, for their whole run); returns the undo. */
 export function useFastResolve(): () => void {
   const original = stackTokens.resolve;
   const tokens = stackTokens as { resolve: typeof stackTokens.resolve };
