@@ -29,6 +29,9 @@ describe("resolveLikeCdktf against cdktf's resolve", () => {
   const app = new App({ outdir: "cdktf.out", skipValidation: true });
   const stack = new TerraformStack(app, "values");
   const variable = new TerraformVariable(stack, "v", {});
+  // Made once: a refusal names the token, and each call of a case's function must give the same one.
+  const listToken = variable.listValue;
+  const numberListToken = Token.asNumberList(variable.value);
   const cycle: Record<string, unknown> = { name: "loop" };
   cycle.self = cycle;
 
@@ -42,6 +45,9 @@ describe("resolveLikeCdktf against cdktf's resolve", () => {
     ["a number token", () => ({ count: variable.numberValue, both: `${variable.numberValue}` })],
     ["number tokens written into strings beside plain numbers", () => [`${variable.numberValue} of 1e5`, `${Token.asNumber(variable.value)}e+1`]],
     ["a list token", () => ({ items: variable.listValue, nested: [variable.listValue] })],
+    ["a list of blocks and strings with string tokens among plain items", () => ({ blocks: [{ name: "a", value: variable.stringValue }, "plain", `x-${variable.stringValue}`, undefined, 2, [variable.stringValue, "y", undefined]] })],
+    ["a list token beside other items, which cdktf refuses", () => ({ items: ["a", ...listToken] })],
+    ["a number list token beside other items, which cdktf refuses", () => ({ items: [...numberListToken, 3] })],
     ["a map token as a key", () => ({ ...Token.asStringMap(variable.value) })],
     ["a token key in a plain object", () => ({ [variable.stringValue]: "value" })],
     ["a Lazy value producing plain data with undefined", () => ({ lazy: Lazy.anyValue({ produce: () => ({ kept: 1, dropped: undefined, inner: [undefined, 2] }) }) })],

@@ -48,9 +48,14 @@ function mayBeTokenNumber(value: number): boolean {
   return value <= TOKEN_NUMBER_BOUND || value === Token.NUMBER_MAP_TOKEN_VALUE;
 }
 
-/** Whether cdktf resolves `value` as a whole (a token, a tokenized list or map, a construct it refuses). */
+/**
+ * Whether cdktf resolves `value` as a whole (a token, a tokenized list or map, a construct it refuses). A list is
+ * resolved as a whole only when an item is a list token, string or number (resolve.ts: containsStringListTokenElement,
+ * containsNumberListTokenElement); any other list cdktf resolves item by item, each with its index on the key path,
+ * as the walk does. A list of blocks with one reference in it was handed to cdktf whole: a third of its time there.
+ */
 function resolvedWhole(value: object): boolean {
-  if (Array.isArray(value)) return value.some((item) => (typeof item === "string" ? mayHoldToken(item) : typeof item === "number" && mayBeTokenNumber(item)));
+  if (Array.isArray(value)) return value.some((item) => (typeof item === "string" ? item.includes(BEGIN_LIST_TOKEN_MARKER) : typeof item === "number" && mayBeTokenNumber(item)));
   if (Tokenization.isResolvable(value)) return true;
   const record = value as Record<string, unknown>;
   if (record._children !== undefined && record._metadata !== undefined) return true;
