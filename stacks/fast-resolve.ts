@@ -150,10 +150,22 @@ export function withFastResolve<T>(synth: () => T): T {
 
 /** Serves cdktf's stack resolution by resolveStackValue from now on (the tests, for their whole run); returns the undo. */
 export function useFastResolve(): () => void {
-  const original = stackTokens.resolve;
-  const tokens = stackTokens as { resolve: typeof stackTokens.resolve };
-  tokens.resolve = ((scope, value, preparing = false) => resolveStackValue(scope, value, preparing)) as typeof stackTokens.resolve;
+  return replaceStackResolve(() => (scope, value, preparing = false) => resolveStackValue(scope, value, preparing));
+}
+
+/** cdktf's stack resolution, `resolve(scope, value, preparing = false)` of cdktf/lib/_tokens, without its generic type. */
+export type StackResolve = (scope: IConstruct, value: unknown, preparing?: boolean) => unknown;
+
+/**
+ * Serves cdktf's stack resolution by what `wrap` makes of the one serving it now (cdktf's own, or a hook installed
+ * before); returns the undo, which puts that one back. The one place that replaces it (stacks/render-once.ts wraps
+ * this module's).
+ */
+export function replaceStackResolve(wrap: (current: StackResolve) => StackResolve): () => void {
+  const current = stackTokens.resolve;
+  const tokens = stackTokens as { resolve: typeof current };
+  tokens.resolve = wrap(current) as typeof current;
   return () => {
-    tokens.resolve = original;
+    tokens.resolve = current;
   };
 }

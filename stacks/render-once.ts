@@ -1,10 +1,7 @@
 import { TerraformElement, type App } from "cdktf";
-// cdktf's one funnel for resolving a stack (stacks/fast-resolve.ts): prepareStack and toTerraform call its `resolve`
-// through this module object on every call, so replacing the property serves them all.
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself, see above
-import stackTokens = require("cdktf/lib/_tokens");
 import type { IConstruct } from "constructs";
 import { onlyGuardrailAspects } from "../guardrails";
+import { replaceStackResolve } from "./fast-resolve";
 import { withHook } from "./synth-hook";
 
 /**
@@ -68,10 +65,8 @@ function keepFirstRendering(element: TerraformElement, renderings: WeakSet<objec
  * result cdktf would have thrown away. Each is served once, as each rendering is. Returns the undo.
  */
 function keepFirstResolutions(renderings: WeakSet<object>): () => void {
-  const resolve = stackTokens.resolve;
-  const tokens = stackTokens as { resolve: typeof stackTokens.resolve };
   const prepared = new WeakMap<object, { scope: IConstruct; resolved: unknown }>();
-  tokens.resolve = ((scope, value, preparing = false) => {
+  return replaceStackResolve((resolve) => (scope, value, preparing = false) => {
     if (typeof value !== "object" || value === null || !renderings.has(value)) return resolve(scope, value, preparing);
     const first = prepared.get(value);
     prepared.delete(value);
@@ -79,8 +74,5 @@ function keepFirstResolutions(renderings: WeakSet<object>): () => void {
     const resolved = resolve(scope, value, preparing);
     if (preparing) prepared.set(value, { scope, resolved });
     return resolved;
-  }) as typeof stackTokens.resolve;
-  return () => {
-    tokens.resolve = resolve;
-  };
+  });
 }
