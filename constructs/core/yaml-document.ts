@@ -1,4 +1,5 @@
-import { parse, stringify, type CreateNodeOptions, type DocumentOptions, type SchemaOptions, type ToStringOptions } from "yaml";
+import { stringify, type CreateNodeOptions, type DocumentOptions, type SchemaOptions, type ToStringOptions } from "yaml";
+import { parseCached } from "./parsed-yaml-cache";
 import { terraformLiteral } from "./terraform-literal";
 
 /** The options of the `yaml` package's stringify that the project's documents use. */
@@ -68,10 +69,13 @@ export function terraformYamlDocument(value: unknown, options?: YamlDocumentOpti
   return literal;
 }
 
-/** What `parse(text)` returns, from memory when this process wrote or read the same text before; frozen. */
+/**
+ * What `parse(text)` returns, from memory when this process wrote or read the same text before, else from the
+ * parsed-YAML cache of earlier runs (parseCached); frozen.
+ */
 export function yamlData(text: string): unknown {
   if (DOCUMENTS.has(text)) return DOCUMENTS.get(text);
-  const data = deepFreeze(parse(text) as unknown);
+  const data = deepFreeze(parseCached(text));
   DOCUMENTS.set(text, data);
   return data;
 }
