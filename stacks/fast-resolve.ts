@@ -21,7 +21,8 @@ export const SHARED_MARKER_END = "{TfToken[";
  * and its resolve then returns such a string as it was, so a string without `e+` needs no look.
  */
 export const TOKEN_NUMBER_TEXT = "e+";
-const MAP_TOKEN_STRINGS: ReadonlySet<string> = new Set([Token.STRING_MAP_TOKEN_VALUE, Token.ANY_MAP_TOKEN_VALUE]);
+/** The strings of cdktf's map tokens, compared one by one: a Set would hash every string the walk meets, Helm values too. */
+const { STRING_MAP_TOKEN_VALUE, ANY_MAP_TOKEN_VALUE } = Token;
 /**
  * cdktf encodes a token as a number in a NaN-free double whose top 16 bits are 0xfdff (a value) or 0xfbff (a list):
  * negative, with a magnitude of at least 2^960. Any number above this bound is a plain number.
@@ -39,7 +40,8 @@ const RESOLVER = new DefaultTokenResolver(new StringConcat());
 function mayHoldToken(text: string): boolean {
   return (
     (text.includes(SHARED_MARKER_END) && TOKEN_MARKERS.some((marker) => text.includes(marker))) ||
-    MAP_TOKEN_STRINGS.has(text) ||
+    text === STRING_MAP_TOKEN_VALUE ||
+    text === ANY_MAP_TOKEN_VALUE ||
     (text.includes(TOKEN_NUMBER_TEXT) && TokenString.forNumbers(text).test())
   );
 }
