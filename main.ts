@@ -1,6 +1,10 @@
+// First: the modules imported after it load without cdktf's token traces.
+import { restoreTokenTraces } from "./stacks/load-without-token-traces";
 import { ConfigError } from "./config";
 import { GuardrailError } from "./guardrails";
 import { synthesizePlatform } from "./stacks/platform-app";
+
+restoreTokenTraces();
 
 /**
  * Entry point of `cdktf synth`. A bad configuration or runtime setting

@@ -65,6 +65,13 @@ describe("main.ts", () => {
     expect(existsSync(run.outdir)).toBe(false);
   });
 
+  it("captures no token creation trace, loading or synthesizing, unless CRYPTOPULSE_TOKEN_TRACES=true", () => {
+    const counted = { NODE_OPTIONS: `--require ${path.join(__dirname, "fixtures", "count-token-traces.cjs")}`, CRYPTOPULSE_ENVIRONMENTS: "staging" };
+    const run = runApp(counted);
+    expect([run.status, run.stderr]).toEqual([0, "token traces: 0\n"]);
+    expect(runApp({ ...counted, CRYPTOPULSE_TOKEN_TRACES: "true" }).stderr).toMatch(/^token traces: [1-9]\d*\n$/);
+  });
+
   it("refuses an output directory it cannot create, in one line, before writing anything", () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), "cryptopulse-main-")), "a-file");
     writeFileSync(file, "");
