@@ -1,6 +1,10 @@
+// First, as in main.ts: the modules imported after it load without cdktf's token traces.
+import { restoreTokenTraces } from "../../stacks/load-without-token-traces";
 import { PLATFORM_CONFIG, type PlatformConfigInput } from "../../config";
 import { staging } from "../../config/environments/staging";
 import { synthesizePlatform } from "../../stacks/platform-app";
+
+restoreTokenTraces();
 
 /**
  * The bench's scaling subject: the shipped environments plus `copies` clones
