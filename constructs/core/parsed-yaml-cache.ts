@@ -7,15 +7,15 @@ import { version as yamlVersion } from "yaml/package.json";
 import { projectPath } from "../../config/paths";
 
 /** Where the parsed texts are kept: beside the app's bundles, gone with node_modules. */
-export function parsedYamlFolder(): string {
+function parsedYamlFolder(): string {
   return projectPath(path.join("node_modules", ".cache", "cryptopulse-yaml"));
 }
 
 /**
  * What `parse(text)` returns, read from the parsed-YAML cache where an earlier run left it. Every synth parses the
  * same repository YAML (the app chart's Chart.yaml, the base values of ingress-nginx and kube-prometheus-stack, which
- * CP-DATA-004 reads), and the package's parser, run once on code not yet warm, took a twentieth of the 14-stack
- * app's CPU for three small files. An entry is named by a hash of the package's version and the text, so a changed
+ * CP-DATA-004 reads), and the package's parser, run once on code not yet warm, took 12–18 ms of the 14-stack
+ * app's CPU for those three small files. An entry is named by a hash of the package's version and the text, so a changed
  * file is a new entry. Only JSON data is kept (what JSON.parse reads back deep-equal, so no -0, no Infinity), and only
  * for a document that `parse` reads without an error or a warning, which it would throw or print again on every read.
  * A missing, unreadable or unwritable cache only costs the parse.
